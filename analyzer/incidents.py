@@ -1,0 +1,148 @@
+"""Incidents stage: Matches -> Incidents, grouped by rule and normalized entities.
+
+Streaming and mergeable: an Accumulator keeps per incident a count, first/last seen, the
+services, per-minute counts (bounded) and a bounded list of samples, so memory does not grow
+with the input. Incident ids hash the fingerprint, so the same problem gets the same id
+tomorrow, on any machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from analyzer.model import Incident, Match, Sample, frozen_map, severity_rank
+from analyzer.rulebook import Rule
+
+ENTITY_NAMES = ("schema", "table", "column", "relation", "function", "constraint", "code")
+MAX_SERVICES = 20
+MAX_BUCKETS = 24 * 60  # per-minute counts kept per incident (a day)
+_QUOTES = "\"'`"
+
+
+def normalize_entity(value: str) -> str:
+    """Strip quoting (`"x"`, `'x'`, `` `x` ``) and whitespace; case is kept."""
+    return value.strip().strip(_QUOTES).strip()
+
+
+def entities_of(rule: Rule, captures: Mapping[str, str]) -> dict[str, str]:
+    """The incident-defining values: the rule's fingerprint captures plus named entities."""
+    names = list(rule.fingerprint) + [n for n in ENTITY_NAMES if n not in rule.fingerprint]
+    entities = {n: normalize_entity(captures[n]) for n in names if captures.get(n)}
+    table = entities.get("table")
+    if table and "." in table and "schema" not in entities:
+        # `public.sessions` names a schema and a table; `column t.c` never reaches here
+        schema, _, name = table.rpartition(".")
+        entities["schema"], entities["table"] = normalize_entity(schema), normalize_entity(name)
+    return entities
+
+
+def fingerprint(rule: Rule, entities: Mapping[str, str]) -> tuple[str, ...]:
+    keys = [k for k in rule.fingerprint if k in entities]
+    if "table" in rule.fingerprint and "schema" in entities:
+        keys.insert(keys.index("table") if "table" in keys else 0, "schema")
+    return (rule.id, *(f"{k}={entities[k]}" for k in keys))
+
+
+def incident_id(key: tuple[str, ...]) -> str:
+    return hashlib.sha256("\x1f".join(("v1", *key)).encode()).hexdigest()[:12]
+
+
+@dataclass(slots=True)
+class _Open:
+    rule: Rule
+    entities: dict[str, str]
+    count: int = 0
+    first_seen: int | None = None
+    last_seen: int | None = None
+    services: list[str] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+    minutes: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Accumulator:
+    """Collects Matches into incidents. `redact` cleans sample text before it is kept."""
+
+    rules: Mapping[str, Rule]
+    max_samples: int = 5
+    redact: Callable[[str], str] = lambda text: text
+    _open: dict[tuple[str, ...], _Open] = field(default_factory=dict)
+
+    def add(self, match: Match) -> str:
+        rule = self.rules[match.rule_id]
+        entities = entities_of(rule, match.captures)
+        key = fingerprint(rule, entities)
+        state = self._open.get(key)
+        if state is None:
+            state = self._open[key] = _Open(rule, entities)
+        record = match.record
+        state.count += 1
+        if record.ts is not None:
+            if state.first_seen is None or record.ts < state.first_seen:
+                state.first_seen = record.ts
+            if state.last_seen is None or record.ts > state.last_seen:
+                state.last_seen = record.ts
+            minute = record.ts // 60_000_000_000
+            if minute in state.minutes or len(state.minutes) < MAX_BUCKETS:
+                state.minutes[minute] = state.minutes.get(minute, 0) + 1
+        service = record.service or record.instance
+        if service and service not in state.services and len(state.services) < MAX_SERVICES:
+            state.services.append(service)
+        if len(state.samples) < self.max_samples:
+            state.samples.append(Sample(record.ts, record.source, record.lineno,
+                                        self.redact(record.message)))
+        return incident_id(key)
+
+    def merge(self, other: Accumulator) -> None:
+        """Fold another accumulator (e.g. another file's) into this one."""
+        for key, theirs in other._open.items():
+            mine = self._open.get(key)
+            if mine is None:
+                self._open[key] = theirs
+                continue
+            mine.count += theirs.count
+            mine.first_seen = _min(mine.first_seen, theirs.first_seen)
+            mine.last_seen = _max(mine.last_seen, theirs.last_seen)
+            for service in theirs.services:
+                if service not in mine.services and len(mine.services) < MAX_SERVICES:
+                    mine.services.append(service)
+            mine.samples = (mine.samples + theirs.samples)[: self.max_samples]
+            for minute, count in theirs.minutes.items():
+                if minute in mine.minutes or len(mine.minutes) < MAX_BUCKETS:
+                    mine.minutes[minute] = mine.minutes.get(minute, 0) + count
+
+    def minutes(self, incident: str) -> dict[int, int]:
+        """Per-minute counts (minute = ns // 60e9) of one incident, for timelines."""
+        for key, state in self._open.items():
+            if incident_id(key) == incident:
+                return dict(state.minutes)
+        return {}
+
+    def incidents(self) -> list[Incident]:
+        built = [_freeze(key, state) for key, state in self._open.items()]
+        return sort_incidents(built)
+
+
+def sort_incidents(incidents: Iterable[Incident]) -> list[Incident]:
+    """Worst first: severity, then count, then id for a stable order."""
+    return sorted(incidents, key=lambda i: (severity_rank(i.severity), -i.count, i.id))
+
+
+def _freeze(key: tuple[str, ...], state: _Open) -> Incident:
+    rule = state.rule
+    return Incident(
+        id=incident_id(key), rule=rule.id, title=rule.title, severity=rule.severity,
+        category=rule.category, count=state.count, first_seen=state.first_seen,
+        last_seen=state.last_seen, services=tuple(sorted(state.services)),
+        entities=frozen_map(state.entities), samples=tuple(state.samples),
+    )
+
+
+def _min(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else max(a, b)

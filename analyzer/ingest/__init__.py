@@ -1,0 +1,46 @@
+"""Ingest stage: sources -> formats -> Records.
+
+`read_source` streams one source's Records; with `keywords`, only the events that hold one of
+them (case-insensitive) are built, the rest are just counted (the prefilter that keeps healthy
+lines cheap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer.errors import InputError, UsageError
+from analyzer.ingest.detect import detect_format, head_lines
+from analyzer.ingest.formats import FORMATS, Format, ReadOptions
+from analyzer.ingest.sources import Source, expand_sources, iter_blocks
+from analyzer.model import Record, SourceStats
+
+
+def get_format(name: str) -> Format:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UsageError(f"--input-format: unknown format {name!r} "
+                         f"(known: {', '.join(FORMATS)})") from None
+
+
+def read_source(source: Source, stats: SourceStats, *, input_format: str | None = None,
+                options: ReadOptions | None = None,
+                block_bytes: int = 16 * 1024 * 1024) -> Iterator[Record]:
+    """Records of one source. Raises InputError if it cannot be read; a source that turns out
+    corrupt part way raises after the records before the damage were yielded."""
+    options = options or ReadOptions()
+    blocks = iter_blocks(source, block_bytes)
+    first = next(blocks, None)
+    if first is None:
+        return
+    fmt = get_format(input_format) if input_format else detect_format(head_lines(first))
+
+    def all_blocks() -> Iterator[bytes]:
+        yield first
+        yield from blocks
+
+    yield from fmt.read(all_blocks(), source.name, stats, options)
+
+
+__all__ = ["FORMATS", "InputError", "ReadOptions", "Source", "expand_sources", "read_source"]

@@ -1,0 +1,41 @@
+"""Severity words -> the levels records carry: critical, error, warning, info, debug."""
+
+from __future__ import annotations
+
+import re
+
+LEVELS = ("critical", "error", "warning", "info", "debug")
+
+_NAMES = {
+    "emerg": "critical", "emergency": "critical", "alert": "critical", "crit": "critical",
+    "critical": "critical", "fatal": "critical", "panic": "critical",
+    "err": "error", "error": "error",
+    "warn": "warning", "warning": "warning",
+    "notice": "info", "info": "info", "log": "info", "information": "info",
+    "debug": "debug", "trace": "debug", "debug1": "debug", "debug2": "debug", "debug3": "debug",
+    "debug4": "debug", "debug5": "debug",
+}
+
+# Markers that make a free-text line an error even when the format gives no level.
+_ERROR_RE = re.compile(
+    r"❌|\b(?:error|exception|traceback|fatal|panic|critical|unhandled|uncaught)\b"
+    r"|\b[A-Z]\w*(?:Error|Exception)\b",
+    re.IGNORECASE,
+)
+_WARN_RE = re.compile(r"⚠|\bwarn(?:ing)?\b", re.IGNORECASE)
+
+
+def normalize_level(word: str | None) -> str | None:
+    if not word:
+        return None
+    return _NAMES.get(word.strip().lower())
+
+
+def infer_level(message: str) -> str | None:
+    """Guess a level from free text (Render text output carries none)."""
+    head = message[:512]
+    if _ERROR_RE.search(head):
+        return "error"
+    if _WARN_RE.search(head):
+        return "warning"
+    return None

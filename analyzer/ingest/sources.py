@@ -1,0 +1,180 @@
+"""Sources stage: turn user paths (files, globs, directories, `-`) into byte blocks.
+
+A block is a run of whole lines (it ends with a newline, except the last block of a source), so
+the parsing stage never sees half a line. Gzip is recognised by its magic bytes, not by the file
+name. Nothing here decodes text or loads a whole file.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from analyzer.errors import InputError
+
+# Files picked up when a directory is named; an explicitly named file is always read.
+LOG_SUFFIXES = (".log", ".txt", ".json", ".jsonl", ".ndjson", ".csv", ".out", ".gz")
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str  # as shown to the user: the path, or "-" for stdin
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.name == "-"
+
+
+def _has_glob(text: str) -> bool:
+    return any(ch in text for ch in "*?[")
+
+
+def _directory_files(path: Path) -> list[Path]:
+    found = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(LOG_SUFFIXES):
+                found.append(Path(root) / name)
+    return found
+
+
+def expand_sources(paths: list[str]) -> tuple[list[Source], list[InputError]]:
+    """Resolve paths to sources in a stable order; problems are returned, not raised, so one
+    bad path never stops the others from being read."""
+    sources: list[Source] = []
+    problems: list[InputError] = []
+    seen: set[str] = set()
+
+    def add(name: str) -> None:
+        if name not in seen:
+            seen.add(name)
+            sources.append(Source(name))
+
+    for raw in paths or ["-"]:
+        if raw == "-":
+            add("-")
+            continue
+        candidates = sorted(glob.glob(raw, recursive=True)) if _has_glob(raw) else [raw]
+        if not candidates:
+            problems.append(InputError(raw, "no file matches this pattern"))
+        for candidate in candidates:
+            path = Path(candidate)
+            if path.is_dir():
+                files = _directory_files(path)
+                if not files and not _has_glob(raw):
+                    problems.append(InputError(candidate, f"directory holds no log files "
+                                               f"({', '.join(LOG_SUFFIXES)})"))
+                for file in files:
+                    add(str(file))
+            elif path.exists() or not _has_glob(raw):
+                add(candidate)
+    return sources, problems
+
+
+def _open_binary(source: Source) -> BinaryIO:
+    if source.is_stdin:
+        return sys.stdin.buffer
+    path = Path(source.name)
+    if path.is_dir():
+        raise InputError(source.name, "is a directory")
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by iter_blocks
+    except FileNotFoundError:
+        raise InputError(source.name, "no such file") from None
+    except PermissionError:
+        raise InputError(source.name, "permission denied") from None
+    except OSError as exc:
+        raise InputError(source.name, f"cannot open: {exc.strerror}") from None
+    return handle
+
+
+def _read_chunks(stream: BinaryIO, size: int, interactive: bool) -> Iterator[bytes]:
+    # On a pipe, read1 returns what is there now instead of waiting for `size` bytes, so a
+    # live tail is seen as it arrives.
+    reader = getattr(stream, "read1", None) if interactive else None
+    while True:
+        chunk = reader(size) if reader else stream.read(size)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _decompressed(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
+    decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    in_member = False  # bytes of a member fed but its end not reached yet
+    try:
+        for chunk in chunks:
+            data = chunk
+            while data:
+                in_member = True
+                out = decoder.decompress(data)
+                if out:
+                    yield out
+                if not decoder.eof:
+                    break
+                # A concatenated gzip member (as `cat a.gz b.gz` makes) may follow.
+                data = decoder.unused_data
+                decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+                in_member = False
+    except zlib.error as exc:
+        raise InputError(name, f"corrupt gzip data ({exc}); kept what came before it") from None
+    if in_member:
+        raise InputError(name, "gzip data ends early (truncated); kept what came before it")
+
+
+def iter_blocks(source: Source, block_bytes: int = 16 * 1024 * 1024) -> Iterator[bytes]:
+    """Yield blocks of whole lines from a source. Raises InputError when the source cannot be
+    opened (before any block) or turns out corrupt (after the blocks read so far)."""
+    stream = _open_binary(source)
+    try:
+        chunks = _read_chunks(stream, block_bytes, interactive=source.is_stdin)
+        first = next(chunks, b"")
+        if not first:
+            return
+        if first.startswith(GZIP_MAGIC):
+            chunks = _decompressed(_prepend(first, chunks), source.name)
+        else:
+            chunks = _prepend(first, chunks)
+        yield from _whole_lines(chunks)
+    except OSError as exc:
+        raise InputError(source.name, f"read failed: {exc.strerror or exc}") from None
+    finally:
+        if not source.is_stdin:
+            stream.close()
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def _whole_lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    pending = b""
+    for chunk in chunks:
+        data = pending + chunk if pending else chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            pending = data
+            continue
+        pending = data[cut + 1:]
+        yield data[: cut + 1]
+    if pending:
+        yield pending
+
+
+def is_gzip_file(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) == GZIP_MAGIC
+    except OSError:
+        return False
+
+

@@ -1,0 +1,167 @@
+"""The values that flow between stages: Record -> Match -> Incident -> Diagnosis -> Report.
+
+All are frozen dataclasses with slots. Timestamps are integers of nanoseconds since the Unix
+epoch, UTC (Python's datetime stops at microseconds; Render and Postgres give nanoseconds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+CATEGORIES = ("schema", "database", "connection", "auth", "platform", "application",
+              "unclassified")
+DIAGNOSIS_KINDS = ("case_style", "case_folding", "table_name", "pluralization", "other_schema",
+                   "other_table", "stale_schema_cache", "typo", "missing", "unknown")
+
+_EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical, 4 for info: lower is worse."""
+    return SEVERITIES.index(severity)
+
+
+def format_ts(ns: int | None) -> str | None:
+    """RFC3339 UTC with the fraction trimmed of trailing zeros (as Go's RFC3339Nano)."""
+    if ns is None:
+        return None
+    seconds, frac = divmod(ns, 1_000_000_000)
+    text = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    if frac:
+        text += "." + f"{frac:09d}".rstrip("0")
+    return text + "Z"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One logical log event (continuation lines joined with newlines)."""
+
+    source: str
+    lineno: int
+    format: str
+    message: str
+    raw: str
+    ts: int | None = None
+    service: str | None = None
+    instance: str | None = None
+    level: str | None = None
+    fields: MappingProxyType[str, Any] = field(default_factory=lambda: _EMPTY)
+    end_lineno: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A rule that matched a record, with the named captures it found."""
+
+    rule_id: str
+    record: Record
+    captures: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    ts: int | None
+    source: str
+    lineno: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    kind: str
+    summary: str
+    wanted: str | None
+    found: str | None
+    confidence: float
+    evidence: tuple[str, ...] = ()
+    fixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    id: str
+    rule: str
+    title: str
+    severity: str
+    category: str
+    count: int
+    first_seen: int | None
+    last_seen: int | None
+    services: tuple[str, ...]
+    entities: MappingProxyType[str, str]
+    samples: tuple[Sample, ...]
+    diagnosis: Diagnosis | None = None
+    root_cause: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RootCause:
+    id: str
+    kind: str
+    summary: str
+    table: str | None
+    incidents: tuple[str, ...]
+    fixes: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class SourceStats:
+    """Counts for one input source; filled in while it streams."""
+
+    source: str
+    lines: int = 0
+    records: int = 0
+    unparsed: int = 0
+    truncated_lines: int = 0
+    formats: dict[str, int] = field(default_factory=dict)
+
+    def add_format(self, name: str, count: int) -> None:
+        if count:
+            self.formats[name] = self.formats.get(name, 0) + count
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A non-fatal or fatal issue met while analysing (unreadable file, slow rule...)."""
+
+    where: str
+    message: str
+    fatal: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    sources: tuple[SourceStats, ...]
+    incidents: tuple[Incident, ...]
+    root_causes: tuple[RootCause, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def lines(self) -> int:
+        return sum(s.lines for s in self.sources)
+
+    @property
+    def records(self) -> int:
+        return sum(s.records for s in self.sources)
+
+    @property
+    def unparsed(self) -> int:
+        return sum(s.unparsed for s in self.sources)
+
+    def formats(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for stats in self.sources:
+            for name, count in stats.formats.items():
+                total[name] = total.get(name, 0) + count
+        return dict(sorted(total.items()))
+
+
+def frozen_map(mapping: dict[str, Any] | None = None) -> MappingProxyType[str, Any]:
+    return MappingProxyType(dict(mapping)) if mapping else _EMPTY

@@ -1,0 +1,110 @@
+"""Terminal reporter (rich). Log text is passed as rich Text, never as markup, and stripped of
+escape and control characters, so nothing a log says changes how the report renders."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from analyzer.model import Incident, Report, format_ts
+from analyzer.textsafe import printable
+
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
+                  "info": "dim"}
+
+
+def _safe(text: str | None) -> Text:
+    return Text(printable(text or ""))
+
+
+def _when(incident: Incident) -> str:
+    first, last = format_ts(incident.first_seen), format_ts(incident.last_seen)
+    if not first:
+        return "-"
+    first = first[:19].replace("T", " ")
+    last = (last or first)[:19].replace("T", " ")
+    if first == last:
+        return first
+    return f"{first}\n→ {last[11:] if last[:10] == first[:10] else last}"
+
+
+def _entities(incident: Incident) -> Text:
+    parts = [f"{k}={v}" for k, v in incident.entities.items()]
+    return _safe(", ".join(parts))
+
+
+def _diagnosis(incident: Incident) -> Text:
+    d = incident.diagnosis
+    if d is None:
+        return Text("-", style="dim")
+    text = Text()
+    text.append(d.kind, style="bold magenta")
+    if d.wanted or d.found:
+        text.append(printable(f" {d.wanted} → {d.found or '∅'}"))
+    text.append(f" ({d.confidence:.0%})", style="dim")
+    return text
+
+
+def incidents_table(report: Report) -> Table:
+    table = Table(title="Incidents", title_justify="left", show_lines=True, expand=False)
+    table.add_column("id", no_wrap=True, style="dim")
+    table.add_column("severity", no_wrap=True)
+    table.add_column("count", justify="right")
+    table.add_column("incident")
+    table.add_column("when (UTC)", no_wrap=True)
+    table.add_column("diagnosis")
+    for incident in report.incidents:
+        what = Text()
+        what.append(printable(incident.title), style="bold")
+        what.append("\n")
+        what.append_text(_entities(incident))
+        what.append(f"\n{incident.rule}", style="dim")
+        table.add_row(incident.id, Text(incident.severity,
+                                        style=SEVERITY_STYLE.get(incident.severity, "")),
+                      str(incident.count), what, _when(incident), _diagnosis(incident))
+    return table
+
+
+def _summary(report: Report) -> Text:
+    formats = ", ".join(f"{k} {v}" for k, v in report.formats().items()) or "none"
+    text = Text(f"{len(report.sources)} source(s), {report.lines} lines, {report.records} "
+                f"records ({formats}), {report.unparsed} unparsed; "
+                f"{len(report.incidents)} incident(s)", style="dim")
+    return text
+
+
+def _details(report: Report) -> list[Any]:
+    blocks: list[Any] = []
+    for incident in report.incidents:
+        d = incident.diagnosis
+        if d is None:
+            continue
+        text = Text()
+        text.append(f"{incident.id} ", style="dim")
+        text.append(printable(d.summary), style="bold")
+        for fact in d.evidence:
+            text.append("\n  evidence: ", style="dim")
+            text.append(printable(fact))
+        for fix in d.fixes:
+            text.append("\n  fix: ", style="green")
+            text.append(printable(fix))
+        blocks.append(text)
+    return blocks
+
+
+def render(report: Report, out: TextIO, *, width: int | None = None,
+           color: bool | None = None, **_: Any) -> None:
+    console = Console(file=out, width=width, color_system="auto" if color else None,
+                      force_terminal=color, highlight=False, markup=False, emoji=False,
+                      soft_wrap=False)
+    if report.incidents:
+        console.print(incidents_table(report))
+        details = _details(report)
+        if details:
+            console.print(Group(*details))
+    else:
+        console.print(Text("No incidents found.", style="green"))
+    console.print(_summary(report))

@@ -1,0 +1,60 @@
+"""Rulebook stage: YAML rule files -> a RuleSet that matches Records.
+
+Built-in rules load first; user rule directories (`--rules`) follow, and a user rule with the
+id of a built-in one replaces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analyzer.errors import RuleError
+from analyzer.rulebook.engine import RuleSet, build_ruleset
+from analyzer.rulebook.load import Example, Rule, builtin_rules_dir, read_rule_file, rule_files
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRules:
+    rules: tuple[Rule, ...]
+    overridden: dict[str, str]  # rule id -> the file whose rule it replaced
+    errors: tuple[RuleError, ...]
+
+
+def collect_rules(user_paths: Sequence[str] = (), *, builtin: bool = True) -> LoadedRules:
+    """Read every rule file; errors are collected, not raised (for `rules lint`)."""
+    errors: list[RuleError] = []
+    chosen: dict[str, Rule] = {}
+    overridden: dict[str, str] = {}
+    layers = ([[builtin_rules_dir()]] if builtin else []) + [[p] for p in user_paths]
+    for layer_index, layer in enumerate(layers):
+        files, missing = rule_files(layer)
+        errors.extend(missing)
+        seen_here: dict[str, Rule] = {}
+        for path in files:
+            rules, problems = read_rule_file(path)
+            errors.extend(problems)
+            for rule in rules:
+                if rule.id in seen_here:
+                    first = seen_here[rule.id]
+                    errors.append(RuleError(rule.source, rule.line, "id",
+                                            f"duplicate rule id {rule.id!r} (also at "
+                                            f"{first.source}:{first.line})"))
+                    continue
+                seen_here[rule.id] = rule
+                if rule.id in chosen and layer_index > 0:
+                    overridden[rule.id] = chosen[rule.id].source
+                chosen[rule.id] = rule
+    return LoadedRules(tuple(chosen.values()), overridden, tuple(errors))
+
+
+def load_rules(user_paths: Sequence[str] = (), *, builtin: bool = True,
+               timeout: float = 0.25) -> RuleSet:
+    """The RuleSet for a run; raises the first RuleError when any file is invalid."""
+    loaded = collect_rules(user_paths, builtin=builtin)
+    if loaded.errors:
+        raise loaded.errors[0]
+    return build_ruleset(loaded.rules, timeout)
+
+
+__all__ = ["Example", "LoadedRules", "Rule", "RuleSet", "collect_rules", "load_rules"]

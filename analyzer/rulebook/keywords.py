@@ -1,0 +1,69 @@
+"""Prefilter keywords: literal strings a line must contain for a pattern to have a chance.
+
+Derived from a pattern's parse tree: the longest literal run of each alternative. A pattern
+with an alternative that has no literal of at least MIN_KEYWORD characters yields nothing, and
+its rule must declare `keywords` itself (or it is tried on every record).
+"""
+
+from __future__ import annotations
+
+import re._constants as sre_constants  # type: ignore[import-not-found]
+import re._parser as sre_parse  # type: ignore[import-not-found]
+from collections.abc import Iterable
+
+MIN_KEYWORD = 4
+
+
+def _literal_runs(items: list) -> list[str]:
+    runs, current = [], []
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            current.append(chr(arg))
+            continue
+        if op is sre_constants.SUBPATTERN and arg[-1] is not None:
+            # a group: literals inside continue the run only if the group is a plain sequence
+            inner = _literal_runs(list(arg[-1]))
+            if len(inner) == 1 and _is_plain(list(arg[-1])):
+                current.append(inner[0])
+                continue
+            runs.append("".join(current))
+            current = []
+            runs.extend(inner)
+            continue
+        runs.append("".join(current))
+        current = []
+    runs.append("".join(current))
+    return [r for r in runs if r]
+
+
+def _is_plain(items: list) -> bool:
+    return all(op is sre_constants.LITERAL for op, _ in items)
+
+
+def _alternatives(pattern: str) -> list[list] | None:
+    try:
+        parsed = sre_parse.parse(pattern)
+    except Exception:
+        return None
+    items = list(parsed)
+    if len(items) == 1 and items[0][0] is sre_constants.BRANCH:
+        return [list(branch) for branch in items[0][1][1]]
+    return [items]
+
+
+
+def derive_keywords(patterns: Iterable[str]) -> tuple[str, ...]:
+    """One keyword per pattern alternative, or () when any alternative has none."""
+    keywords: list[str] = []
+    for pattern in patterns:
+        alternatives = _alternatives(pattern)
+        if alternatives is None:
+            return ()
+        for items in alternatives:
+            runs = [r.strip(" \t\"'`") for r in _literal_runs(items)]
+            best = max(runs, key=len, default="")
+            if len(best) < MIN_KEYWORD:
+                return ()
+            if best not in keywords:
+                keywords.append(best)
+    return tuple(keywords)

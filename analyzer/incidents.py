@@ -39,10 +39,12 @@ def entities_of(rule: Rule, captures: Mapping[str, str]) -> dict[str, str]:
 
 
 def fingerprint(rule: Rule, entities: Mapping[str, str]) -> tuple[str, ...]:
+    """The incident key: the rule's group (or its id) and its fingerprint entities. Rules that
+    report one problem in several shapes share a `group`, so they share incidents."""
     keys = [k for k in rule.fingerprint if k in entities]
     if "table" in rule.fingerprint and "schema" in entities:
         keys.insert(keys.index("table") if "table" in keys else 0, "schema")
-    return (rule.id, *(f"{k}={entities[k]}" for k in keys))
+    return (rule.group or rule.id, *(f"{k}={entities[k]}" for k in keys))
 
 
 def incident_id(key: tuple[str, ...]) -> str:

@@ -68,3 +68,19 @@ def test_merging_two_shards_equals_one_run():
     left.merge(right)
     a, b = whole.incidents()[0], left.incidents()[0]
     assert (a.id, a.count, a.first_seen, a.last_seen) == (b.id, b.count, b.first_seen, b.last_seen)
+
+
+def test_rules_sharing_a_group_share_incidents():
+    from dataclasses import replace
+
+    rules = dict(RULES)
+    other = replace(rules[RULE], id="orm.undefined_column", group="schema.undefined_column")
+    rules[RULE] = replace(rules[RULE], group="schema.undefined_column")
+    rules[other.id] = other
+    acc = Accumulator(rules)
+    acc.add(match("session_id", "sessions"))
+    acc.add(Match(other.id, match("session_id", "sessions").record,
+                  frozen_map({"table": "sessions", "column": "session_id"})))
+    incidents = acc.incidents()
+    assert len(incidents) == 1 and incidents[0].count == 2
+    assert incidents[0].rule == RULE

@@ -29,6 +29,7 @@ RULE_KEYS = {
     "patterns": "regular expressions (the `regex` module); any may match",
     "keywords": "literal prefilter strings; derived from the patterns when absent",
     "fingerprint": "capture names that make the incident key",
+    "group": "incident group shared by rules that report the same problem in other shapes",
     "diagnose": "which diagnosis applies (e.g. naming)",
     "docs": "what it means, usual causes, the fix",
     "examples": "lines that must (and must not) match, with expected captures",
@@ -57,6 +58,7 @@ class Rule:
     patterns: tuple[regex.Pattern[str], ...]
     keywords: tuple[str, ...]
     fingerprint: tuple[str, ...]
+    group: str | None
     diagnose: str | None
     docs: str
     examples: tuple[Example, ...]
@@ -182,11 +184,15 @@ def _build_rule(entry: Any, path: str, list_line: int) -> Rule:
     diagnose = entry.get("diagnose")
     if diagnose is not None and not isinstance(diagnose, str):
         raise _fail(path, entry, "diagnose", "must be text")
+    group = entry.get("group")
+    if group is not None and (not isinstance(group, str) or not ID_RE.match(group)):
+        raise _fail(path, entry, "group", "must be a dotted id like the rule ids")
     return Rule(
         id=rule_id, title=entry["title"], severity=entry["severity"],
         category=entry["category"], codes=_text_list(entry, "codes", path),
         patterns=patterns, keywords=tuple(k for k in keywords if k.strip()),
-        fingerprint=fingerprint, diagnose=diagnose, docs=(entry.get("docs") or "").strip(),
+        fingerprint=fingerprint, group=group, diagnose=diagnose,
+        docs=(entry.get("docs") or "").strip(),
         examples=_examples(entry, path, captures), source=path, line=entry.line,
     )
 

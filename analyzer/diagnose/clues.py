@@ -48,11 +48,16 @@ def _unescape(text: str) -> str:
     return _ESCAPES.sub(r"\1", text)
 
 
-def statement_of(record: Record) -> str | None:
+def statement_of(record: Record, *, logged_before: bool = False) -> str | None:
+    """The SQL a record carries. With logged_before, only SQL written before it ran (ORM
+    logging, log_statement): a PostgreSQL `STATEMENT:` line belongs to the error above it, never
+    to the next one."""
     statement = record.fields.get("statement") or record.fields.get("query")
-    if isinstance(statement, str) and statement.strip():
+    if isinstance(statement, str) and statement.strip() and not logged_before:
         return statement.strip()
     for pattern in _STATEMENT_RES:
+        if logged_before and pattern.pattern.startswith(r"\bSTATEMENT"):
+            continue
         found = pattern.search(record.message)
         if found:
             text = found.group(1).replace("\n\t", "\n").strip()
@@ -82,5 +87,5 @@ def orm_of(record: Record) -> str | None:
 
 # Lines that hold SQL or name the ORM without being errors: the prefilter must keep them so the
 # window can see the statement an error came from.
-CONTEXT_KEYWORDS = ("Executing (", "STATEMENT:  ", "statement: ", "prisma:query", "query: ",
+CONTEXT_KEYWORDS = ("Executing (", "statement: ", "prisma:query", "query: ",
                     "sqlalchemy.engine", "Sequelize", "Prisma", "TypeORM", "[SQL: ")

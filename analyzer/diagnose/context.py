@@ -54,7 +54,7 @@ class ContextWindow:
         orm = orm_of(record)
         if orm:
             self.orms[orm] += 1
-        statement = statement_of(record)
+        statement = statement_of(record, logged_before=True)
         if statement:
             if len(self.statements) == self.statements.maxlen:
                 self._evict(self.statements[0])

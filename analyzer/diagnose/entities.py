@@ -17,7 +17,7 @@ from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
 from analyzer.diagnose.clues import hint_of, orm_of, statement_of
 from analyzer.diagnose.context import ContextWindow
 from analyzer.diagnose.evidence import LogEvidence
-from analyzer.diagnose.names import is_folded_form, plural_key, same_words
+from analyzer.diagnose.names import close_spelling, is_folded_form, plural_key, same_words
 from analyzer.diagnose.sql import StatementFacts, statement_facts
 from analyzer.model import Match, frozen_map
 
@@ -86,8 +86,10 @@ class Resolver:
         if table and "." in table and not schema:
             schema, _, table = table.rpartition(".")
         column = captures.get("column")
-        if table:
+        if table and column:
             return self._real_table(table, schema, facts)
+        if table:  # `relation "x" does not exist` names the relation as written, not an alias
+            return Resolved(table, schema)
         if not column:
             return Resolved(None, schema)
         for find in (self._from_statement, self._from_catalog):
@@ -95,11 +97,25 @@ class Resolver:
             if found.table:
                 return found
         recent = window.recent_table(record)
-        if recent is not None and recent.table is not None:
+        if recent is not None and recent.table is not None and \
+                self._has_near_column(recent.table, column):
             schema, name = recent.table
             return Resolved(name, schema, f"table from a co-occurring error at {recent.where} "
                                           f"that named {name!r}")
         return Resolved(None, schema)
+
+    def _has_near_column(self, table: tuple[str | None, str], column: str) -> bool:
+        """A co-occurring error's table is taken only when what is known of it has a column
+        spelled like the wanted one (and not the wanted one itself: the error says it is not
+        there). Errors of unrelated queries follow each other closely in a server's log."""
+        schema, name = table
+        for catalog in self._catalogs():
+            found = catalog.get(name, schema)
+            if found is not None and column not in found.columns and \
+                    any(_near(column, c) or close_spelling(column, c) is not None
+                        for c in found.columns):
+                return True
+        return False
 
     def _real_table(self, table: str, schema: str | None, facts: StatementFacts | None
                     ) -> Resolved:
@@ -120,6 +136,8 @@ class Resolver:
             return Resolved(base, schema or self._schema_of(base),
                             f"{alias!r} is PostgREST's embed alias for table {base!r}")
         typeorm = _TYPEORM_ALIAS.match(alias)
+        if not typeorm and not alias[:1].isupper():
+            return Resolved(None, None)  # model aliases are class names: `Session`, `User`
         name = typeorm["relation"] if typeorm else alias
         for table in self._tables():
             if plural_key(table.name) == plural_key(name) and table.name != alias:

@@ -65,9 +65,15 @@ class ContextWindow:
         self.tables.append(Seen(record.ts, record.lineno, self._where(record),
                                 table=(schema, table)))
 
-    def recent_statement(self, record: Record) -> Seen | None:
+    def recent_statement(self, record: Record, mentions: tuple[str, ...] = ()) -> Seen | None:
+        """The latest statement logged just before record that names one of `mentions` (the
+        column or table the error is about): a statement that does not cannot have failed so."""
+        wanted = [m.lower() for m in mentions if m]
         for seen in reversed(self.statements):
-            if _close(seen, record, MAX_AGE_NS, MAX_LINES):
+            if not _close(seen, record, MAX_AGE_NS, MAX_LINES):
+                continue
+            text = (seen.statement or "").lower()
+            if not wanted or any(m in text for m in wanted):
                 return seen
         return None
 

@@ -44,7 +44,9 @@ class Resolver:
         statement, statement_at = statement_of(record), f"{record.source}:{record.lineno}"
         statement_orm = None
         if statement is None:
-            recent = window.recent_statement(record)
+            # a column error's SQL names the column; a table error's names the table
+            names = (captures.get("column") or captures.get("table", "").rpartition(".")[2],)
+            recent = window.recent_statement(record, names)
             if recent is not None:
                 statement, statement_at, statement_orm = recent.statement, recent.where, recent.orm
         if statement:

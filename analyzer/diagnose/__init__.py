@@ -17,6 +17,7 @@ from analyzer.diagnose.context import ContextWindow
 from analyzer.diagnose.entities import Resolver
 from analyzer.diagnose.evidence import LogEvidence
 from analyzer.diagnose.rootcause import root_causes
+from analyzer.diagnose.search import NameIndex
 from analyzer.diagnose.verdicts import Finding, Subject
 from analyzer.model import Diagnosis, Incident, RootCause
 from analyzer.rulebook import Rule
@@ -28,6 +29,13 @@ class Knowledge:
 
     catalog: Catalog | None = None
     evidence: LogEvidence = field(default_factory=LogEvidence)
+    _index: NameIndex | None = None
+
+    @property
+    def index(self) -> NameIndex:
+        if self._index is None:
+            self._index = NameIndex(self.catalog if self.catalog is not None else Catalog())
+        return self._index
 
 
 def subject_of(incident: Incident, rules: Mapping[str, Rule]) -> Subject:
@@ -52,9 +60,9 @@ def find(subject: Subject, knowledge: Knowledge) -> Finding:
         if table is not None:
             finding = verdicts.column_in_table(subject, table, catalog)
         else:
-            finding = verdicts.column_anywhere(subject, catalog)
+            finding = verdicts.column_anywhere(subject, catalog, knowledge.index)
     elif catalog is not None and subject.table:
-        finding = verdicts.table_in_catalog(subject, catalog)
+        finding = verdicts.table_in_catalog(subject, catalog, knowledge.index)
     else:
         finding = verdicts.from_logs(subject, knowledge.evidence)
     finding = finding or verdicts.unknown(subject)

@@ -4,6 +4,9 @@ edit distance. Pure functions over names."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 from analyzer.catalog import loose_key
 
@@ -15,6 +18,7 @@ _IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "w
 _IRREGULAR_BACK = {v: k for k, v in _IRREGULAR.items()}
 
 
+@lru_cache(maxsize=65536)
 def words(name: str) -> tuple[str, ...]:
     """`createdAt`, `created_at`, `CreatedAt`, `CREATED_AT` -> ('created', 'at')."""
     return tuple(w.lower() for part in re.split(r"[_\-\s.]+", name) if part
@@ -68,6 +72,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def plural_key(name: str) -> tuple[str, ...]:
     """The words of a name with the last one made singular: `session`, `sessions`,
     `Session` and `user_sessions`' last word agree."""
@@ -81,18 +86,7 @@ def differ_by_plural(a: str, b: str) -> bool:
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
     """Levenshtein distance, or limit + 1 as soon as it must exceed limit (cheap rejects)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char_a != char_b)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
+    return Levenshtein.distance(a, b, score_cutoff=limit)
 
 
 def typo_limit(name: str) -> int:

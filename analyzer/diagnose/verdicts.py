@@ -19,12 +19,12 @@ from analyzer.diagnose.names import (
     shares_words,
     style,
 )
+from analyzer.diagnose.search import NameIndex
 from analyzer.diagnose.sql import statement_facts
 
 SCHEMA_CACHE_CODES = frozenset({"PGRST200", "PGRST202", "PGRST204", "PGRST205"})
 LOG_ONLY = 0.85  # a hint is the server's own word, but about one query, not the schema
 OBSERVED = 0.7  # columns seen in statements that did not fail: real, but partial knowledge
-MAX_TYPO_SCAN = 50_000  # columns compared by edit distance when no table is known
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +159,7 @@ def _other_schema_column(wanted: str, table: Table, catalog: Catalog) -> Finding
     return None
 
 
-def column_anywhere(subject: Subject, catalog: Catalog) -> Finding | None:
+def column_anywhere(subject: Subject, catalog: Catalog, index: NameIndex) -> Finding | None:
     """No table known: the whole catalog is searched."""
     wanted = subject.column or ""
     exact = catalog.with_column(wanted)
@@ -170,8 +170,7 @@ def column_anywhere(subject: Subject, catalog: Catalog) -> Finding | None:
                        f"{names} has a column {wanted!r}, yet the query failed: it reads "
                        "another table", [f"{exact[0].source}: {names} has column {wanted!r}"],
                        table=None, found_table=exact[0])
-    loose = [(t, c) for t, c in catalog.columns_like(wanted)]
-    pairs = loose or _scan_columns(wanted, catalog)
+    pairs = index.near_columns(wanted)
     match = best_match(wanted, list(dict.fromkeys(c for _, c in pairs)))
     if match:
         kind, found, confidence = match
@@ -183,7 +182,7 @@ def column_anywhere(subject: Subject, catalog: Catalog) -> Finding | None:
                         _pair_evidence(kind, wanted, found)],
                        table=tables[0] if len(tables) == 1 else None)
     stem = wanted.removesuffix("Id").removesuffix("_id")
-    tables = [t for t in catalog if stem != wanted and
+    tables = [t for t in index.tables_sharing_words(stem) if stem != wanted and
               (plural_key(stem) == plural_key(t.name) or shares_words(stem, t.name))]
     hint = f"; {wanted!r} reads like a reference to {tables[0].qualified}" if tables else ""
     return Finding("missing", wanted, None, 0.6,
@@ -192,21 +191,9 @@ def column_anywhere(subject: Subject, catalog: Catalog) -> Finding | None:
                    [f"searched {len(catalog)} tables from {', '.join(catalog.sources)}"])
 
 
-def _scan_columns(wanted: str, catalog: Catalog) -> list[tuple[Table, str]]:
-    found, scanned = [], 0
-    for table in catalog:
-        for column in table.columns:
-            scanned += 1
-            if differ_by_plural(wanted, column) or close_spelling(wanted, column) is not None:
-                found.append((table, column))
-        if scanned > MAX_TYPO_SCAN:
-            break
-    return found
-
-
 # -- tables ---------------------------------------------------------------------------------
 
-def table_in_catalog(subject: Subject, catalog: Catalog) -> Finding | None:
+def table_in_catalog(subject: Subject, catalog: Catalog, index: NameIndex) -> Finding | None:
     wanted, schema = subject.table or "", subject.schema
     here = catalog.get(wanted, schema or DEFAULT_SCHEMA)
     if here is not None:
@@ -218,7 +205,8 @@ def table_in_catalog(subject: Subject, catalog: Catalog) -> Finding | None:
                        f"{schema or DEFAULT_SCHEMA}.{wanted} does not exist; {other.qualified} "
                        "does: qualify the name or fix the search_path",
                        [f"{other.source}: {other.qualified} exists"], found_table=other)
-    same_schema = [t for t in catalog if t.schema == (schema or DEFAULT_SCHEMA)] or list(catalog)
+    near = index.near_tables(wanted)
+    same_schema = [t for t in near if t.schema == (schema or DEFAULT_SCHEMA)] or near
     match = best_match(wanted, [t.name for t in same_schema])
     if match:
         kind, found, confidence = match
@@ -228,7 +216,7 @@ def table_in_catalog(subject: Subject, catalog: Catalog) -> Finding | None:
                                                                         table.qualified),
                        [f"{table.source}: table {table.qualified} exists",
                         _pair_evidence(kind, wanted, found)], found_table=table)
-    return _renamed_table(subject, same_schema, catalog)
+    return _renamed_table(subject, index, catalog)
 
 
 def _table_present(subject: Subject, table: Table) -> Finding:
@@ -246,27 +234,30 @@ def _table_present(subject: Subject, table: Table) -> Finding:
                    found_table=table)
 
 
-def _renamed_table(subject: Subject, tables: list[Table], catalog: Catalog) -> Finding:
+def _renamed_table(subject: Subject, index: NameIndex, catalog: Catalog) -> Finding:
     """A table named differently (prefix, suffix, rename): shared words, or the columns the
     failing SQL uses."""
-    wanted = subject.table or ""
+    wanted, schema = subject.table or "", subject.schema or DEFAULT_SCHEMA
     used = _statement_columns(subject)
+    counts = index.tables_with_columns(used) if used else {}
+    candidates = dict.fromkeys([*index.tables_sharing_words(wanted), *counts])
     scored = []
-    for table in tables:
-        overlap = _overlap(used, table) if used else 0.0
-        if shares_words(wanted, table.name) or overlap >= 0.6:
-            scored.append((overlap, shares_words(wanted, table.name), table))
+    for table in candidates:
+        overlap = counts.get(table, 0) / len(used) if used else 0.0
+        shared = shares_words(wanted, table.name)
+        if shared or overlap >= 0.6:
+            scored.append((overlap, shared, table.schema == schema, table))
     if not scored:
         return Finding("missing", wanted, None, 0.6,
                        f"no table named {wanted!r} or like it: the migration that creates it "
                        "was probably not applied",
                        [f"searched {len(catalog)} tables from {', '.join(catalog.sources)}"])
-    overlap, shared, table = max(scored, key=lambda s: (s[0], s[1], -len(s[2].name)))
+    overlap, shared, _, table = max(scored, key=lambda s: (s[0], s[1], s[2], -len(s[3].name)))
     evidence = [f"{table.source}: table {table.qualified} exists"]
     if shared:
         evidence.append(f"{wanted!r} and {table.name!r} share the words of the name")
     if used:
-        evidence.append(f"{table.qualified} has {round(overlap * len(used))} of the "
+        evidence.append(f"{table.qualified} has {counts.get(table, 0)} of the "
                         f"{len(used)} columns the failing SQL uses (any spelling)")
     confidence = 0.85 if shared and overlap >= 0.6 else 0.7 if shared else 0.6
     return Finding("table_name", wanted, table.name, confidence,
@@ -280,13 +271,6 @@ def _statement_columns(subject: Subject) -> list[str]:
         facts = statement_facts(statement)
         columns.extend(c for _, c in facts.columns if c not in columns)
     return columns
-
-
-def _overlap(columns: list[str], table: Table) -> float:
-    from analyzer.catalog import loose_key
-
-    keys = {loose_key(c) for c in table.columns}
-    return sum(loose_key(c) in keys for c in columns) / len(columns)
 
 
 # -- without a schema: what the logs say ----------------------------------------------------

@@ -65,7 +65,8 @@ PathsArg = Annotated[list[str] | None, typer.Argument(
     help="Log files, globs, directories, or - for stdin (the default). Gzip is detected.",
     show_default=False)]
 SchemaOpt = Annotated[list[str] | None, typer.Option(
-    "--schema", "-s", help="Schema source: a .sql file of DDL. Repeatable.",
+    "--schema", "-s", help="Schema source: a .sql file of DDL, a migrations folder (replayed "
+    "in order) or a postgresql:// URL (read-only). Repeatable; all merge into one catalog.",
     show_default=False)]
 RulesOpt = Annotated[list[str] | None, typer.Option(
     "--rules", "-r", help="Extra rule file or directory; a rule with a built-in id replaces "

@@ -16,7 +16,10 @@ from analyzer.model import Incident, Match, Sample, frozen_map, severity_rank
 from analyzer.rulebook import Rule
 
 ENTITY_NAMES = ("schema", "table", "column", "relation", "function", "constraint", "code")
+DEFAULT_SCHEMA = "public"  # what an unqualified table name means (PostgreSQL's search_path)
 MAX_SERVICES = 20
+MAX_CLUE_VALUES = 5  # distinct values kept per clue key (hints, statements, ORMs, ...)
+MAX_CLUE_CHARS = 2000
 MAX_BUCKETS = 24 * 60  # per-minute counts kept per incident (a day)
 _QUOTES = "\"'`"
 
@@ -40,9 +43,13 @@ def entities_of(rule: Rule, captures: Mapping[str, str]) -> dict[str, str]:
 
 def fingerprint(rule: Rule, entities: Mapping[str, str]) -> tuple[str, ...]:
     """The incident key: the rule's group (or its id) and its fingerprint entities. Rules that
-    report one problem in several shapes share a `group`, so they share incidents."""
-    keys = [k for k in rule.fingerprint if k in entities]
-    if "table" in rule.fingerprint and "schema" in entities:
+    report one problem in several shapes share a `group`, so they share incidents. A table
+    named without a schema means `public` (the search_path default), so the schema enters the
+    key only when it is another one: `column "x" of relation "t"`, `column t.x` and
+    `public.t` shapes agree (and keep the ids they always had)."""
+    keys = [k for k in rule.fingerprint if k in entities and k != "schema"]
+    schema = entities.get("schema")
+    if schema and schema != DEFAULT_SCHEMA and ("table" in keys or "schema" in rule.fingerprint):
         keys.insert(keys.index("table") if "table" in keys else 0, "schema")
     return (rule.group or rule.id, *(f"{k}={entities[k]}" for k in keys))
 
@@ -61,6 +68,12 @@ class _Open:
     services: list[str] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
     minutes: dict[int, int] = field(default_factory=dict)
+    clues: dict[str, list[str]] = field(default_factory=dict)
+
+    def add_clue(self, key: str, value: str) -> None:
+        values = self.clues.setdefault(key, [])
+        if value not in values and len(values) < MAX_CLUE_VALUES:
+            values.append(value)
 
 
 @dataclass(slots=True)
@@ -95,6 +108,9 @@ class Accumulator:
         if len(state.samples) < self.max_samples:
             state.samples.append(Sample(record.ts, record.source, record.lineno,
                                         self.redact(record.message)))
+        state.add_clue("rule", rule.id)
+        for name, value in match.clues.items():
+            state.add_clue(name, self.redact(value[:MAX_CLUE_CHARS]))
         return incident_id(key)
 
     def merge(self, other: Accumulator) -> None:
@@ -114,6 +130,9 @@ class Accumulator:
             for minute, count in theirs.minutes.items():
                 if minute in mine.minutes or len(mine.minutes) < MAX_BUCKETS:
                     mine.minutes[minute] = mine.minutes.get(minute, 0) + count
+            for name, values in theirs.clues.items():
+                for value in values:
+                    mine.add_clue(name, value)
 
     def minutes(self, incident: str) -> dict[int, int]:
         """Per-minute counts (minute = ns // 60e9) of one incident, for timelines."""
@@ -139,6 +158,7 @@ def _freeze(key: tuple[str, ...], state: _Open) -> Incident:
         category=rule.category, count=state.count, first_seen=state.first_seen,
         last_seen=state.last_seen, services=tuple(sorted(state.services)),
         entities=frozen_map(state.entities), samples=tuple(state.samples),
+        clues=frozen_map({k: tuple(v) for k, v in state.clues.items()}),
     )
 
 

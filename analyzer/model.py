@@ -60,6 +60,9 @@ class Match:
     rule_id: str
     record: Record
     captures: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
+    # What entity resolution learnt beside the captures (failing SQL, hint, ORM, how the table
+    # was found); incidents keep a bounded set of these per key for the diagnosis.
+    clues: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,7 @@ class Incident:
     samples: tuple[Sample, ...]
     diagnosis: Diagnosis | None = None
     root_cause: str | None = None
+    clues: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,7 @@ class RootCause:
     table: str | None
     incidents: tuple[str, ...]
     fixes: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

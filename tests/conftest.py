@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,35 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+# -- a real PostgreSQL server (tests marked `postgres`) ------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """(dsn, logdir) of a real server: the one .ci/run started (ANALYZER_TEST_PG_DSN and
+    ANALYZER_TEST_PG_LOGDIR), else one started here with scripts/pg-server. Skips only when no
+    PostgreSQL binaries exist on the machine."""
+    dsn, logdir = os.environ.get("ANALYZER_TEST_PG_DSN"), os.environ.get("ANALYZER_TEST_PG_LOGDIR")
+    if dsn and logdir:
+        yield dsn, Path(logdir)
+        return
+    import glob
+    import socket
+
+    if not glob.glob("/usr/lib/postgresql/*/bin/pg_ctl") and not shutil.which("pg_ctl"):
+        pytest.skip("no PostgreSQL server binaries on this machine (apt-get install postgresql)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    directory = Path("/tmp") / f"analyzer-test-pg-{os.getpid()}-{port}"
+    script = ROOT / "scripts" / "pg-server"
+    started = subprocess.run([str(script), "start", str(directory), str(port)],
+                             capture_output=True, text=True, timeout=120)
+    if started.returncode != 0:
+        subprocess.run([str(script), "stop", str(directory)], capture_output=True, timeout=60)
+        pytest.fail(f"scripts/pg-server could not start PostgreSQL: {started.stderr.strip()}")
+    try:
+        yield started.stdout.strip(), directory / "log"
+    finally:
+        subprocess.run([str(script), "stop", str(directory)], capture_output=True, timeout=60)

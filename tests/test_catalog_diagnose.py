@@ -80,10 +80,13 @@ def test_snake_case_wanted_camel_case_found_is_case_style():
     assert any('RENAME COLUMN "sessionId" TO session_id' in f for f in d.fixes)
 
 
-def test_without_a_schema_there_is_no_naming_diagnosis_yet():
+def test_without_a_schema_or_log_evidence_the_diagnosis_is_unknown():
     incidents, rules = _incident("session_id", "sessions")
-    diagnosed, _ = diagnose(incidents, rules, None)
-    assert diagnosed[0].diagnosis is None
+    diagnosed, causes = diagnose(incidents, rules, None)
+    d = diagnosed[0].diagnosis
+    assert (d.kind, d.found, d.confidence) == ("unknown", None, 0.0)
+    assert any("--schema" in f for f in d.fixes)
+    assert causes == [] and diagnosed[0].root_cause is None
 
 
 def test_column_without_a_table_is_found_by_its_words():

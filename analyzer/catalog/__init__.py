@@ -1,32 +1,65 @@
 """Catalog stage: schema sources (`--schema`) -> one merged Catalog of schemas, tables, columns.
 
-A source is a SQL file of DDL. Names keep PostgreSQL semantics (unquoted folded to lower case).
+A source is a SQL file of DDL, a migrations folder (replayed in order) or a `postgresql://` URL
+(introspected read-only). Names keep PostgreSQL semantics (unquoted folded to lower case).
+SOURCE_KINDS is the registry: the first kind whose test accepts a source reads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.catalog.ddl import read_sql_file
-from analyzer.catalog.types import DEFAULT_SCHEMA, Catalog, Table, merge_catalogs
+from analyzer.catalog.live import DatabaseUnavailable, display_url, is_database_url, read_database
+from analyzer.catalog.migrations import read_migrations
+from analyzer.catalog.types import DEFAULT_SCHEMA, Catalog, Table, loose_key, merge_catalogs
 from analyzer.errors import SchemaError
+
+SOURCE_KINDS: dict[str, tuple[Callable[[str], bool], Callable[[str], Catalog]]] = {
+    "database": (is_database_url, read_database),
+    "migrations": (lambda s: Path(s).is_dir(), lambda s: read_migrations(Path(s))),
+    "sql": (lambda s: Path(s).is_file(), lambda s: read_sql_file(Path(s))),
+}
+
+
+@dataclass(slots=True)
+class LoadedCatalog:
+    catalog: Catalog | None
+    unavailable: list[str] = field(default_factory=list)  # one-line, password-free messages
+
+
+def read_schema_source(source: str) -> Catalog:
+    for _kind, (accepts, read) in SOURCE_KINDS.items():
+        if accepts(source):
+            return read(source)
+    raise SchemaError(f"{source}: no such schema file or directory")
+
+
+def load_catalog_sources(sources: Sequence[str]) -> LoadedCatalog:
+    """Merge every schema source. A database that cannot be reached is reported in
+    `unavailable` and left out (the diagnosis falls back on what the logs say); a schema file
+    that cannot be parsed raises SchemaError."""
+    if not sources:
+        return LoadedCatalog(None)
+    catalogs, unavailable = [], []
+    for source in sources:
+        try:
+            catalogs.append(read_schema_source(source))
+        except DatabaseUnavailable as exc:
+            unavailable.append(str(exc))
+    return LoadedCatalog(merge_catalogs(catalogs) if catalogs else None, unavailable)
 
 
 def load_catalog(sources: Sequence[str]) -> Catalog | None:
-    """Merge every schema source; None when no source was given. Raises SchemaError."""
-    if not sources:
-        return None
-    catalogs = []
-    for source in sources:
-        path = Path(source)
-        if path.is_file():
-            catalogs.append(read_sql_file(path))
-        elif path.is_dir():
-            raise SchemaError(f"{source}: is a directory (expected a .sql file)")
-        else:
-            raise SchemaError(f"{source}: no such schema file")
-    return merge_catalogs(catalogs)
+    """Merge every schema source; None when no source was given. Raises SchemaError, also for
+    an unreachable database (use load_catalog_sources to carry on without it)."""
+    loaded = load_catalog_sources(sources)
+    if loaded.unavailable:
+        raise DatabaseUnavailable(loaded.unavailable[0])
+    return loaded.catalog
 
 
-__all__ = ["DEFAULT_SCHEMA", "Catalog", "Table", "load_catalog"]
+__all__ = ["DEFAULT_SCHEMA", "Catalog", "DatabaseUnavailable", "LoadedCatalog", "Table",
+           "display_url", "load_catalog", "load_catalog_sources", "loose_key"]

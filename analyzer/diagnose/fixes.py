@@ -1,9 +1,15 @@
-"""Fix suggestions: the config change per ORM and the migration SQL, from the catalog."""
+"""Fix suggestions: the change per ORM (when the logs show which ORM wrote the query) and the
+alternative migration SQL, generated from the catalog. ORM_FIXES is the registry: one entry per
+ORM, each a function per finding kind family (column name, table name)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from analyzer.catalog import Table
-from analyzer.diagnose.names import quote_ident
+from analyzer.diagnose.names import quote_ident, style
+
+NAMING_KINDS = ("case_style", "case_folding", "pluralization", "typo")
 
 
 def rename_column_sql(table: Table, current: str, wanted: str) -> str:
@@ -11,10 +17,111 @@ def rename_column_sql(table: Table, current: str, wanted: str) -> str:
             f"RENAME COLUMN {quote_ident(current)} TO {quote_ident(wanted)};")
 
 
-def naming_fixes(table: Table, wanted: str, found: str) -> tuple[str, ...]:
-    return (
-        f"Make the code use the column's real name {quote_ident(found)} (ORM: map the attribute "
-        f"to {found!r}, e.g. Sequelize `underscored: false`, Prisma `@map(\"{found}\")`; "
-        f"raw SQL: quote it as {quote_ident(found)})",
-        f"Or rename the column to what the code expects: {rename_column_sql(table, found, wanted)}",
-    )
+def rename_table_sql(table: Table, wanted: str) -> str:
+    return (f"ALTER TABLE {quote_ident(table.schema)}.{quote_ident(table.name)} "
+            f"RENAME TO {quote_ident(wanted)};")
+
+
+def _is_snake(name: str) -> bool:
+    return style(name) in ("snake_case", "lowercase")
+
+
+def _sequelize_column(wanted: str, found: str, model: str | None) -> str:
+    where = f"model {model}" if model else "the model"
+    if _is_snake(wanted) and not _is_snake(found):
+        return (f"Sequelize: set `underscored: false` on {where} so attribute names are used "
+                f"as column names as they are ({found!r}), or map the attribute: "
+                f"`field: '{found}'`")
+    return f"Sequelize: map the attribute to the real column on {where}: `field: '{found}'`"
+
+
+def _sequelize_table(wanted: str, found: str, model: str | None) -> str:
+    where = f"model {model}" if model else "the model"
+    return f"Sequelize: set `tableName: '{found}'` on {where} (it now uses {wanted!r})"
+
+
+ORM_FIXES: dict[str, tuple[Callable[[str, str, str | None], str],
+                           Callable[[str, str, str | None], str]]] = {
+    "sequelize": (_sequelize_column, _sequelize_table),
+    "prisma": (lambda w, f, m: f"Prisma: map the field to the column: `@map(\"{f}\")`",
+               lambda w, f, m: f"Prisma: map the model to the table: `@@map(\"{f}\")`"),
+    "typeorm": (lambda w, f, m: f"TypeORM: `@Column({{ name: \"{f}\" }})`, or drop the naming "
+                                "strategy that rewrites property names (e.g. SnakeNamingStrategy)",
+                lambda w, f, m: f"TypeORM: `@Entity(\"{f}\")`"),
+    "django": (lambda w, f, m: f"Django: `db_column=\"{f}\"` on the field",
+               lambda w, f, m: f"Django: `class Meta: db_table = \"{f}\"`"),
+    "sqlalchemy": (lambda w, f, m: f"SQLAlchemy: name the column explicitly: `Column(\"{f}\", …)`",
+                   lambda w, f, m: f"SQLAlchemy: `__tablename__ = \"{f}\"`"),
+    "activerecord": (lambda w, f, m: f"ActiveRecord: `alias_attribute :{w}, :{f}`",
+                     lambda w, f, m: f"ActiveRecord: `self.table_name = \"{f}\"`"),
+    "knex": (lambda w, f, m: f"Knex: the column is {f!r}; drop knexSnakeCaseMappers or "
+                             "write the name as the table has it",
+             lambda w, f, m: f"Knex: query the table {f!r}"),
+    "postgrest": (lambda w, f, m: f"supabase-js / PostgREST: use the column's real name {f!r} "
+                                  "in the request (insert/update keys, select=, filters)",
+                  lambda w, f, m: f"supabase-js / PostgREST: `.from('{f}')`"),
+}
+
+
+def raw_sql_column(wanted: str, found: str) -> str:
+    return (f"Raw SQL: write the column as {quote_ident(found)} (quoted: unquoted names fold "
+            "to lower case)")
+
+
+def column_fixes(kind: str, table: Table | None, wanted: str, found: str,
+                 orms: tuple[str, ...], model: str | None = None) -> list[str]:
+    """The code-side fix per ORM seen, then the schema-side alternative."""
+    fixes = [ORM_FIXES[orm][0](wanted, found, model) for orm in orms if orm in ORM_FIXES]
+    if kind == "case_folding" or not fixes:
+        fixes.append(raw_sql_column(wanted, found))
+    if table is not None and found in table.columns:
+        fixes.append("Or rename the column to what the code expects: "
+                     + rename_column_sql(table, found, wanted))
+    return fixes
+
+
+def table_fixes(kind: str, wanted: str, found: Table, orms: tuple[str, ...],
+                model: str | None = None) -> list[str]:
+    target = found.name if kind != "other_schema" else found.qualified
+    fixes = [ORM_FIXES[orm][1](wanted, target, model) for orm in orms if orm in ORM_FIXES]
+    if kind == "other_schema":
+        fixes.append(f"Qualify the table as {quote_ident(found.schema)}."
+                     f"{quote_ident(found.name)} or put {found.schema!r} on the search_path")
+    else:
+        fixes.append(f"Raw SQL: use the table's real name "
+                     f"{quote_ident(found.schema)}.{quote_ident(found.name)}")
+        fixes.append("Or rename the table to what the code expects: "
+                     + rename_table_sql(found, wanted))
+    return fixes
+
+
+def stale_cache_fixes() -> list[str]:
+    return ["Reload PostgREST's schema cache: NOTIFY pgrst, 'reload schema';",
+            "Supabase: the API reloads on DDL through its event trigger; if it does not, run "
+            "the NOTIFY above in the SQL editor (or restart the project's API)"]
+
+
+def missing_fixes(wanted: str, table: Table | None, is_column: bool) -> list[str]:
+    if not is_column:
+        return [f"Create {wanted!r}: apply the migration that creates it (compare the "
+                "migrations applied to this database with the repository's)"]
+    if table is None:
+        return [f"Apply the migration that adds the column {quote_ident(wanted)} (find the "
+                "table in the failing query; ALTER TABLE … ADD COLUMN with its type)",
+                "Or stop using the attribute in the code"]
+    where = f"{quote_ident(table.schema)}.{quote_ident(table.name)}"
+    return [f"Apply the migration that adds {quote_ident(wanted)} to {where} "
+            f"(ALTER TABLE {where} ADD COLUMN {quote_ident(wanted)} with its type)",
+            "Or stop using the attribute in the code"]
+
+
+def other_table_fixes(wanted: str, found: Table | None) -> list[str]:
+    if found is None:
+        return [f"Query the table that has {wanted!r}"]
+    return [f"Read {quote_ident(wanted)} from {quote_ident(found.schema)}."
+            f"{quote_ident(found.name)}, where it exists (check the query's FROM / model)"]
+
+
+def unknown_fixes() -> list[str]:
+    return ["Give the schema with --schema (a DDL file, a migrations folder or a "
+            "postgresql:// URL) so the analyzer can compare names with what the database has"]

@@ -34,7 +34,8 @@ def incident_dict(incident: Incident) -> dict[str, Any]:
 
 def root_cause_dict(cause: RootCause) -> dict[str, Any]:
     return {"id": cause.id, "kind": cause.kind, "summary": cause.summary, "table": cause.table,
-            "incidents": list(cause.incidents), "fixes": list(cause.fixes)}
+            "incidents": list(cause.incidents), "fixes": list(cause.fixes),
+            "evidence": list(cause.evidence)}
 
 
 def report_dict(report: Report) -> dict[str, Any]:

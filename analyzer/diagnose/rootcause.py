@@ -1,0 +1,202 @@
+"""Root causes: diagnosed incidents that share one cause become one RootCause (the ORM's naming
+convention against a table's, a table named differently, a stale PostgREST cache, a migration not
+applied), with the fix per ORM the logs show and the migration SQL generated from the catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from analyzer.diagnose.fixes import ORM_FIXES, rename_column_sql, stale_cache_fixes
+from analyzer.diagnose.names import style
+from analyzer.diagnose.verdicts import Finding, Subject
+from analyzer.model import Incident, RootCause
+
+TABLE_KINDS = ("table_name", "pluralization", "other_schema", "case_style", "case_folding",
+               "typo")
+
+
+@dataclass(slots=True)
+class _Group:
+    key: tuple[str, ...]
+    kind: str
+    table: str | None
+    members: list[tuple[Incident, Finding, Subject]] = field(default_factory=list)
+
+    @property
+    def orms(self) -> tuple[str, ...]:
+        found = [o for _, _, s in self.members for o in s.clue("orm")]
+        if any(s.clue("via") for _, _, s in self.members):
+            found.append("postgrest")
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def model(self) -> str | None:
+        return next((m for _, _, s in self.members for m in s.clue("model")), None)
+
+
+def _column(finding: Finding) -> str:
+    return (finding.found or "").rsplit(".", 1)[-1]
+
+
+def cause_key(incident: Incident, finding: Finding, subject: Subject
+              ) -> tuple[tuple[str, ...], str | None] | None:
+    kind = finding.kind
+    if kind == "unknown":
+        return None
+    if kind == "stale_schema_cache":
+        return ("stale_schema_cache",), None
+    if subject.column:
+        table = finding.table.qualified if finding.table else subject.table
+        if kind in ("case_style", "case_folding"):
+            return (kind, table or "*", style(finding.wanted), style(_column(finding))), table
+        if kind == "missing":
+            return ("missing", table or "*"), table
+        return (kind, incident.id), table
+    if kind in TABLE_KINDS:
+        real = finding.found_table.qualified if finding.found_table else finding.found
+        return (kind, "table", finding.wanted, finding.found or ""), real
+    return (kind, incident.id), subject.table
+
+
+def root_causes(findings: Sequence[tuple[Incident, Finding, Subject]]
+                ) -> tuple[list[RootCause], dict[str, str]]:
+    groups: dict[tuple[str, ...], _Group] = {}
+    for incident, finding, subject in findings:
+        keyed = cause_key(incident, finding, subject)
+        if keyed is None:
+            continue
+        key, table = keyed
+        group = groups.setdefault(key, _Group(key, finding.kind, table))
+        group.members.append((incident, finding, subject))
+    extra = _shared_model_fixes(groups)
+    causes, owner = [], {}
+    for group in groups.values():
+        cause = _build(group, extra.get(group.key, ([], [])))
+        causes.append(cause)
+        for incident_id in cause.incidents:
+            owner[incident_id] = cause.id
+    return causes, owner
+
+
+def _build(group: _Group, extra: tuple[list[str], list[str]]) -> RootCause:
+    cause_id = "rc-" + hashlib.sha256("\x1f".join(group.key).encode()).hexdigest()[:10]
+    summary, fixes, evidence = _SUMMARIES.get(group.kind, _single)(group)
+    return RootCause(id=cause_id, kind=group.kind, summary=summary, table=group.table,
+                     incidents=tuple(i.id for i, _, _ in group.members),
+                     fixes=tuple(dict.fromkeys(extra[0] + fixes)),
+                     evidence=tuple(dict.fromkeys(evidence + extra[1])))
+
+
+def _naming(group: _Group) -> tuple[str, list[str], list[str]]:
+    pairs = list(dict.fromkeys((f.wanted, _column(f)) for _, f, _ in group.members))
+    wanted_style, found_style = style(pairs[0][0]), style(pairs[0][1])
+    listed = ", ".join(f"{w} → {f}" for w, f in pairs[:6])
+    table = group.table or "the tables"
+    if group.kind == "case_folding":
+        summary = (f"the SQL writes mixed-case identifiers without quotes; PostgreSQL folds them "
+                   f"to lower case, {table} has them mixed-case ({listed})")
+    elif "sequelize" in group.orms and wanted_style == "snake_case":
+        summary = (f"the ORM maps attributes to snake_case (Sequelize `underscored: true`), "
+                   f"{table} is {found_style} ({listed})")
+    else:
+        orm = "the ORM" if group.orms else "the code"
+        summary = (f"{orm} asks for {wanted_style} column names, {table} has {found_style} "
+                   f"({listed})")
+    fixes = [ORM_FIXES[o][0](pairs[0][0], pairs[0][1], group.model)
+             for o in group.orms if o in ORM_FIXES]
+    if group.kind == "case_folding" or not fixes:
+        fixes.append("Raw SQL: quote the identifiers as the table has them, e.g. "
+                     + ", ".join(f'"{f}"' for _, f in pairs[:3]))
+    renames = dict.fromkeys(rename_column_sql(f.table, _column(f), f.wanted)
+                            for _, f, _ in group.members if f.table is not None)
+    if renames:
+        fixes.append(f"Or migrate the table to the code's names: {' '.join(renames)}")
+    return summary, fixes, _shared_evidence(group)
+
+
+def _table(group: _Group) -> tuple[str, list[str], list[str]]:
+    _, finding, _ = group.members[0]
+    target = finding.found_table
+    summary = (f"the code uses table {finding.wanted!r}, the database has "
+               f"{target.qualified if target else finding.found}")
+    if group.kind == "other_schema" and target is not None:
+        summary += " (another schema than the one the query reached)"
+    return summary, _first_diagnosis_fixes(group), _shared_evidence(group)
+
+
+def _stale(group: _Group) -> tuple[str, list[str], list[str]]:
+    names = ", ".join(f.wanted for _, f, _ in group.members[:6])
+    return (f"PostgREST's schema cache is older than the database: it lacks {names}",
+            stale_cache_fixes(), _shared_evidence(group))
+
+
+def _missing(group: _Group) -> tuple[str, list[str], list[str]]:
+    names = ", ".join(f.wanted for _, f, _ in group.members[:6])
+    where = group.table or "the schema"
+    return (f"a migration was not applied: {where} lacks {names}",
+            _first_diagnosis_fixes(group), _shared_evidence(group))
+
+
+def _single(group: _Group) -> tuple[str, list[str], list[str]]:
+    _, finding, _ = group.members[0]
+    return finding.summary, _first_diagnosis_fixes(group), _shared_evidence(group)
+
+
+def _first_diagnosis_fixes(group: _Group) -> list[str]:
+    fixes: list[str] = []
+    for incident, _, _ in group.members:
+        if incident.diagnosis is not None:
+            fixes.extend(incident.diagnosis.fixes)
+    return fixes
+
+
+def _shared_evidence(group: _Group) -> list[str]:
+    evidence = []
+    for orm in group.orms:
+        evidence.append(f"the logs show the {orm} client writing the failing queries")
+    for _, _, subject in group.members:
+        for renames in subject.clue("renames")[:1]:
+            evidence.append(f"the ORM's SQL maps attributes to columns as {renames}")
+    return evidence
+
+
+def _table_group(group: _Group) -> bool:
+    return len(group.key) > 1 and group.key[1] == "table"
+
+
+_SUMMARIES = {"case_style": lambda g: _table(g) if _table_group(g) else _naming(g),
+              "case_folding": lambda g: _table(g) if _table_group(g) else _naming(g),
+              "table_name": _table, "pluralization": lambda g: _table(g) if _table_group(g)
+              else _single(g), "other_schema": lambda g: _table(g) if _table_group(g)
+              else _single(g), "stale_schema_cache": _stale, "missing": _missing}
+
+def _shared_model_fixes(groups: dict[tuple[str, ...], _Group]
+                        ) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
+    """One model, two mismatches (its table name and its columns' convention): both causes
+    carry the whole model change, as the seed post-mortem's fix did, and share the evidence
+    of the model's SQL. Returns key -> (fixes, evidence) to add."""
+    extra: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+    tables = [g for g in groups.values() if _table_group(g) and "sequelize" in g.orms]
+    namings = [g for g in groups.values() if not _table_group(g)
+               and g.kind == "case_style" and "sequelize" in g.orms]
+    for table_group in tables:
+        found = table_group.members[0][1].found_table
+        for naming in namings:
+            if found is None or naming.table != found.qualified:
+                continue
+            model = table_group.model or naming.model or "the model"
+            underscored = "false" if style(naming.members[0][1].wanted) == "snake_case" \
+                else "true"
+            fix = (f"Sequelize model {model}: `underscored: {underscored}`, "
+                   f"`tableName: '{found.name}'` (one change fixes both mismatches)")
+            for group in (table_group, naming):
+                fixes, evidence = extra.setdefault(group.key, ([], []))
+                fixes.append(fix)
+                evidence.extend(_shared_evidence(table_group) + _shared_evidence(naming))
+            extra[naming.key][1].append(
+                f"the same model reads {found.qualified} under the name "
+                f"{table_group.members[0][1].wanted!r}")
+    return extra

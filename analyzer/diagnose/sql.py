@@ -1,0 +1,134 @@
+"""Failing SQL -> the relations it names (with their aliases) and the columns it uses.
+
+Parsed with pglast (PostgreSQL's parser) so quoting and folding are PostgreSQL's; SQL that does
+not parse (cut by the logger, another dialect, `$1` placeholders are fine) falls back to a
+tolerant scan of FROM / JOIN / INTO / UPDATE clauses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pglast
+from pglast import ast
+from pglast.visitors import Visitor
+
+MAX_SQL_CHARS = 8192  # longer statements are cut by most loggers anyway
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    name: str
+    schema: str | None = None
+    alias: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatementFacts:
+    relations: tuple[Relation, ...] = ()
+    columns: tuple[tuple[str | None, str], ...] = ()  # (qualifier or None, column)
+    target: Relation | None = None  # INSERT / UPDATE / DELETE target
+    parsed: bool = True
+    # (column, output name) pairs of `SELECT "session_id" AS "sessionId"`: how an ORM maps its
+    # attribute names to columns (its naming convention, as the logs show it)
+    renames: tuple[tuple[str, str], ...] = ()
+
+    def relation_for(self, qualifier: str) -> Relation | None:
+        """The relation an alias or table name in `q.column` stands for."""
+        for relation in self.relations:
+            if qualifier in (relation.alias, relation.name):
+                return relation
+        return None
+
+    @property
+    def aliases(self) -> dict[str, Relation]:
+        return {r.alias: r for r in self.relations if r.alias}
+
+
+@dataclass(slots=True)
+class _Collector(Visitor):
+    relations: list[Relation] = field(default_factory=list)
+    columns: list[tuple[str | None, str]] = field(default_factory=list)
+    renames: list[tuple[str, str]] = field(default_factory=list)
+
+    def visit_SelectStmt(self, ancestors, node: ast.SelectStmt) -> None:
+        for target in node.targetList or ():
+            value = target.val
+            if target.name and isinstance(value, ast.ColumnRef) and \
+                    isinstance(value.fields[-1], ast.String):
+                self.renames.append((value.fields[-1].sval, target.name))
+
+    def visit_RangeVar(self, ancestors, node: ast.RangeVar) -> None:
+        alias = node.alias.aliasname if node.alias else None
+        self.relations.append(Relation(node.relname, node.schemaname, alias))
+
+    def visit_ColumnRef(self, ancestors, node: ast.ColumnRef) -> None:
+        names = [f.sval for f in node.fields if isinstance(f, ast.String)]
+        if names and len(names) == len(node.fields):
+            self.columns.append((names[-2] if len(names) > 1 else None, names[-1]))
+
+
+@lru_cache(maxsize=256)
+def statement_facts(sql: str) -> StatementFacts:
+    sql = sql[:MAX_SQL_CHARS]
+    try:
+        statements = pglast.parse_sql(sql)
+    except pglast.parser.ParseError:
+        return _scan(sql)
+    collector = _Collector()
+    target = None
+    for raw in statements:
+        collector(raw.stmt)
+        target = target or _target_of(raw.stmt, collector.columns)
+    return StatementFacts(_unique(collector.relations), tuple(dict.fromkeys(collector.columns)),
+                          target, renames=tuple(dict.fromkeys(collector.renames)))
+
+
+def _target_of(stmt: ast.Node, columns: list[tuple[str | None, str]]) -> Relation | None:
+    relation = getattr(stmt, "relation", None)
+    if not isinstance(stmt, ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt) or relation is None:
+        return None
+    if isinstance(stmt, ast.InsertStmt):
+        columns.extend((None, c.name) for c in stmt.cols or () if c.name)
+    elif isinstance(stmt, ast.UpdateStmt):
+        columns.extend((None, t.name) for t in stmt.targetList or () if t.name)
+    alias = relation.alias.aliasname if relation.alias else None
+    return Relation(relation.relname, relation.schemaname, alias)
+
+
+def _unique(relations: list[Relation]) -> tuple[Relation, ...]:
+    return tuple(dict.fromkeys(relations))
+
+
+_IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
+_RELATION_RE = re.compile(
+    rf"\b(?:FROM|JOIN|INTO|UPDATE)\s+(?P<first>{_IDENT})(?:\.(?P<second>{_IDENT}))?"
+    rf"(?:\s+(?:AS\s+)?(?P<alias>{_IDENT}))?", re.IGNORECASE)
+_KEYWORDS = {"where", "set", "values", "on", "join", "left", "right", "inner", "outer", "full",
+             "cross", "using", "group", "order", "limit", "returning", "default", "select",
+             "natural", "lateral", "offset", "having", "union", "window", "for", "as"}
+
+
+def _ident(text: str) -> str:
+    if text.startswith('"'):
+        return text[1:-1].replace('""', '"')
+    return text.lower()
+
+
+def _scan(sql: str) -> StatementFacts:
+    relations = []
+    target = None
+    for found in _RELATION_RE.finditer(sql):
+        first, second = found["first"], found["second"]
+        if first.lower() in _KEYWORDS:
+            continue
+        alias = found["alias"]
+        alias = None if alias is None or alias.lower() in _KEYWORDS else _ident(alias)
+        relation = (Relation(_ident(second), _ident(first), alias) if second
+                    else Relation(_ident(first), None, alias))
+        relations.append(relation)
+        if target is None and found.group(0).split()[0].upper() in ("INTO", "UPDATE"):
+            target = relation
+    return StatementFacts(_unique(relations), (), target, parsed=False)

@@ -20,7 +20,8 @@ HEALTHY = (
     "🔌 Client connected: {sock}",
     "📨 [{sock}] message user=user_{user} len={n}",
     "🧠 [emotion] analyzed {n} utterances in {ms} ms",
-    "Executing (default): SELECT \"id\", \"sessionId\" FROM \"sessions\" WHERE \"userId\" = 'user_{user}';",
+    "Executing (default): SELECT \"id\", \"sessionId\" FROM \"sessions\" "
+    "WHERE \"userId\" = 'user_{user}';",
 )
 ERRORS = (
     ("❌ Failed to create session in Supabase:",

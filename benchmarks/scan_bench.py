@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -34,11 +33,14 @@ def run_once(log: Path, extra: list[str]) -> tuple[float, int, dict]:
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "analyzer", "scan", str(log), "-f", "json",
                               *extra], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out, _ = child.communicate()
+    out = child.stdout.read()
+    # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would mix in the generator)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
-    _, status, usage = os.wait4(child.pid, 0) if child.returncode is None else (0, 0, None)
-    rss_kb = usage.ru_maxrss if usage else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, rss_kb, json.loads(out)
+    if child.returncode not in (0, 1):
+        raise SystemExit(f"analyzer scan exited {child.returncode}")
+    return elapsed, usage.ru_maxrss, json.loads(out)
 
 
 def main() -> None:

@@ -3,9 +3,13 @@ AnalyzerError to exit status 2 with a one-line message. No analysis logic lives 
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+import tempfile
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -13,9 +17,11 @@ import typer
 from analyzer import __version__
 from analyzer.errors import AnalyzerError, UsageError
 from analyzer.model import Report, severity_rank
-from analyzer.pipeline import analyze
-from analyzer.report import REPORTERS
-from analyzer.settings import resolve_settings
+from analyzer.pipeline import analyze, parse_when, scheduled_report
+from analyzer.report import REPORTERS, SUFFIXES
+from analyzer.report.progress import ProgressBar
+from analyzer.settings import Settings, resolve_settings
+from analyzer.store import RunResult, default_state_path, parse_fail_on
 from analyzer.textsafe import printable
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
@@ -72,14 +78,15 @@ RulesOpt = Annotated[list[str] | None, typer.Option(
     "it. Repeatable.", show_default=False)]
 
 
-def print_report(report: Report, fmt: str) -> None:
+def print_report(report: Report, fmt: str, **options: Any) -> None:
+    """Render to stdout; options (history=, redact=, emails=) go to the reporter."""
     reporter = REPORTERS.get(fmt)
     if reporter is None:
         fail(f"--format: unknown format {fmt!r} (known: {', '.join(REPORTERS)})")
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
     try:
-        reporter(report, sys.stdout, width=width, color=color)
+        reporter(report, sys.stdout, width=width, color=color, **options)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`| head -1`): that is not an error of ours.
@@ -113,7 +120,8 @@ def scan(
     no_builtin_rules: Annotated[bool, typer.Option(
         "--no-builtin-rules", help="Use only the --rules given.")] = False,
     output_format: Annotated[str, typer.Option(
-        "--format", "-f", help="Output: table (rich terminal table) or json.")] = "table",
+        "--format", "-f", help="Output: table (rich terminal table), json, markdown or "
+        "html.")] = "table",
     input_format: Annotated[str | None, typer.Option(
         "--input-format", help="Skip detection and read the input as this format.")] = None,
     fail_on: Annotated[str | None, typer.Option(
@@ -134,14 +142,126 @@ def scan(
             fail_on=fail_on, redact=False if no_redact else None, max_samples=max_samples)
         if settings.builtin_rules is False and not settings.rules_dirs:
             raise UsageError("--no-builtin-rules needs at least one --rules")
-        return analyze(paths or ["-"], settings), settings
+        bar = progress_bar()
+        try:
+            return analyze(paths or ["-"], settings, progress=bar), settings
+        finally:
+            if bar is not None:
+                bar.close()
 
     report, settings = run_guarded(run)
     if output_format not in REPORTERS:
         fail(f"--format: unknown format {output_format!r} (known: {', '.join(REPORTERS)})")
-    print_report(report, output_format)
+    print_report(report, output_format, redact=settings.redact, emails=settings.redact_emails)
     report_problems(report)
     raise typer.Exit(exit_status(report, settings.fail_on))
+
+
+def progress_bar() -> ProgressBar | None:
+    """A progress bar on stderr for scans over a second, when stderr is a terminal."""
+    return ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Readers (a web server, a chat bot) never see half a report: write aside, then rename."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a report is as readable as any file
+        os.replace(temp, target)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write report: {exc.strerror or exc}") from None
+
+
+def write_outputs(outs: list[str], report: Report, result: RunResult,
+                  settings: Settings) -> None:
+    options = {"history": result, "redact": settings.redact, "emails": settings.redact_emails}
+    for out in outs:
+        if out == "-":
+            print_report(report, "markdown", **options)
+            continue
+        fmt = SUFFIXES.get(Path(out).suffix.lower())
+        if fmt is None:
+            raise UsageError(f"--out {out}: unknown suffix (use {', '.join(SUFFIXES)})")
+        buffer = io.StringIO()
+        REPORTERS[fmt](report, buffer, width=100, color=False, **options)
+        write_atomically(out, buffer.getvalue())
+
+
+@app.command()
+def report(
+    paths: PathsArg = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Window start: a duration back from now (24h, 90m, 7d) or an RFC3339 "
+        "time. Default: everything.")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="Window end (exclusive), same forms as --since. Default: now.")] = None,
+    state: Annotated[str | None, typer.Option(
+        "--state", envvar="ANALYZER_STATE", help="State database (SQLite). Default: "
+        "$XDG_STATE_HOME/analyzer/state.db (~/.local/state/analyzer/state.db).")] = None,
+    out: Annotated[list[str] | None, typer.Option(
+        "--out", "-o", help="Write the report here; the suffix picks the format: .md, .html, "
+        ".json (.txt: the terminal table). Repeatable; - for Markdown on stdout. Default: the "
+        "terminal table on stdout.", show_default=False)] = None,
+    fail_on: Annotated[list[str] | None, typer.Option(
+        "--fail-on", help="Exit 1 when an incident matches: new, regressed, and/or a severity "
+        "threshold; comma-separated or repeated. `new,regressed,critical` = a new or regressed "
+        "critical incident.", show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Report statuses without recording this run in the state.")] = False,
+    schema: SchemaOpt = None,
+    rules: RulesOpt = None,
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
+    redact_emails: Annotated[bool, typer.Option(
+        "--redact-emails", help="Also replace email addresses with [EMAIL].")] = False,
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+) -> None:
+    """Scheduled report: analyse a time window, remember incidents in a state database, and
+    mark each one NEW, ONGOING, REGRESSED or RESOLVED."""
+    def run() -> tuple[Report, RunResult, Settings, Any]:
+        settings = resolve_settings(
+            config, schemas=schema, rules_dirs=rules, input_format=input_format,
+            redact=False if no_redact else None, redact_emails=redact_emails or None)
+        condition = parse_fail_on(fail_on or [])
+        now = time.time_ns()
+        window = (parse_when(since, now) if since else None,
+                  parse_when(until, now, "--until") if until else None)
+        for target in out or []:
+            if target != "-" and Path(target).suffix.lower() not in SUFFIXES:
+                raise UsageError(f"--out {target}: unknown suffix (use {', '.join(SUFFIXES)})")
+        bar = progress_bar()
+        try:
+            found, result = scheduled_report(
+                paths or ["-"], settings, state=state or str(default_state_path()),
+                window=window, progress=bar, dry_run=dry_run)
+        finally:
+            if bar is not None:
+                bar.close()
+        if out:
+            write_outputs(out, found, result, settings)
+        return found, result, settings, condition
+
+    found, result, settings, condition = run_guarded(run)
+    if not out:
+        print_report(found, "table", history=result, redact=settings.redact,
+                     emails=settings.redact_emails)
+    report_problems(found)
+    if any(p.fatal for p in found.problems):
+        raise typer.Exit(EXIT_ERROR)
+    hits = condition.triggered(result) if condition else []
+    for item in hits:
+        warn(f"--fail-on: {item.status} {item.incident.severity} incident {item.id} "
+             f"({item.incident.rule})")
+    raise typer.Exit(EXIT_FAIL_ON if hits else EXIT_OK)
 
 
 def main() -> None:

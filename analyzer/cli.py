@@ -4,6 +4,7 @@ AnalyzerError to exit status 2 with a one-line message. No analysis logic lives 
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 import tempfile
@@ -19,9 +20,13 @@ from analyzer.errors import AnalyzerError, UsageError
 from analyzer.model import Report, severity_rank
 from analyzer.pipeline import analyze, parse_when, scheduled_report
 from analyzer.report import REPORTERS, SUFFIXES
+from analyzer.report.common import cleaner
+from analyzer.report.jsonout import incident_dict, scrubbed
+from analyzer.report.postmortem import Facts, facts_dict, facts_from_report, facts_from_state
+from analyzer.report.postmortem_md import render_markdown
 from analyzer.report.progress import ProgressBar
 from analyzer.settings import Settings, resolve_settings
-from analyzer.store import RunResult, default_state_path, parse_fail_on
+from analyzer.store import RunResult, StateStore, default_state_path, parse_fail_on
 from analyzer.textsafe import printable
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
@@ -262,6 +267,69 @@ def report(
         warn(f"--fail-on: {item.status} {item.incident.severity} incident {item.id} "
              f"({item.incident.rule})")
     raise typer.Exit(EXIT_FAIL_ON if hits else EXIT_OK)
+
+
+@app.command()
+def postmortem(
+    selector: Annotated[str, typer.Argument(
+        help="Which incident(s): an incident id, an id prefix (4+ characters), a rule id, a "
+        "table name, or a root-cause id.", show_default=False)],
+    paths: PathsArg = None,
+    schema: SchemaOpt = None,
+    rules: RulesOpt = None,
+    state: Annotated[str | None, typer.Option(
+        "--state", help="Report state database: with no PATHS, draft from the history it "
+        "kept; with PATHS, add its first-seen-ever and run counts.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="markdown (a draft to edit) or json (the same facts).")
+    ] = "markdown",
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
+    redact_emails: Annotated[bool, typer.Option(
+        "--redact-emails", help="Also replace email addresses with [EMAIL].")] = False,
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+) -> None:
+    """Draft a post-mortem (Markdown) for one incident or root cause, from logs or from the
+    history a scheduled report kept."""
+    if output_format not in ("markdown", "json"):
+        fail(f"--format: expected markdown or json, got {output_format!r}")
+
+    def run() -> tuple[Facts, Report | None, Settings]:
+        settings = resolve_settings(
+            config, schemas=schema, rules_dirs=rules, input_format=input_format,
+            redact=False if no_redact else None, redact_emails=redact_emails or None)
+        if state is not None and not paths:
+            with StateStore(state) as store:
+                return facts_from_state(selector, store), None, settings
+        bar = progress_bar()
+        try:
+            found = analyze(paths or ["-"], settings, progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
+        history = []
+        if state is not None:
+            with StateStore(state) as store:
+                history = store.incidents()
+        report_problems(found)
+        return facts_from_report(selector, found, history), found, settings
+
+    facts, found, settings = run_guarded(run)
+    clean = cleaner(settings.redact, settings.redact_emails)
+    try:
+        if output_format == "json":
+            data = facts_dict(facts, clean, lambda i: scrubbed(incident_dict(i), clean))
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        else:
+            render_markdown(facts, sys.stdout, clean)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    fatal = found is not None and any(p.fatal for p in found.problems)
+    raise typer.Exit(EXIT_ERROR if fatal else EXIT_OK)
 
 
 def main() -> None:

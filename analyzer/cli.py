@@ -16,17 +16,21 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from analyzer import __version__
+from analyzer.catalog import load_catalog
 from analyzer.errors import AnalyzerError, UsageError
+from analyzer.ingest import get_format
 from analyzer.model import Report, severity_rank
-from analyzer.pipeline import analyze, parse_when, scheduled_report
-from analyzer.report import REPORTERS, SUFFIXES
+from analyzer.pipeline import analyze, load_ruleset, parse_when, redactor, scheduled_report
+from analyzer.report import REPORTERS, SUFFIXES, terminal
 from analyzer.report.common import cleaner
 from analyzer.report.jsonout import incident_dict, scrubbed
+from analyzer.report.live import LineView, LiveView, run_watch
 from analyzer.report.postmortem import Facts, facts_dict, facts_from_report, facts_from_state
 from analyzer.report.postmortem_md import render_markdown
 from analyzer.report.progress import ProgressBar
 from analyzer.settings import Settings, resolve_settings
 from analyzer.store import RunResult, StateStore, default_state_path, parse_fail_on
+from analyzer.stream import LiveInput, Watcher
 from analyzer.textsafe import printable
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
@@ -267,6 +271,70 @@ def report(
         warn(f"--fail-on: {item.status} {item.incident.severity} incident {item.id} "
              f"({item.incident.rule})")
     raise typer.Exit(EXIT_FAIL_ON if hits else EXIT_OK)
+
+
+@app.command()
+def watch(
+    follow: Annotated[str | None, typer.Option(
+        "--follow", "-F", help="Follow this file like `tail -F` (rotation and truncation "
+        "survive) instead of reading stdin.", show_default=False)] = None,
+    schema: SchemaOpt = None,
+    rules: RulesOpt = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="Without a terminal: text (one line per event) or json (one "
+        "object per line). On a terminal: the live screen.")] = "text",
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
+    redact_emails: Annotated[bool, typer.Option(
+        "--redact-emails", help="Also replace email addresses with [EMAIL].")] = False,
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+) -> None:
+    """Watch a live log (stdin or --follow FILE): incidents appear as they happen; Ctrl-C or
+    the end of input prints the summary."""
+    if output_format not in ("text", "json"):
+        fail(f"--format: expected text or json, got {output_format!r}")
+
+    def setup() -> tuple[Watcher, Settings]:
+        settings = resolve_settings(
+            config, schemas=schema, rules_dirs=rules, input_format=input_format,
+            redact=False if no_redact else None, redact_emails=redact_emails or None)
+        if settings.input_format:
+            get_format(settings.input_format)
+        watcher = Watcher(load_ruleset(settings), settings, load_catalog(settings.schemas),
+                          redact=redactor(settings))
+        return watcher, settings
+
+    watcher, settings = run_guarded(setup)
+    clean = cleaner(settings.redact, settings.redact_emails)
+    source = (LiveInput.follow(follow) if follow else LiveInput.stdin()).start()
+    interactive = sys.stdout.isatty() and output_format == "text"
+    view: LineView | LiveView
+    if interactive:
+        view = LiveView(watcher, terminal.console_for(sys.stdout, None, True), clean)
+    else:
+        view = LineView(sys.stdout, clean, as_json=output_format == "json")
+    failed = None
+    try:
+        run_watch(watcher, source, view, settings.input_format)
+    except AnalyzerError as exc:
+        failed = str(exc)
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_OK) from None
+    final = watcher.report()
+    summary = LineView(sys.stdout, clean, as_json=output_format == "json")
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
+    try:
+        summary.summary(final, width=width, color=interactive and "NO_COLOR" not in os.environ,
+                        redact=settings.redact, emails=settings.redact_emails)
+    except BrokenPipeError:
+        _silence_stdout()
+    if failed:
+        fail(failed)
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()

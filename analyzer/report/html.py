@@ -101,11 +101,13 @@ class HtmlWriter:
         return timeline_svg(series, self.start, self.end, "Errors over the window, by severity")
 
     def incident_timeline(self, incident: Incident) -> str:
+        """Over the incident's own active span (at least 10 minutes), so a burst inside a long
+        window still shows its shape."""
         minutes = self.report.timelines.get(incident.id)
-        if not minutes or self.start is None or self.end is None:
+        if not minutes:
             return ""
-        start = min(self.start, min(minutes) * MINUTE_NS)
-        end = max(self.end, max(minutes) * MINUTE_NS)
+        start = min(minutes) * MINUTE_NS
+        end = max(max(minutes) * MINUTE_NS, start + 9 * MINUTE_NS)
         values = buckets(minutes, start, end, bar_count(start, end))
         return timeline_svg({incident.severity: values}, start, end,
                             f"Timeline of incident {incident.id}")

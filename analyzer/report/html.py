@@ -153,18 +153,18 @@ class HtmlWriter:
         return "".join(parts)
 
     def resolved(self) -> str:
-        rows = []
+        items = []
         for entry in resolved_entries(self.result):
             i, h = entry.incident, entry.history
             assert h is not None
-            rows.append(f"<tr><td>{_badge(i.severity, COLORS.get(i.severity, '#566573'))}</td>"
-                        f"<td>{self.t(i.title)}<br><code>{self.t(entities_text(i))}</code></td>"
-                        f"<td><code>{esc(i.id)}</code></td><td>{esc(when(h.last_ever))}</td></tr>")
-        if not rows:
+            items.append(f"<li>{_badge(i.severity, COLORS.get(i.severity, '#566573'))} "
+                         f"{self.t(i.title)} <code>{self.t(entities_text(i))}</code> "
+                         f'<span class="muted">· <code>{esc(i.id)}</code> · last seen '
+                         f"{esc(when(h.last_ever))}</span></li>")
+        if not items:
             return ""
-        return ('<h2>Resolved since the last run</h2><div class="scroll"><table><tr>'
-                "<th>severity</th><th>incident</th><th>id</th><th>last seen</th></tr>"
-                + "".join(rows) + "</table></div>")
+        return ('<h2>Resolved since the last run</h2><ul class="resolved">' + "".join(items)
+                + "</ul>")
 
     def summary(self, listed: list[Entry]) -> str:
         report = self.report

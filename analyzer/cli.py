@@ -3,14 +3,11 @@ AnalyzerError to exit status 2 with a one-line message. No analysis logic lives 
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -21,10 +18,11 @@ from analyzer.errors import AnalyzerError, UsageError
 from analyzer.ingest import get_format
 from analyzer.model import Report, severity_rank
 from analyzer.pipeline import analyze, load_ruleset, parse_when, redactor, scheduled_report
-from analyzer.report import REPORTERS, SUFFIXES, terminal
+from analyzer.report import REPORTERS, terminal
 from analyzer.report.common import cleaner
 from analyzer.report.jsonout import incident_dict, scrubbed
 from analyzer.report.live import LineView, LiveView, run_watch
+from analyzer.report.outputs import check_outputs, write_outputs
 from analyzer.report.postmortem import Facts, facts_dict, facts_from_report, facts_from_state
 from analyzer.report.postmortem_md import render_markdown
 from analyzer.report.progress import ProgressBar
@@ -171,37 +169,6 @@ def progress_bar() -> ProgressBar | None:
     return ProgressBar(sys.stderr) if sys.stderr.isatty() else None
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Readers (a web server, a chat bot) never see half a report: write aside, then rename."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a report is as readable as any file
-        os.replace(temp, target)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write report: {exc.strerror or exc}") from None
-
-
-def write_outputs(outs: list[str], report: Report, result: RunResult,
-                  settings: Settings) -> None:
-    options = {"history": result, "redact": settings.redact, "emails": settings.redact_emails}
-    for out in outs:
-        if out == "-":
-            print_report(report, "markdown", **options)
-            continue
-        fmt = SUFFIXES.get(Path(out).suffix.lower())
-        if fmt is None:
-            raise UsageError(f"--out {out}: unknown suffix (use {', '.join(SUFFIXES)})")
-        buffer = io.StringIO()
-        REPORTERS[fmt](report, buffer, width=100, color=False, **options)
-        write_atomically(out, buffer.getvalue())
-
-
 @app.command()
 def report(
     paths: PathsArg = None,
@@ -244,9 +211,7 @@ def report(
         now = time.time_ns()
         window = (parse_when(since, now) if since else None,
                   parse_when(until, now, "--until") if until else None)
-        for target in out or []:
-            if target != "-" and Path(target).suffix.lower() not in SUFFIXES:
-                raise UsageError(f"--out {target}: unknown suffix (use {', '.join(SUFFIXES)})")
+        check_outputs(target for target in out or [] if target != "-")
         bar = progress_bar()
         try:
             found, result = scheduled_report(
@@ -255,14 +220,17 @@ def report(
         finally:
             if bar is not None:
                 bar.close()
-        if out:
-            write_outputs(out, found, result, settings)
+        files = [target for target in out or [] if target != "-"]
+        write_outputs(files, found, width=100, history=result, redact=settings.redact,
+                      emails=settings.redact_emails)
         return found, result, settings, condition
 
     found, result, settings, condition = run_guarded(run)
+    options = {"history": result, "redact": settings.redact, "emails": settings.redact_emails}
     if not out:
-        print_report(found, "table", history=result, redact=settings.redact,
-                     emails=settings.redact_emails)
+        print_report(found, "table", **options)
+    elif "-" in out:
+        print_report(found, "markdown", **options)
     report_problems(found)
     if any(p.fatal for p in found.problems):
         raise typer.Exit(EXIT_ERROR)

@@ -22,25 +22,16 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from analyzer.errors import AnalyzerError, UsageError
-from analyzer.model import (
-    SEVERITIES,
-    Diagnosis,
-    Incident,
-    Report,
-    Sample,
-    frozen_map,
-    severity_rank,
-)
+from analyzer.errors import AnalyzerError
+from analyzer.model import Incident, Report
+from analyzer.store.codec import incident_from_json, incident_to_json
+from analyzer.store.history import History, RunInfo, RunResult, classify
 
 APPLICATION_ID = 0x414E4C5A  # "ANLZ": marks a file as an analyzer state database
 SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
-STATUSES = ("NEW", "REGRESSED", "ONGOING", "RESOLVED")
 RECENT_RUNS = 10  # per-run counts returned with each incident's history
 MINUTES_KEPT = 35 * 24 * 60  # per-minute counts this much older than the newest are pruned
 
@@ -73,63 +64,6 @@ CREATE TABLE minutes (
 
 class StateError(AnalyzerError):
     """The state file cannot be used (foreign, corrupt, newer, unwritable); names the file."""
-
-
-@dataclass(frozen=True, slots=True)
-class RunInfo:
-    id: int
-    started_at: int  # wall clock, ns since the epoch
-    finished_at: int | None
-    window_start: int | None
-    window_end: int | None
-    sources: tuple[str, ...]
-    lines: int | None = None
-    records: int | None = None
-    incidents: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class History:
-    """One incident as the state knows it after this run."""
-
-    id: str
-    status: str
-    first_ever: int | None  # log timestamps, ns
-    last_ever: int | None
-    total: int  # sum of the per-run counts
-    runs_seen: int
-    first_run: int
-    recent: tuple[tuple[int, int], ...]  # (run id, count) of the last runs that saw it
-    incident: Incident  # this window's incident, or the last one seen for RESOLVED
-
-
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    run: RunInfo
-    previous: RunInfo | None
-    history: Mapping[str, History]  # incidents present in this window, by id
-    resolved: tuple[History, ...]
-
-    def status_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES, 0)
-        for item in (*self.history.values(), *self.resolved):
-            counts[item.status] += 1
-        return counts
-
-
-def classify(present: Iterable[str], known: Mapping[str, str]) -> dict[str, str]:
-    """Status of each incident id: `present` in this window, `known` the stored status of every
-    incident in the history. Pure, so the rules are tested without a database."""
-    present = list(present)
-    statuses = {}
-    for incident in present:
-        before = known.get(incident)
-        statuses[incident] = ("NEW" if before is None
-                              else "REGRESSED" if before == "RESOLVED" else "ONGOING")
-    for incident, before in known.items():
-        if incident not in statuses and before != "RESOLVED":
-            statuses[incident] = "RESOLVED"
-    return statuses
 
 
 def default_state_path() -> Path:
@@ -355,73 +289,3 @@ class StateStore:
         return dict(self._db.execute(
             "SELECT minute, count FROM minutes WHERE incident_id = ? ORDER BY minute",
             (incident_id,)).fetchall())
-
-
-# --- incidents as JSON (the snapshot kept for RESOLVED reporting and postmortems) -----------
-def incident_to_json(incident: Incident) -> dict[str, Any]:
-    diagnosis = incident.diagnosis
-    return {
-        "id": incident.id, "rule": incident.rule, "title": incident.title,
-        "severity": incident.severity, "category": incident.category, "count": incident.count,
-        "first_seen": incident.first_seen, "last_seen": incident.last_seen,
-        "services": list(incident.services), "entities": dict(incident.entities),
-        "root_cause": incident.root_cause,
-        "samples": [[s.ts, s.source, s.lineno, s.message] for s in incident.samples],
-        "diagnosis": None if diagnosis is None else {
-            "kind": diagnosis.kind, "summary": diagnosis.summary, "wanted": diagnosis.wanted,
-            "found": diagnosis.found, "confidence": diagnosis.confidence,
-            "evidence": list(diagnosis.evidence), "fixes": list(diagnosis.fixes)},
-    }
-
-
-def incident_from_json(data: Mapping[str, Any]) -> Incident:
-    d = data.get("diagnosis")
-    diagnosis = None if d is None else Diagnosis(
-        kind=d["kind"], summary=d["summary"], wanted=d["wanted"], found=d["found"],
-        confidence=d["confidence"], evidence=tuple(d["evidence"]), fixes=tuple(d["fixes"]))
-    return Incident(
-        id=data["id"], rule=data["rule"], title=data["title"], severity=data["severity"],
-        category=data["category"], count=data["count"], first_seen=data["first_seen"],
-        last_seen=data["last_seen"], services=tuple(data["services"]),
-        entities=frozen_map(data["entities"]), root_cause=data.get("root_cause"),
-        samples=tuple(Sample(*s) for s in data["samples"]), diagnosis=diagnosis)
-
-
-# --- --fail-on: which incidents make a scheduled run exit non-zero --------------------------
-@dataclass(frozen=True, slots=True)
-class FailOn:
-    """Statuses OR'ed, severities as a threshold, both AND'ed: `new,regressed` + `critical`
-    fails on a new or regressed critical incident; `new` alone on any new one."""
-
-    statuses: frozenset[str]
-    severity: str | None
-
-    def triggered(self, result: RunResult) -> list[History]:
-        hits = []
-        for item in result.history.values():
-            if self.statuses and item.status not in self.statuses:
-                continue
-            if self.severity is not None and (severity_rank(item.incident.severity)
-                                              > severity_rank(self.severity)):
-                continue
-            hits.append(item)
-        return hits
-
-
-def parse_fail_on(values: Iterable[str]) -> FailOn | None:
-    statuses: set[str] = set()
-    severities: list[str] = []
-    for value in values:
-        for word in filter(None, (w.strip().lower() for w in value.split(","))):
-            if word in ("new", "regressed"):
-                statuses.add(word.upper())
-            elif word in SEVERITIES:
-                severities.append(word)
-            else:
-                raise UsageError(f"--fail-on: expected new, regressed or a severity "
-                                 f"({', '.join(SEVERITIES)}), got {word!r}")
-    if not statuses and not severities:
-        return None
-    # Several severities: the least severe is the threshold (any of them fails the run).
-    severity = max(severities, key=severity_rank) if severities else None
-    return FailOn(frozenset(statuses), severity)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from analyzer.model import Incident, Report, RootCause
+from analyzer.model import Report, RootCause
 from analyzer.report.common import (
     Entry,
     cleaner,
@@ -163,7 +163,7 @@ def markdown_report(report: Report, result: RunResult | None = None, *,
         w.add("## Details", "")
         for entry in listed:
             _details(w, entry)
-    problems = [p for p in report.problems]
+    problems = report.problems
     if problems:
         w.add("## Problems while reading", "",
               *(f"- {'**error**: ' if p.fatal else ''}{w.text(str(p))}" for p in problems), "")
@@ -174,7 +174,3 @@ def render(report: Report, out: TextIO, *, history: RunResult | None = None,
            redact: bool = True, emails: bool = False, **_: Any) -> None:
     out.write(markdown_report(report, history, redact=redact, emails=emails))
 
-
-def incident_heading(incident: Incident) -> str:
-    """`title (id)` for other Markdown writers (the postmortem)."""
-    return f"{md_text(incident.title)} ({md_code(incident.id)})"

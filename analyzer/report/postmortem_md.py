@@ -59,10 +59,10 @@ class Draft:
         self.add(f"From {when(f.first_seen)} to {when(f.last_seen)} "
                  f"({duration(f.duration_ns)}), the logs show {f.errors} error(s) in "
                  f"{len(f.incidents)} incident(s){where}.")
-        diagnosed = [i for i in f.incidents if i.diagnosis]
-        if diagnosed:
-            self.add("", "Core problem: " + self.t(diagnosed[0].diagnosis.summary)  # type: ignore[union-attr]
-                     + (f" (and {len(diagnosed) - 1} more like it)" if len(diagnosed) > 1
+        diagnoses = [i.diagnosis for i in f.incidents if i.diagnosis is not None]
+        if diagnoses:
+            self.add("", "Core problem: " + self.t(diagnoses[0].summary)
+                     + (f" (and {len(diagnoses) - 1} more like it)" if len(diagnoses) > 1
                         else ""))
         fixes = code_fixes(f) + migration_sql(f)
         if fixes:
@@ -118,8 +118,9 @@ class Draft:
                          f"{self.c(d.wanted or '-', True)} | {self.c(d.found or '-', True)} | "
                          f"{d.kind} | {d.confidence:.0%} |")
             self.add("", "Evidence:", "")
-            facts_seen = dict.fromkeys(e for i in diagnosed for e in i.diagnosis.evidence)  # type: ignore[union-attr]
-            self.add(*(f"- {self.t(e)}" for e in facts_seen))
+            evidence = dict.fromkeys(e for i in diagnosed if i.diagnosis
+                                     for e in i.diagnosis.evidence)
+            self.add(*(f"- {self.t(e)}" for e in evidence))
         else:
             self.add("No schema diagnosis for these incidents (run with `--schema` to compare "
                      "with the database's DDL).")

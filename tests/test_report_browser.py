@@ -6,6 +6,7 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def html_report(tmp_path_factory) -> Path:
     log.write_text(SEED_LOG.read_text() + render_log([(hours_ago(1), HOSTILE)]))
     out = tmp / "report.html"
     result = subprocess.run(
-        ["python", "-m", "analyzer", "report", str(log), "--schema", str(SEED_SCHEMA),
+        [sys.executable, "-m", "analyzer", "report", str(log), "--schema", str(SEED_SCHEMA),
          "--state", str(tmp / "state.db"), "--out", str(out)],
         capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1])
     assert result.returncode == 0, result.stderr

@@ -284,3 +284,19 @@ def test_live_input_reads_a_pipe_until_it_closes():
 @pytest.mark.parametrize("values,expected", [((0, 0), "  "), ((1, 0, 8), "▁ █")])
 def test_sparkline(values, expected):
     assert sparkline(values) == expected
+
+
+def test_watch_lines_are_redacted_and_stripped_unless_no_redact():
+    text = ('❌ column "\x1b]0;pwn\x07tok Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ3YXRjaCJ9.'
+            'c2lnbmF0dXJl postgresql://app:W4tchPass@db.example.com/x" does not exist\n')
+    for fmt in ("text", "json"):
+        process = watch_process("--format", fmt)
+        out, err = process.communicate(text.encode(), timeout=60)
+        assert process.returncode == 0, err
+        printed = out.decode()
+        assert "W4tchPass" not in printed and "eyJzdWIiOiJ3YXRjaCJ9" not in printed
+        assert "\x1b" not in printed and "\x07" not in printed
+        assert "postgresql://app:***@db.example.com" in printed
+    process = watch_process("--no-redact")
+    out, _ = process.communicate(text.encode(), timeout=60)
+    assert "W4tchPass" in out.decode()

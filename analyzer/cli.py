@@ -3,8 +3,10 @@ AnalyzerError to exit status 2 with a one-line message. No analysis logic lives 
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
@@ -12,10 +14,27 @@ import typer
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError, UsageError
-from analyzer.model import Report, severity_rank
-from analyzer.pipeline import analyze
-from analyzer.report import REPORTERS
-from analyzer.settings import resolve_settings
+from analyzer.ingest import get_format
+from analyzer.model import Problem, Report, severity_rank
+from analyzer.pipeline import (
+    analyze,
+    load_ruleset,
+    load_schema,
+    parse_when,
+    redactor,
+    scheduled_report,
+)
+from analyzer.report import REPORTERS, terminal
+from analyzer.report.common import cleaner
+from analyzer.report.jsonout import incident_dict, scrubbed
+from analyzer.report.live import LineView, LiveView, run_watch
+from analyzer.report.outputs import check_outputs, write_outputs
+from analyzer.report.postmortem import Facts, facts_dict, facts_from_report, facts_from_state
+from analyzer.report.postmortem_md import render_markdown
+from analyzer.report.progress import ProgressBar
+from analyzer.settings import Settings, resolve_settings
+from analyzer.store import RunResult, StateStore, default_state_path, parse_fail_on
+from analyzer.stream import LiveInput, Watcher
 from analyzer.textsafe import printable
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_ERROR = 0, 1, 2
@@ -73,14 +92,15 @@ RulesOpt = Annotated[list[str] | None, typer.Option(
     "it. Repeatable.", show_default=False)]
 
 
-def print_report(report: Report, fmt: str) -> None:
+def print_report(report: Report, fmt: str, **options: Any) -> None:
+    """Render to stdout; options (history=, redact=, emails=) go to the reporter."""
     reporter = REPORTERS.get(fmt)
     if reporter is None:
         fail(f"--format: unknown format {fmt!r} (known: {', '.join(REPORTERS)})")
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
     try:
-        reporter(report, sys.stdout, width=width, color=color)
+        reporter(report, sys.stdout, width=width, color=color, **options)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`| head -1`): that is not an error of ours.
@@ -114,7 +134,8 @@ def scan(
     no_builtin_rules: Annotated[bool, typer.Option(
         "--no-builtin-rules", help="Use only the --rules given.")] = False,
     output_format: Annotated[str, typer.Option(
-        "--format", "-f", help="Output: table (rich terminal table) or json.")] = "table",
+        "--format", "-f", help="Output: table (rich terminal table), json, markdown or "
+        "html.")] = "table",
     input_format: Annotated[str | None, typer.Option(
         "--input-format", help="Skip detection and read the input as this format.")] = None,
     fail_on: Annotated[str | None, typer.Option(
@@ -135,14 +156,226 @@ def scan(
             fail_on=fail_on, redact=False if no_redact else None, max_samples=max_samples)
         if settings.builtin_rules is False and not settings.rules_dirs:
             raise UsageError("--no-builtin-rules needs at least one --rules")
-        return analyze(paths or ["-"], settings), settings
+        bar = progress_bar()
+        try:
+            return analyze(paths or ["-"], settings, progress=bar), settings
+        finally:
+            if bar is not None:
+                bar.close()
 
     report, settings = run_guarded(run)
     if output_format not in REPORTERS:
         fail(f"--format: unknown format {output_format!r} (known: {', '.join(REPORTERS)})")
-    print_report(report, output_format)
+    print_report(report, output_format, redact=settings.redact, emails=settings.redact_emails)
     report_problems(report)
     raise typer.Exit(exit_status(report, settings.fail_on))
+
+
+def progress_bar() -> ProgressBar | None:
+    """A progress bar on stderr for scans over a second, when stderr is a terminal."""
+    return ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+
+
+@app.command()
+def report(
+    paths: PathsArg = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Window start: a duration back from now (24h, 90m, 7d) or an RFC3339 "
+        "time. Default: everything.")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="Window end (exclusive), same forms as --since. Default: now.")] = None,
+    state: Annotated[str | None, typer.Option(
+        "--state", envvar="ANALYZER_STATE", help="State database (SQLite). Default: "
+        "$XDG_STATE_HOME/analyzer/state.db (~/.local/state/analyzer/state.db).")] = None,
+    out: Annotated[list[str] | None, typer.Option(
+        "--out", "-o", help="Write the report here; the suffix picks the format: .md, .html, "
+        ".json (.txt: the terminal table). Repeatable; - for Markdown on stdout. Default: the "
+        "terminal table on stdout.", show_default=False)] = None,
+    fail_on: Annotated[list[str] | None, typer.Option(
+        "--fail-on", help="Exit 1 when an incident matches: new, regressed, and/or a severity "
+        "threshold; comma-separated or repeated. `new,regressed,critical` = a new or regressed "
+        "critical incident.", show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Report statuses without recording this run in the state.")] = False,
+    schema: SchemaOpt = None,
+    rules: RulesOpt = None,
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
+    redact_emails: Annotated[bool, typer.Option(
+        "--redact-emails", help="Also replace email addresses with [EMAIL].")] = False,
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+) -> None:
+    """Scheduled report: analyse a time window, remember incidents in a state database, and
+    mark each one NEW, ONGOING, REGRESSED or RESOLVED."""
+    def run() -> tuple[Report, RunResult, Settings, Any]:
+        settings = resolve_settings(
+            config, schemas=schema, rules_dirs=rules, input_format=input_format,
+            redact=False if no_redact else None, redact_emails=redact_emails or None)
+        condition = parse_fail_on(fail_on or [])
+        now = time.time_ns()
+        window = (parse_when(since, now) if since else None,
+                  parse_when(until, now, "--until") if until else None)
+        check_outputs(target for target in out or [] if target != "-")
+        bar = progress_bar()
+        try:
+            found, result = scheduled_report(
+                paths or ["-"], settings, state=state or str(default_state_path()),
+                window=window, progress=bar, dry_run=dry_run)
+        finally:
+            if bar is not None:
+                bar.close()
+        files = [target for target in out or [] if target != "-"]
+        write_outputs(files, found, width=100, history=result, redact=settings.redact,
+                      emails=settings.redact_emails)
+        return found, result, settings, condition
+
+    found, result, settings, condition = run_guarded(run)
+    options = {"history": result, "redact": settings.redact, "emails": settings.redact_emails}
+    if not out:
+        print_report(found, "table", **options)
+    elif "-" in out:
+        print_report(found, "markdown", **options)
+    report_problems(found)
+    if any(p.fatal for p in found.problems):
+        raise typer.Exit(EXIT_ERROR)
+    hits = condition.triggered(result) if condition else []
+    for item in hits:
+        warn(f"--fail-on: {item.status} {item.incident.severity} incident {item.id} "
+             f"({item.incident.rule})")
+    raise typer.Exit(EXIT_FAIL_ON if hits else EXIT_OK)
+
+
+@app.command()
+def watch(
+    follow: Annotated[str | None, typer.Option(
+        "--follow", "-F", help="Follow this file like `tail -F` (rotation and truncation "
+        "survive) instead of reading stdin.", show_default=False)] = None,
+    schema: SchemaOpt = None,
+    rules: RulesOpt = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="Without a terminal: text (one line per event) or json (one "
+        "object per line). On a terminal: the live screen.")] = "text",
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
+    redact_emails: Annotated[bool, typer.Option(
+        "--redact-emails", help="Also replace email addresses with [EMAIL].")] = False,
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+) -> None:
+    """Watch a live log (stdin or --follow FILE): incidents appear as they happen; Ctrl-C or
+    the end of input prints the summary."""
+    if output_format not in ("text", "json"):
+        fail(f"--format: expected text or json, got {output_format!r}")
+
+    def setup() -> tuple[Watcher, Settings]:
+        settings = resolve_settings(
+            config, schemas=schema, rules_dirs=rules, input_format=input_format,
+            redact=False if no_redact else None, redact_emails=redact_emails or None)
+        if settings.input_format:
+            get_format(settings.input_format)
+        problems: list[Problem] = []
+        catalog = load_schema(settings, problems)
+        for problem in problems:
+            warn(str(problem))
+        watcher = Watcher(load_ruleset(settings), settings, catalog, redact=redactor(settings))
+        return watcher, settings
+
+    watcher, settings = run_guarded(setup)
+    clean = cleaner(settings.redact, settings.redact_emails)
+    source = (LiveInput.follow(follow) if follow else LiveInput.stdin()).start()
+    interactive = sys.stdout.isatty() and output_format == "text"
+    view: LineView | LiveView
+    if interactive:
+        view = LiveView(watcher, terminal.console_for(sys.stdout, None, True), clean)
+    else:
+        view = LineView(sys.stdout, clean, as_json=output_format == "json")
+    failed = None
+    try:
+        run_watch(watcher, source, view, settings.input_format)
+    except AnalyzerError as exc:
+        failed = str(exc)
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_OK) from None
+    final = watcher.report()
+    summary = LineView(sys.stdout, clean, as_json=output_format == "json")
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
+    try:
+        summary.summary(final, width=width, color=interactive and "NO_COLOR" not in os.environ,
+                        redact=settings.redact, emails=settings.redact_emails)
+    except BrokenPipeError:
+        _silence_stdout()
+    if failed:
+        fail(failed)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def postmortem(
+    selector: Annotated[str, typer.Argument(
+        help="Which incident(s): an incident id, an id prefix (4+ characters), a rule id, a "
+        "table name, or a root-cause id.", show_default=False)],
+    paths: PathsArg = None,
+    schema: SchemaOpt = None,
+    rules: RulesOpt = None,
+    state: Annotated[str | None, typer.Option(
+        "--state", help="Report state database: with no PATHS, draft from the history it "
+        "kept; with PATHS, add its first-seen-ever and run counts.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="markdown (a draft to edit) or json (the same facts).")
+    ] = "markdown",
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
+    redact_emails: Annotated[bool, typer.Option(
+        "--redact-emails", help="Also replace email addresses with [EMAIL].")] = False,
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+) -> None:
+    """Draft a post-mortem (Markdown) for one incident or root cause, from logs or from the
+    history a scheduled report kept."""
+    if output_format not in ("markdown", "json"):
+        fail(f"--format: expected markdown or json, got {output_format!r}")
+
+    def run() -> tuple[Facts, Report | None, Settings]:
+        settings = resolve_settings(
+            config, schemas=schema, rules_dirs=rules, input_format=input_format,
+            redact=False if no_redact else None, redact_emails=redact_emails or None)
+        if state is not None and not paths:
+            with StateStore(state) as store:
+                return facts_from_state(selector, store), None, settings
+        bar = progress_bar()
+        try:
+            found = analyze(paths or ["-"], settings, progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
+        history = []
+        if state is not None:
+            with StateStore(state) as store:
+                history = store.incidents()
+        report_problems(found)
+        return facts_from_report(selector, found, history), found, settings
+
+    facts, found, settings = run_guarded(run)
+    clean = cleaner(settings.redact, settings.redact_emails)
+    try:
+        if output_format == "json":
+            data = facts_dict(facts, clean, lambda i: scrubbed(incident_dict(i), clean))
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        else:
+            render_markdown(facts, sys.stdout, clean)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    fatal = found is not None and any(p.fatal for p in found.problems)
+    raise typer.Exit(EXIT_ERROR if fatal else EXIT_OK)
 
 
 def main() -> None:

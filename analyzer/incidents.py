@@ -141,6 +141,10 @@ class Accumulator:
                 return dict(state.minutes)
         return {}
 
+    def timelines(self) -> dict[str, dict[int, int]]:
+        """Per-minute counts of every incident, by incident id."""
+        return {incident_id(key): dict(state.minutes) for key, state in self._open.items()}
+
     def incidents(self) -> list[Incident]:
         built = [_freeze(key, state) for key, state in self._open.items()]
         return sort_incidents(built)

@@ -147,6 +147,9 @@ class Report:
     incidents: tuple[Incident, ...]
     root_causes: tuple[RootCause, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # incident id -> {minute (ns // 60e9): count}, for timelines and peaks
+    timelines: MappingProxyType[str, MappingProxyType[int, int]] = field(
+        default_factory=lambda: _EMPTY)
 
     @property
     def lines(self) -> int:

@@ -7,18 +7,24 @@ becomes a fatal Problem in the Report while the other sources are still analysed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import re
+from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Protocol
 
 from analyzer.catalog import Catalog, load_catalog_sources
 from analyzer.diagnose import ContextWindow, LogEvidence, Resolver, diagnose
 from analyzer.diagnose.clues import CONTEXT_KEYWORDS
-from analyzer.errors import InputError
+from analyzer.errors import InputError, UsageError
 from analyzer.incidents import Accumulator
 from analyzer.ingest import ReadOptions, expand_sources, read_source
-from analyzer.model import Problem, Report, SourceStats
+from analyzer.ingest.sources import is_gzip_file
+from analyzer.ingest.timestamps import parse_iso_ns
+from analyzer.model import Problem, Record, Report, SourceStats, frozen_map
 from analyzer.rulebook import RuleSet, load_rules
 from analyzer.settings import Settings
+from analyzer.store import RunResult, StateStore
 from analyzer.textsafe import redact
 
 
@@ -51,8 +57,55 @@ def prefilter_keywords(ruleset: RuleSet) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys((*keywords, *(k.lower() for k in CONTEXT_KEYWORDS))))
 
 
+Window = tuple[int | None, int | None]  # [start, end) in ns; None = unbounded
+
+
+class Progress(Protocol):
+    """Told how far a scan is: one source at a time, in bytes read."""
+
+    def start(self, source: str, total_bytes: int | None) -> None: ...
+    def advance(self, nbytes: int) -> None: ...
+    def finish(self) -> None: ...
+
+
+_DURATION_RE = re.compile(r"(\d+)\s*(w|d|h|m|s)", re.I)
+_UNIT_NS = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
+
+
+def parse_when(text: str, now_ns: int, option: str = "--since") -> int:
+    """A point in time: a duration back from now (`24h`, `1h30m`, `7d`, `2w`) or an RFC3339
+    timestamp / date (`2025-11-13T06:00:00Z`, `2025-11-13`). Raises UsageError."""
+    value = text.strip()
+    if re.fullmatch(r"(?:\d+\s*[wdhms]\s*)+", value, re.I):
+        seconds = sum(int(n) * _UNIT_NS[u.lower()] for n, u in _DURATION_RE.findall(value))
+        return now_ns - seconds * 1_000_000_000
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        value += "T00:00:00Z"
+    ns = parse_iso_ns(value)
+    if ns is None:
+        raise UsageError(f"{option}: expected a duration (24h, 90m, 7d) or an RFC3339 time "
+                         f"(2025-11-13T06:00:00Z), got {text!r}")
+    return ns
+
+
+def in_window(record: Record, window: Window) -> bool:
+    """Records without a timestamp cannot be placed, so every window keeps them."""
+    if record.ts is None:
+        return True
+    start, end = window
+    return (start is None or record.ts >= start) and (end is None or record.ts < end)
+
+
+def _source_size(name: str) -> int | None:
+    """Bytes to read, for progress; unknown for stdin and gzip (it is read decompressed)."""
+    if name == "-" or not os.path.isfile(name) or is_gzip_file(name):
+        return None
+    return os.path.getsize(name)
+
+
 def analyze(paths: Sequence[str], settings: Settings | None = None, *,
-            ruleset: RuleSet | None = None, catalog: Catalog | None = None) -> Report:
+            ruleset: RuleSet | None = None, catalog: Catalog | None = None,
+            window: Window | None = None, progress: Progress | None = None) -> Report:
     settings = settings or Settings()
     ruleset = ruleset or load_ruleset(settings)
     problems: list[Problem] = []
@@ -71,18 +124,28 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
     for source in sources:
         stats = SourceStats(source.name)
         all_stats.append(stats)
-        window = ContextWindow(source.name, on_unclaimed=evidence.add_statement)
+        context = ContextWindow(source.name, on_unclaimed=evidence.add_statement)
+        on_block: Callable[[int], None] | None = None
+        if progress is not None:
+            progress.start(source.name, _source_size(source.name))
+            on_block = progress.advance
         try:
             for record in read_source(source, stats, input_format=settings.input_format,
-                                      options=options, block_bytes=settings.block_bytes):
+                                      options=options, block_bytes=settings.block_bytes,
+                                      on_block=on_block):
+                if window is not None and not in_window(record, window):
+                    continue
                 match = ruleset.match(record)
                 if match is None:
-                    window.observe(record)
+                    context.observe(record)
                 else:
-                    accumulator.add(resolver.resolve(match, window))
+                    accumulator.add(resolver.resolve(match, context))
         except InputError as exc:
             problems.append(Problem(exc.where, exc.problem, fatal=True))
-        window.close()
+        finally:
+            if progress is not None:
+                progress.finish()
+        context.close()
         if stats.unparsed:
             problems.append(Problem(source.name, f"{stats.unparsed} unparsed line(s) kept as "
                                                  "plain text"))
@@ -91,5 +154,23 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
                                                  f"{settings.max_line_chars} characters were cut"))
     incidents, root_causes = diagnose(accumulator.incidents(), rules, catalog, evidence)
     problems.extend(ruleset.problems)
+    timelines = accumulator.timelines()
     return Report(sources=tuple(all_stats), incidents=tuple(incidents),
-                  root_causes=tuple(root_causes), problems=tuple(problems))
+                  root_causes=tuple(root_causes), problems=tuple(problems),
+                  timelines=frozen_map({i.id: frozen_map(timelines.get(i.id))
+                                        for i in incidents}))
+
+
+def scheduled_report(paths: Sequence[str], settings: Settings, *, state: str,
+                     window: Window = (None, None), progress: Progress | None = None,
+                     dry_run: bool = False) -> tuple[Report, RunResult]:
+    """`analyzer report`: analyse the window and record it in the state, which answers with
+    each incident's status. The state is opened (and checked) before the logs are read; a run
+    whose input could not all be read, or a dry run, classifies without recording."""
+    names = list(paths) or ["-"]
+    with StateStore(state) as store:
+        run_id = None if dry_run else store.begin_run(names, window)
+        report = analyze(names, settings, window=window, progress=progress)
+        if run_id is None or any(p.fatal for p in report.problems):
+            return report, store.preview(names, window, report)
+        return report, store.finish_run(run_id, report)

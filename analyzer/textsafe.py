@@ -1,9 +1,11 @@
-"""Untrusted text helpers shared by every stage: ANSI stripping, control-character removal and
-secret redaction. Pure functions over strings; nothing here knows about any output format.
+"""Untrusted text helpers shared by every stage: ANSI stripping, control-character removal,
+secret redaction, and the neutralisers each written output applies to log text (HTML escaping,
+Markdown escaping and fences). Pure functions over strings.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 # CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks), charset selects and
@@ -37,9 +39,15 @@ _SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(sb_secret_|sb_publishable_|sk_live_|sk_test_|rk_live_|ghp_|gho_|github_pat_)"
                 r"[A-Za-z0-9_]{8,}"), r"\1***"),
     (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "[AWS_KEY]"),
+    # OpenAI/Anthropic-style `sk-…`, Google `AIza…`, Slack `xox?-…` tokens
+    (re.compile(r"\b(sk-(?:proj-|ant-)?)[A-Za-z0-9_-]{20,}"), r"\1***"),
+    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "[GOOGLE_KEY]"),
+    (re.compile(r"\b(xox[abposr]-)[A-Za-z0-9-]{10,}"), r"\1***"),
+    (re.compile(r"(\bBasic\s+)[A-Za-z0-9+/]{12,}={0,2}", re.I), r"\1***"),
     # key=value and key: value pairs whose key says it is a secret
     (re.compile(r"""(\b(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|"""
-                r"""refresh[_-]?token|auth[_-]?token|client[_-]?secret)\b["']?\s*[:=]\s*["']?)"""
+                r"""refresh[_-]?token|auth[_-]?token|client[_-]?secret|pgpassword|x-api-key|"""
+                r"""service[_-]?role[_-]?key|private[_-]?key)\b["']?\s*[:=]\s*["']?)"""
                 r"""[^\s"'&,;}]{3,}""", re.I), r"\1***"),
 )
 
@@ -53,3 +61,49 @@ def redact(text: str, *, emails: bool = False) -> str:
     if emails:
         text = _EMAIL_RE.sub("[EMAIL]", text)
     return text
+
+
+# --- neutralisers: log text placed in a written report -------------------------------------
+
+def html_text(text: str) -> str:
+    """Text for an HTML element or a quoted attribute: no controls, <>&"' escaped."""
+    return html.escape(printable(text), quote=True)
+
+
+# Characters with inline meaning in CommonMark/GFM (emphasis, code, links, images, tables,
+# strikethrough); `@` is written as an entity so a pasted report cannot @-mention anyone.
+_MD_INLINE_RE = re.compile(r"([\\`*_\[\]|~!])")
+_MD_BLOCK_START_RE = re.compile(r"^(?=[#>+=-]|\d+[.)])")
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"}
+
+
+def md_text(text: str) -> str:
+    """Text for a Markdown paragraph or table cell: one line, every character that could start
+    inline Markdown backslash-escaped, <>&@ written as entities (renderers pass raw HTML), and a
+    line-start marker (#, >, -, 1.) escaped in case the text begins a line."""
+    one_line = " ".join(printable(text).split())
+    escaped = _MD_INLINE_RE.sub(r"\\\1", one_line)
+    escaped = re.sub(r"[&<>@]", lambda m: _MD_ENTITIES[m.group()], escaped)
+    return _MD_BLOCK_START_RE.sub("\\\\", escaped, count=1)
+
+
+def md_code(text: str, *, table: bool = False) -> str:
+    """Inline code span holding text literally: the delimiter is one backtick longer than the
+    longest backtick run inside (CommonMark), so the text cannot close it. In a table cell a
+    pipe is escaped too (GFM splits cells before it sees code spans)."""
+    one_line = " ".join(printable(text).split())
+    if table:
+        one_line = one_line.replace("|", "\\|")
+    runs = [len(m) for m in re.findall(r"`+", one_line)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if one_line.startswith("`") or one_line.endswith("`") or not one_line else ""
+    return f"{fence}{pad}{one_line}{pad}{fence}"
+
+
+def md_fence(text: str, info: str = "text") -> str:
+    """A fenced code block holding text literally: the fence is longer than any backtick or
+    tilde run in the text, so a log line cannot end the block and start Markdown."""
+    body = printable(text).rstrip("\n")
+    runs = [len(m) for m in re.findall(r"`{3,}", body)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    return f"{fence}{info}\n{body}\n{fence}"

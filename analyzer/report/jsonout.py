@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from analyzer.model import Diagnosis, Incident, Report, RootCause, format_ts
+from analyzer.report.common import cleaner, window_of
+from analyzer.store import History, RunInfo, RunResult
 
 JSON_VERSION = 1
 
@@ -53,6 +56,52 @@ def report_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, out: TextIO, **_: Any) -> None:
-    json.dump(report_dict(report), out, ensure_ascii=False, indent=2)
+def history_dict(history: History) -> dict[str, Any]:
+    return {"first_seen_ever": format_ts(history.first_ever),
+            "last_seen_ever": format_ts(history.last_ever), "total": history.total,
+            "runs_seen": history.runs_seen, "first_run": history.first_run,
+            "recent_runs": [{"run": run, "count": count} for run, count in history.recent]}
+
+
+def run_dict(run: RunInfo | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {"id": run.id, "started_at": format_ts(run.started_at),
+            "finished_at": format_ts(run.finished_at),
+            "window_start": format_ts(run.window_start), "window_end": format_ts(run.window_end)}
+
+
+def add_status(data: dict[str, Any], report: Report, result: RunResult) -> None:
+    """The scan keys plus, per incident, `status` and `history`; and the run, the window,
+    the counts per status and the incidents resolved since the last run."""
+    for item in data["incidents"]:
+        history = result.history.get(item["id"])
+        item["status"] = history.status if history else None
+        item["history"] = history_dict(history) if history else None
+    start, end = window_of(report, result)
+    data["run"] = run_dict(result.run)
+    data["previous_run"] = run_dict(result.previous)
+    data["window"] = {"start": format_ts(start), "end": format_ts(end)}
+    data["statuses"] = result.status_counts()
+    data["resolved"] = [{**incident_dict(h.incident), "status": h.status,
+                         "history": history_dict(h)} for h in result.resolved]
+
+
+def scrubbed(value: Any, clean: Callable[[str], str]) -> Any:
+    """Every string of a JSON tree cleaned (escapes stripped, secrets redacted)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {k: scrubbed(v, clean) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrubbed(v, clean) for v in value]
+    return value
+
+
+def render(report: Report, out: TextIO, *, history: RunResult | None = None,
+           redact: bool = True, emails: bool = False, **_: Any) -> None:
+    data = report_dict(report)
+    if history is not None:
+        add_status(data, report, history)
+    json.dump(scrubbed(data, cleaner(redact, emails)), out, ensure_ascii=False, indent=2)
     out.write("\n")

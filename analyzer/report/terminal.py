@@ -3,6 +3,7 @@ escape and control characters, so nothing a log says changes how the report rend
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from rich.console import Console, Group
@@ -10,14 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from analyzer.model import Incident, Report, format_ts
+from analyzer.report.common import cleaner, entries, resolved_entries
+from analyzer.store import RunResult
 from analyzer.textsafe import printable
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
                   "info": "dim"}
-
-
-def _safe(text: str | None) -> Text:
-    return Text(printable(text or ""))
+STATUS_STYLE = {"NEW": "bold red", "REGRESSED": "bold magenta", "ONGOING": "", "RESOLVED": "green"}
+Clean = Callable[[str], str]  # escapes and controls stripped, secrets redacted (unless asked)
 
 
 def _when(incident: Incident) -> str:
@@ -31,40 +32,62 @@ def _when(incident: Incident) -> str:
     return f"{first}\n→ {last[11:] if last[:10] == first[:10] else last}"
 
 
-def _entities(incident: Incident) -> Text:
+def _entities(incident: Incident, clean: Clean) -> Text:
     parts = [f"{k}={v}" for k, v in incident.entities.items()]
-    return _safe(", ".join(parts))
+    return Text(clean(", ".join(parts)))
 
 
-def _diagnosis(incident: Incident) -> Text:
+def _diagnosis(incident: Incident, clean: Clean) -> Text:
     d = incident.diagnosis
     if d is None:
         return Text("-", style="dim")
     text = Text()
     text.append(d.kind, style="bold magenta")
     if d.wanted or d.found:
-        text.append(printable(f" {d.wanted} → {d.found or '∅'}"))
+        text.append(clean(f" {d.wanted} → {d.found or '∅'}"))
     text.append(f" ({d.confidence:.0%})", style="dim")
     return text
 
 
-def incidents_table(report: Report) -> Table:
+def incidents_table(report: Report, result: RunResult | None = None,
+                    clean: Clean = printable) -> Table:
     table = Table(title="Incidents", title_justify="left", show_lines=True, expand=False)
+    if result is not None:
+        table.add_column("status", no_wrap=True)
     table.add_column("id", no_wrap=True, style="dim")
     table.add_column("severity", no_wrap=True)
     table.add_column("count", justify="right")
     table.add_column("incident")
     table.add_column("when (UTC)", no_wrap=True)
     table.add_column("diagnosis")
-    for incident in report.incidents:
+    for entry in entries(report, result):
+        incident = entry.incident
         what = Text()
-        what.append(printable(incident.title), style="bold")
+        what.append(clean(incident.title), style="bold")
         what.append("\n")
-        what.append_text(_entities(incident))
+        what.append_text(_entities(incident, clean))
         what.append(f"\n{incident.rule}", style="dim")
-        table.add_row(incident.id, Text(incident.severity,
-                                        style=SEVERITY_STYLE.get(incident.severity, "")),
-                      str(incident.count), what, _when(incident), _diagnosis(incident))
+        status = [Text(entry.status or "", style=STATUS_STYLE.get(entry.status or "", ""))]
+        table.add_row(*(status if result is not None else []), incident.id,
+                      Text(incident.severity, style=SEVERITY_STYLE.get(incident.severity, "")),
+                      str(incident.count), what, _when(incident), _diagnosis(incident, clean))
+    return table
+
+
+def resolved_table(result: RunResult, clean: Clean = printable) -> Table | None:
+    resolved = resolved_entries(result)
+    if not resolved:
+        return None
+    table = Table(title="Resolved since the last run", title_justify="left", expand=False)
+    for name in ("id", "severity", "incident", "last seen (UTC)"):
+        table.add_column(name)
+    for entry in resolved:
+        incident = entry.incident
+        what = Text(clean(incident.title), style="bold")
+        what.append("\n")
+        what.append_text(_entities(incident, clean))
+        table.add_row(incident.id, incident.severity, what,
+                      (format_ts(incident.last_seen) or "-")[:19].replace("T", " "))
     return table
 
 
@@ -76,7 +99,7 @@ def _summary(report: Report) -> Text:
     return text
 
 
-def _details(report: Report) -> list[Any]:
+def _details(report: Report, clean: Clean = printable) -> list[Any]:
     blocks: list[Any] = []
     for incident in report.incidents:
         d = incident.diagnosis
@@ -84,25 +107,34 @@ def _details(report: Report) -> list[Any]:
             continue
         text = Text()
         text.append(f"{incident.id} ", style="dim")
-        text.append(printable(d.summary), style="bold")
+        text.append(clean(d.summary), style="bold")
         for fact in d.evidence:
             text.append("\n  evidence: ", style="dim")
-            text.append(printable(fact))
+            text.append(clean(fact))
         for fix in d.fixes:
             text.append("\n  fix: ", style="green")
-            text.append(printable(fix))
+            text.append(clean(fix))
         blocks.append(text)
     return blocks
 
 
+def console_for(out: TextIO, width: int | None, color: bool | None) -> Console:
+    return Console(file=out, width=width, color_system="auto" if color else None,
+                   force_terminal=color, highlight=False, markup=False, emoji=False,
+                   soft_wrap=False)
+
+
 def render(report: Report, out: TextIO, *, width: int | None = None,
-           color: bool | None = None, **_: Any) -> None:
-    console = Console(file=out, width=width, color_system="auto" if color else None,
-                      force_terminal=color, highlight=False, markup=False, emoji=False,
-                      soft_wrap=False)
+           color: bool | None = None, history: RunResult | None = None, redact: bool = True,
+           emails: bool = False, **_: Any) -> None:
+    clean = cleaner(redact, emails)
+    console = console_for(out, width, color)
+    resolved = resolved_table(history, clean) if history is not None else None
+    if resolved is not None:
+        console.print(resolved)
     if report.incidents:
-        console.print(incidents_table(report))
-        details = _details(report)
+        console.print(incidents_table(report, history, clean))
+        details = _details(report, clean)
         if details:
             console.print(Group(*details))
     else:

@@ -1,0 +1,307 @@
+"""Post-mortem draft: the incidents a selector picks (id, id prefix, rule, table or root cause)
+-> the facts the logs can tell (symptoms, impact, wanted-vs-found names, fixes, verification
+queries, timeline), as Markdown in the shape of the seed post-mortem or as JSON, with TODO
+slots for what logs cannot know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from analyzer.diagnose.names import quote_ident
+from analyzer.errors import UsageError
+from analyzer.model import Incident, Report, RootCause, format_ts, severity_rank
+from analyzer.report.common import MINUTE_NS, peak
+from analyzer.report.postmortem_text import KIND_LESSONS, KIND_TITLES, PREVENTION, TODOS
+from analyzer.store import History, StateStore
+
+_SQL_RE = re.compile(r"\b((?:ALTER|CREATE|DROP|COMMENT ON|NOTIFY)\b[^;]*;)", re.I)
+MIN_PREFIX = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything a post-mortem states, from the logs (and the state's history)."""
+
+    selector: str
+    headline: str
+    severity: str
+    incidents: tuple[Incident, ...]
+    timeline: Mapping[int, int]  # minute -> errors, all selected incidents together
+    records: int | None  # records read, for the error rate (None from the state alone)
+    sources: tuple[str, ...]
+    root_causes: tuple[RootCause, ...] = ()
+    first_ever: int | None = None  # from the state's history, when known
+    runs_seen: int | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(i.count for i in self.incidents)
+
+    @property
+    def first_seen(self) -> int | None:
+        return min((i.first_seen for i in self.incidents if i.first_seen), default=None)
+
+    @property
+    def last_seen(self) -> int | None:
+        return max((i.last_seen for i in self.incidents if i.last_seen), default=None)
+
+    @property
+    def duration_ns(self) -> int | None:
+        first, last = self.first_seen, self.last_seen
+        return None if first is None or last is None else last - first
+
+    @property
+    def error_rate(self) -> float | None:
+        return self.errors / self.records if self.records else None
+
+    @property
+    def services(self) -> list[str]:
+        return sorted({s for i in self.incidents for s in i.services})
+
+    @property
+    def tables(self) -> list[str]:
+        return sorted({_table_name(i) for i in self.incidents if i.entities.get("table")})
+
+    @property
+    def peak(self) -> tuple[int, int] | None:
+        return peak(self.timeline)
+
+
+def _table_name(incident: Incident) -> str:
+    schema, table = incident.entities.get("schema"), incident.entities.get("table", "")
+    return f"{schema}.{table}" if schema else table
+
+
+# --- choosing the incidents --------------------------------------------------------------
+def select(incidents: Sequence[Incident], root_causes: Sequence[RootCause],
+           selector: str) -> tuple[list[Incident], list[RootCause]]:
+    """Incidents by exact id, root-cause id, rule id, table name, or a unique id prefix.
+    Raises UsageError naming the candidates when nothing or too much matches."""
+    wanted = selector.strip()
+    by_id = {i.id: i for i in incidents}
+    if wanted in by_id:
+        chosen = [by_id[wanted]]
+    elif any(c.id == wanted for c in root_causes):
+        cause = next(c for c in root_causes if c.id == wanted)
+        chosen = [by_id[i] for i in cause.incidents if i in by_id]
+    elif any(i.rule == wanted for i in incidents):
+        chosen = [i for i in incidents if i.rule == wanted]
+    elif tables := [i for i in incidents if _matches_table(i, wanted)]:
+        chosen = tables
+    else:
+        chosen = _by_prefix(incidents, wanted)
+    ids = {i.id for i in chosen}
+    causes = [c for c in root_causes if ids & set(c.incidents)]
+    return sorted(chosen, key=lambda i: (i.first_seen or 0, i.id)), causes
+
+
+def _matches_table(incident: Incident, wanted: str) -> bool:
+    table = incident.entities.get("table")
+    if not table:
+        return False
+    lowered = wanted.lower()
+    return lowered in (table.lower(), _table_name(incident).lower())
+
+
+def _by_prefix(incidents: Sequence[Incident], wanted: str) -> list[Incident]:
+    hits = [i for i in incidents if len(wanted) >= MIN_PREFIX and i.id.startswith(wanted)]
+    if len(hits) == 1:
+        return hits
+    known = ", ".join(sorted(i.id for i in incidents)[:10]) or "none found"
+    if hits:
+        raise UsageError(f"selector {wanted!r} is ambiguous: it starts "
+                         f"{', '.join(i.id for i in hits)}")
+    raise UsageError(f"no incident matches {wanted!r} (an id, id prefix of {MIN_PREFIX}+ "
+                     f"characters, rule id or table name; incidents: {known})")
+
+
+def merge_timelines(timelines: Iterable[Mapping[int, int]]) -> dict[int, int]:
+    merged: dict[int, int] = {}
+    for timeline in timelines:
+        for minute, count in timeline.items():
+            merged[minute] = merged.get(minute, 0) + count
+    return merged
+
+
+def headline(incidents: Sequence[Incident]) -> str:
+    kinds = {i.diagnosis.kind for i in incidents if i.diagnosis}
+    tables = sorted({i.entities["table"] for i in incidents if i.entities.get("table")})
+    where = f" on table {', '.join(tables)}" if tables else ""
+    if len(kinds) == 1:
+        return f"{KIND_TITLES.get(next(iter(kinds)), 'Schema mismatch')}{where}"
+    if kinds:
+        return f"Schema and code disagree{where}"
+    return f"{incidents[0].title}{where}"
+
+
+def build_facts(selector: str, incidents: Sequence[Incident], causes: Sequence[RootCause],
+                timelines: Mapping[str, Mapping[int, int]], *, records: int | None,
+                sources: Sequence[str], first_ever: int | None = None,
+                runs_seen: int | None = None) -> Facts:
+    worst = min((i.severity for i in incidents), key=severity_rank)
+    return Facts(selector=selector, headline=headline(incidents), severity=worst,
+                 incidents=tuple(incidents), records=records, sources=tuple(sources),
+                 timeline=merge_timelines(timelines.get(i.id, {}) for i in incidents),
+                 root_causes=tuple(causes), first_ever=first_ever, runs_seen=runs_seen)
+
+
+# --- what to do and check -----------------------------------------------------------------
+def migration_sql(facts: Facts) -> list[str]:
+    """SQL statements the diagnoses' fixes propose (rename a column, ...), once each."""
+    found: dict[str, None] = {}
+    for fix in _all_fixes(facts):
+        for statement in _SQL_RE.findall(fix):
+            found[statement.strip()] = None
+    return list(found)
+
+
+def code_fixes(facts: Facts) -> list[str]:
+    """The fixes that are code/config changes (per ORM), not SQL."""
+    return [fix for fix in dict.fromkeys(_all_fixes(facts)) if not _SQL_RE.search(fix)]
+
+
+def _all_fixes(facts: Facts) -> list[str]:
+    fixes = [f for i in facts.incidents if i.diagnosis for f in i.diagnosis.fixes]
+    return fixes + [f for c in facts.root_causes for f in c.fixes]
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def verification_queries(facts: Facts) -> list[tuple[str, str]]:
+    """(why, SQL) pairs to run against the database, built from the incidents' names with
+    proper quoting (the names come from logs)."""
+    queries: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(why: str, sql: str) -> None:
+        if sql not in seen:
+            seen.add(sql)
+            queries.append((why, sql))
+
+    for incident in facts.incidents:
+        schema = incident.entities.get("schema") or "public"
+        table = incident.entities.get("table")
+        d = incident.diagnosis
+        if table:
+            add(f"the columns {schema}.{table} really has",
+                "SELECT column_name, data_type FROM information_schema.columns\n"
+                f"WHERE table_schema = {sql_literal(schema)} AND table_name = "
+                f"{sql_literal(table)}\nORDER BY ordinal_position;")
+        if table and d and d.found:
+            target = f"{quote_ident(schema)}.{quote_ident(table)}"
+            add(f"the real name works: {d.found}",
+                f"SELECT {quote_ident(d.found)} FROM {target} LIMIT 1;")
+        if d and d.kind == "stale_schema_cache":
+            add("PostgREST reloads its schema cache", "NOTIFY pgrst, 'reload schema';")
+        if not table and incident.entities.get("column"):
+            column = incident.entities["column"]
+            add(f"which tables have a column like {column}",
+                "SELECT table_schema, table_name, column_name FROM information_schema.columns\n"
+                f"WHERE lower(column_name) = lower({sql_literal(column)}) OR "
+                f"replace(lower(column_name), '_', '') = "
+                f"replace(lower({sql_literal(column)}), '_', '');")
+    return queries
+
+
+def timeline_events(facts: Facts) -> list[tuple[int | None, str]]:
+    """(time, what) from the logs: first error, each incident's start, the peak, last error."""
+    events: list[tuple[int | None, str]] = []
+    ordered = sorted(facts.incidents, key=lambda i: i.first_seen or 0)
+    for index, incident in enumerate(ordered):
+        label = "First error" if index == 0 else "First occurrence"
+        events.append((incident.first_seen, f"{label}: {incident.title} "
+                                            f"({_entities(incident)}, {incident.id})"))
+    top = facts.peak
+    if top is not None:
+        events.append((top[0], f"Peak: {top[1]} errors in one minute"))
+    events.append((facts.last_seen, "Last error in the logs"))
+    return sorted(events, key=lambda e: (e[0] or 0))
+
+
+def _entities(incident: Incident) -> str:
+    return ", ".join(f"{k}={v}" for k, v in incident.entities.items()) or incident.rule
+
+
+def lessons(facts: Facts) -> list[str]:
+    kinds = sorted({i.diagnosis.kind for i in facts.incidents if i.diagnosis})
+    found = [KIND_LESSONS[k] for k in kinds if k in KIND_LESSONS]
+    return found or [KIND_LESSONS["unknown"]]
+
+
+# --- JSON ---------------------------------------------------------------------------------
+def facts_dict(facts: Facts, clean: Callable[[str], str], incident_dict: Callable[..., Any]
+               ) -> dict[str, Any]:
+    top = facts.peak
+    return {
+        "version": 1,
+        "selector": clean(facts.selector),
+        "title": clean(facts.headline),
+        "status": "draft",
+        "severity": facts.severity,
+        "impact": {
+            "errors": facts.errors, "incidents": len(facts.incidents),
+            "records": facts.records,
+            "error_rate": None if facts.error_rate is None else round(facts.error_rate, 6),
+            "first_seen": format_ts(facts.first_seen), "last_seen": format_ts(facts.last_seen),
+            "duration_seconds": None if facts.duration_ns is None
+            else facts.duration_ns / 1e9,
+            "peak": None if top is None else {"minute": format_ts(top[0]), "count": top[1]},
+            "services": [clean(s) for s in facts.services],
+            "tables": [clean(t) for t in facts.tables],
+            "first_seen_ever": format_ts(facts.first_ever), "runs_seen": facts.runs_seen,
+        },
+        "names": [{"table": clean(_table_name(i)) or None,
+                   "wanted": clean(i.diagnosis.wanted or ""),
+                   "found": clean(i.diagnosis.found or ""),
+                   "kind": i.diagnosis.kind, "confidence": i.diagnosis.confidence,
+                   "incident": i.id} for i in facts.incidents if i.diagnosis],
+        "fix": {"code": [clean(f) for f in code_fixes(facts)],
+                "migration_sql": [clean(s) for s in migration_sql(facts)]},
+        "verification": [{"why": clean(why), "sql": clean(sql)}
+                         for why, sql in verification_queries(facts)],
+        "timeline": [{"ts": format_ts(ts), "event": clean(what)}
+                     for ts, what in timeline_events(facts)],
+        "per_minute": [{"minute": format_ts(m * MINUTE_NS), "count": c}
+                       for m, c in sorted(facts.timeline.items())],
+        "lessons": lessons(facts),
+        "prevention": list(PREVENTION),
+        "todo": list(TODOS),
+        "incidents": [incident_dict(i) for i in facts.incidents],
+        "root_causes": [{"id": c.id, "kind": c.kind, "summary": clean(c.summary)}
+                        for c in facts.root_causes],
+        "sources": [clean(s) for s in facts.sources],
+    }
+
+
+# --- where the incidents come from ----------------------------------------------------------
+def facts_from_report(selector: str, report: Report,
+                      history: Sequence[History] = ()) -> Facts:
+    """From a fresh analysis; the state's history (if given) adds first-seen-ever."""
+    chosen, causes = select(report.incidents, report.root_causes, selector)
+    known = [h for h in history if h.id in {i.id for i in chosen}]
+    return build_facts(
+        selector, chosen, causes, report.timelines, records=report.records,
+        sources=[s.source for s in report.sources],
+        first_ever=min((h.first_ever for h in known if h.first_ever), default=None),
+        runs_seen=max((h.runs_seen for h in known), default=None))
+
+
+def facts_from_state(selector: str, store: StateStore) -> Facts:
+    """From the history a scheduled report kept: totals over every run, stored timelines."""
+    history = store.incidents()
+    totals = [replace(h.incident, count=h.total, first_seen=h.first_ever,
+                      last_seen=h.last_ever) for h in history]
+    chosen, causes = select(totals, [], selector)
+    timelines = {i.id: store.minutes(i.id) for i in chosen}
+    runs = {h.id: h.runs_seen for h in history}
+    return build_facts(selector, chosen, causes, timelines, records=None,
+                       sources=[f"state: {store.path}"],
+                       first_ever=min((i.first_seen for i in chosen if i.first_seen),
+                                      default=None),
+                       runs_seen=max((runs[i.id] for i in chosen), default=None))

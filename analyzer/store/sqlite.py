@@ -1,0 +1,291 @@
+"""State for scheduled reports: incident history in SQLite (stdlib sqlite3, one file).
+
+A run of `analyzer report` records, in one transaction, which incidents its window held; the
+store answers with each one's status against the history before it:
+
+- NEW: never seen before;      - ONGOING: seen in the history and not resolved;
+- REGRESSED: resolved earlier (absent from a later run) and back now;
+- RESOLVED: open in the history and absent from this window (reported once, then kept quiet).
+
+Safety: WAL journal and `BEGIN IMMEDIATE` serialise concurrent runs (the second one classifies
+against the first one's result); every change is one transaction, so a run killed mid-way loses
+nothing already committed. A file that is not ours (another SQLite database, not SQLite at all,
+or corrupt) raises StateError and is never written to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from analyzer.errors import AnalyzerError
+from analyzer.model import Incident, Report
+from analyzer.store.codec import incident_from_json, incident_to_json
+from analyzer.store.history import History, RunInfo, RunResult, classify
+
+APPLICATION_ID = 0x414E4C5A  # "ANLZ": marks a file as an analyzer state database
+SCHEMA_VERSION = 1
+SQLITE_MAGIC = b"SQLite format 3\x00"
+RECENT_RUNS = 10  # per-run counts returned with each incident's history
+MINUTES_KEPT = 35 * 24 * 60  # per-minute counts this much older than the newest are pruned
+
+_SCHEMA = """
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at INTEGER NOT NULL, finished_at INTEGER,
+  window_start INTEGER, window_end INTEGER,
+  sources TEXT NOT NULL, host TEXT, pid INTEGER,
+  lines INTEGER, records INTEGER, incidents INTEGER
+);
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY, rule TEXT NOT NULL, severity TEXT NOT NULL,
+  first_seen INTEGER, last_seen INTEGER,
+  total INTEGER NOT NULL, runs_seen INTEGER NOT NULL,
+  first_run INTEGER NOT NULL REFERENCES runs(id), last_run INTEGER NOT NULL REFERENCES runs(id),
+  status TEXT NOT NULL, snapshot TEXT NOT NULL
+);
+CREATE TABLE sightings (
+  run_id INTEGER NOT NULL REFERENCES runs(id), incident_id TEXT NOT NULL REFERENCES incidents(id),
+  status TEXT NOT NULL, count INTEGER NOT NULL, first_seen INTEGER, last_seen INTEGER,
+  PRIMARY KEY (run_id, incident_id)
+);
+CREATE TABLE minutes (
+  incident_id TEXT NOT NULL REFERENCES incidents(id), minute INTEGER NOT NULL,
+  count INTEGER NOT NULL, PRIMARY KEY (incident_id, minute)
+) WITHOUT ROWID;
+"""
+
+
+class StateError(AnalyzerError):
+    """The state file cannot be used (foreign, corrupt, newer, unwritable); names the file."""
+
+
+def default_state_path() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "analyzer" / "state.db"
+
+
+def now_ns() -> int:
+    return time.time_ns()
+
+
+class StateStore:
+    """The SQLite state. Use as a context manager; every method is one transaction."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 60.0) -> None:
+        self.path = str(path)
+        self._check_file()
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StateError(f"{self.path}: cannot open state database: {exc}") from None
+        try:
+            self._prepare(timeout)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StateError(f"{self.path}: corrupt or unreadable state database ({exc}); "
+                             "left untouched") from None
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- opening: refuse anything that is not ours -------------------------------------
+    def _check_file(self) -> None:
+        path = Path(self.path)
+        if path.is_dir():
+            raise StateError(f"{self.path}: is a directory, not a state file")
+        if not path.exists():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StateError(f"{self.path}: cannot create its folder: "
+                                 f"{exc.strerror}") from None
+            return
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise StateError(f"{self.path}: cannot read state file: {exc.strerror}") from None
+        if head and head != SQLITE_MAGIC:
+            raise StateError(f"{self.path}: not an analyzer state file (not a SQLite "
+                             "database); refusing to overwrite it")
+
+    def _prepare(self, timeout: float) -> None:
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        # Read-only checks first: nothing is written to a file that is not ours.
+        self._check_identity()
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        with self._write():
+            if self._check_identity():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        check = db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise StateError(f"{self.path}: corrupt state database ({check}); left untouched")
+
+    def _check_identity(self) -> bool:
+        """True when the database is empty (a new state file to set up); raises StateError when
+        it belongs to another application or a newer analyzer."""
+        db = self._db
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id == 0 and tables == 0:
+            return True
+        if app_id != APPLICATION_ID:
+            raise StateError(f"{self.path}: a SQLite database of another application, not an "
+                             "analyzer state file; refusing to use it")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StateError(f"{self.path}: written by a newer analyzer (state version "
+                             f"{version}, this one knows {SCHEMA_VERSION})")
+        return False
+
+    @contextmanager
+    def _write(self, *, commit: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before reading so concurrent runs serialise; with
+        commit=False it is rolled back (a dry run sees what would be recorded)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StateError(f"{self.path}: state database is busy or read-only ({exc})") from None
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT" if commit else "ROLLBACK")
+
+    # --- runs ---------------------------------------------------------------------------
+    def begin_run(self, sources: Iterable[str], window: tuple[int | None, int | None]) -> int:
+        """Record that a run started (committed at once: a killed run leaves this trace)."""
+        with self._write():
+            return self._insert_run(sources, window)
+
+    def finish_run(self, run_id: int, report: Report) -> RunResult:
+        """Classify this run's incidents against the history and store them, atomically."""
+        with self._write():
+            return self._record(run_id, report)
+
+    def preview(self, sources: Iterable[str], window: tuple[int | None, int | None],
+                report: Report) -> RunResult:
+        """What a run would record, with the state left as it was (a dry run)."""
+        with self._write(commit=False):
+            return self._record(self._insert_run(sources, window), report)
+
+    def _insert_run(self, sources: Iterable[str], window: tuple[int | None, int | None]) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO runs (started_at, window_start, window_end, sources, host, pid) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (now_ns(), window[0], window[1], json.dumps(list(sources)),
+             socket.gethostname(), os.getpid()))
+        return int(cursor.lastrowid or 0)
+
+    def _record(self, run_id: int, report: Report) -> RunResult:
+        db = self._db
+        previous = self._previous_run(run_id)
+        known = dict(db.execute("SELECT id, status FROM incidents").fetchall())
+        present = {incident.id: incident for incident in report.incidents}
+        statuses = classify(present, known)
+        for incident in report.incidents:
+            self._store_incident(run_id, incident, statuses[incident.id],
+                                 report.timelines.get(incident.id, {}))
+        resolved_ids = [i for i, s in statuses.items() if s == "RESOLVED"]
+        db.executemany("UPDATE incidents SET status = 'RESOLVED' WHERE id = ?",
+                       [(i,) for i in resolved_ids])
+        db.execute("UPDATE runs SET finished_at = ?, lines = ?, records = ?, incidents = ? "
+                   "WHERE id = ?", (now_ns(), report.lines, report.records,
+                                    len(report.incidents), run_id))
+        # Log time, not the wall clock: replaying old logs must not prune what it just stored.
+        db.execute("DELETE FROM minutes WHERE minute < (SELECT max(minute) FROM minutes) - ?",
+                   (MINUTES_KEPT,))
+        history = {i: self._history(i, statuses[i]) for i in present}
+        resolved = tuple(self._history(i, "RESOLVED") for i in resolved_ids)
+        run = self.run(run_id)
+        assert run is not None
+        return RunResult(run=run, previous=previous, history=history, resolved=resolved)
+
+    def _store_incident(self, run_id: int, incident: Incident, status: str,
+                        minutes: Mapping[int, int]) -> None:
+        db = self._db
+        snapshot = json.dumps(incident_to_json(incident), ensure_ascii=False)
+        db.execute(
+            "INSERT INTO incidents (id, rule, severity, first_seen, last_seen, total, runs_seen, "
+            "first_run, last_run, status, snapshot) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, "
+            "first_seen = min(coalesce(first_seen, excluded.first_seen), "
+            "                 coalesce(excluded.first_seen, first_seen)), "
+            "last_seen = max(coalesce(last_seen, excluded.last_seen), "
+            "                coalesce(excluded.last_seen, last_seen)), "
+            "total = total + excluded.total, runs_seen = runs_seen + 1, "
+            "last_run = excluded.last_run, status = excluded.status, "
+            "snapshot = excluded.snapshot",
+            (incident.id, incident.rule, incident.severity, incident.first_seen,
+             incident.last_seen, incident.count, run_id, run_id, status, snapshot))
+        db.execute("INSERT INTO sightings VALUES (?, ?, ?, ?, ?, ?)",
+                   (run_id, incident.id, status, incident.count, incident.first_seen,
+                    incident.last_seen))
+        # A minute seen by two overlapping windows keeps the latest count, not the sum.
+        db.executemany(
+            "INSERT INTO minutes VALUES (?, ?, ?) ON CONFLICT(incident_id, minute) "
+            "DO UPDATE SET count = excluded.count",
+            [(incident.id, minute, count) for minute, count in minutes.items()])
+
+    def _history(self, incident_id: str, status: str) -> History:
+        row = self._db.execute(
+            "SELECT first_seen, last_seen, total, runs_seen, first_run, snapshot "
+            "FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+        recent = self._db.execute(
+            "SELECT run_id, count FROM sightings WHERE incident_id = ? "
+            "ORDER BY run_id DESC LIMIT ?", (incident_id, RECENT_RUNS)).fetchall()
+        return History(id=incident_id, status=status, first_ever=row[0], last_ever=row[1],
+                       total=row[2], runs_seen=row[3], first_run=row[4],
+                       recent=tuple((r, c) for r, c in reversed(recent)),
+                       incident=incident_from_json(json.loads(row[5])))
+
+    def _previous_run(self, run_id: int) -> RunInfo | None:
+        row = self._db.execute(
+            "SELECT id FROM runs WHERE id < ? AND finished_at IS NOT NULL "
+            "ORDER BY finished_at DESC LIMIT 1", (run_id,)).fetchone()
+        return self.run(row[0]) if row else None
+
+    def run(self, run_id: int) -> RunInfo | None:
+        row = self._db.execute(
+            "SELECT id, started_at, finished_at, window_start, window_end, sources, lines, "
+            "records, incidents FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            return None
+        return RunInfo(row[0], row[1], row[2], row[3], row[4], tuple(json.loads(row[5])),
+                       row[6], row[7], row[8])
+
+    def runs(self) -> list[RunInfo]:
+        ids = [r[0] for r in self._db.execute("SELECT id FROM runs ORDER BY id")]
+        return [run for i in ids if (run := self.run(i)) is not None]
+
+    # --- reading the history (postmortem) -------------------------------------------------
+    def incidents(self) -> list[History]:
+        rows = self._db.execute("SELECT id, status FROM incidents ORDER BY id").fetchall()
+        return [self._history(i, status) for i, status in rows]
+
+    def minutes(self, incident_id: str) -> dict[int, int]:
+        return dict(self._db.execute(
+            "SELECT minute, count FROM minutes WHERE incident_id = ? ORDER BY minute",
+            (incident_id,)).fetchall())

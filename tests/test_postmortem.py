@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import uuid
+
+import pytest
+
+from tests.conftest import SEED_LOG, SEED_SCHEMA
+from tests.reportlogs import CREATED_AT, HOUR, hours_ago, render_log
+
+SEED = (str(SEED_LOG), "--schema", str(SEED_SCHEMA))
+SECTIONS = ["# Post-mortem:", "## Executive summary", "## Symptoms (production logs)",
+            "## Impact", "## Root-cause analysis: schema vs code", "## The fix",
+            "## Verification", "## Timeline (UTC, from the logs)", "## Lessons",
+            "## Prevention checklist", "## Open questions (TODO)"]
+
+
+def _draft(cli, *args, input=None):
+    result = cli("postmortem", *args, input=input)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_draft_for_a_table_has_the_seed_postmortem_shape(cli):
+    out = _draft(cli, "sessions", *SEED)
+    positions = [out.index(section) for section in SECTIONS]
+    assert positions == sorted(positions)
+    assert out.startswith("# Post-mortem: Column naming convention mismatch")
+    assert "**Status:** DRAFT" in out and "**Severity:** critical" in out
+    # impact: counts, rate, first/last seen, duration
+    assert "| errors | 24 |" in out and "7.27% of 330 log events read" in out
+    assert "| first seen | 2025-11-13 06:23:03 UTC |" in out
+    assert "| duration (first to last error) | 5m 39s |" in out
+    # wanted vs found, evidence, fix and verification
+    assert "| `sessions` | `created_at` | `createdAt` | case_style | 90% |" in out
+    assert "public.sessions has column 'createdAt'" in out
+    assert 'ALTER TABLE public.sessions RENAME COLUMN "createdAt" TO created_at;' in out
+    assert 'SELECT "createdAt" FROM public.sessions LIMIT 1;' in out
+    # symptoms carry timestamped excerpts; the timeline names first error, peak, last error
+    assert "2025-11-13 06:23:03 ❌ Failed to create session in Supabase:" in out
+    assert re.search(r"\| 2025-11-13 06:23:03 UTC \| First error: ", out)
+    assert "Peak: 6 errors in one minute" in out and "Last error in the logs" in out
+    assert out.count("**TODO") >= 8 and "- [ ] " in out
+
+
+@pytest.mark.parametrize("selector", ["80fdb3d2c5e8", "80fdb3", "postgres.undefined_column"])
+def test_selectors_by_id_prefix_and_rule(cli, selector):
+    data = json.loads(_draft(cli, selector, *SEED, "--format", "json"))
+    ids = [i["id"] for i in data["incidents"]]
+    assert "80fdb3d2c5e8" in ids
+    if selector == "postgres.undefined_column":
+        assert len(ids) == 3  # session_id, reportId, counters
+    else:
+        assert ids == ["80fdb3d2c5e8"]
+
+
+def test_unknown_or_ambiguous_selector_is_a_one_line_error(cli):
+    missing = cli("postmortem", "nothing-like-it", *SEED)
+    assert missing.exit_code == 2
+    assert "no incident matches 'nothing-like-it'" in missing.stderr
+    short = cli("postmortem", "7", *SEED)
+    assert short.exit_code == 2 and "4+ characters" in short.stderr
+    assert "Traceback" not in missing.stderr + short.stderr
+
+
+def test_json_carries_the_same_facts(cli):
+    data = json.loads(_draft(cli, "sessions", *SEED, "-f", "json"))
+    assert data["status"] == "draft" and data["severity"] == "critical"
+    impact = data["impact"]
+    assert (impact["errors"], impact["records"], impact["tables"]) == (24, 330, ["sessions"])
+    assert impact["first_seen"] == "2025-11-13T06:23:03.093444433Z"
+    assert impact["duration_seconds"] == pytest.approx(339.5, abs=1)
+    assert impact["peak"]["count"] == 6
+    assert {"wanted": "created_at", "found": "createdAt"}.items() <= data["names"][0].items()
+    assert any("RENAME COLUMN" in sql for sql in data["fix"]["migration_sql"])
+    assert data["verification"] and data["timeline"][0]["event"].startswith("First error")
+    assert data["todo"] and data["prevention"] and data["lessons"]
+
+
+def test_from_the_state_a_report_kept(cli, tmp_path, write):
+    state = str(tmp_path / "state.db")
+    for hours in (30, 5):
+        log = write(f"app{hours}.log", render_log(
+            [(hours_ago(hours) + n * 60 * 10**9, CREATED_AT) for n in range(3)]))
+        assert cli("report", str(log), "--state", state, "-o", "-").exit_code == 0
+    data = json.loads(_draft(cli, "sessions", "--state", state, "-f", "json"))
+    assert data["impact"]["errors"] == 6 and data["impact"]["runs_seen"] == 2
+    assert data["impact"]["duration_seconds"] > 24 * HOUR / 1e9
+    assert data["sources"] == [f"state: {state}"]
+    assert len(data["per_minute"]) == 6
+    markdown = _draft(cli, "sessions", "--state", state)
+    assert "in 2 scheduled run(s)" in markdown
+
+
+def test_hostile_log_text_stays_inside_its_block_and_secrets_are_redacted(cli):
+    hostile = ("❌ Failed to create session in Supabase:\n"
+               "    Could not find the 'created_at' column of 'sessions' in the schema cache\n"
+               "    ```\n    # Injected heading <script>x</script> [link](http://evil.test)\n"
+               "    postgresql://app:Hunter2Hunter2@db.example.com/prod\n")
+    out = _draft(cli, "sessions", "-", input=hostile)
+    symptoms = out.split("## Symptoms (production logs)")[1].split("## Impact")[0]
+    fence = next(line for line in symptoms.splitlines() if line.startswith("````"))
+    assert fence == "````text"  # longer than the ``` the log holds
+    assert "\n# Injected" not in out.replace("    # Injected", "")
+    assert "Hunter2Hunter2" not in out and "postgresql://app:***@db.example.com" in out
+    kept = _draft(cli, "sessions", "-", "--no-redact", input=hostile)
+    assert "Hunter2Hunter2" in kept
+
+
+def test_names_from_logs_are_quoted_in_verification_sql(cli):
+    line = "❌ column \"x'); DROP TABLE users; --\" does not exist\n"
+    data = json.loads(_draft(cli, "postgres.undefined_column", "-", "-f", "json", input=line))
+    sql = data["verification"][0]["sql"]
+    assert "lower('x''); DROP TABLE users; --')" in sql
+
+
+def _psql(dsn: str, sql: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["psql", dsn, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-c", sql],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.postgres
+def test_verification_queries_run_on_a_real_server(cli):
+    dsn = os.environ.get("ANALYZER_TEST_PG_DSN")
+    if not dsn:
+        pytest.skip("ANALYZER_TEST_PG_DSN not set (.ci/run starts a server)")
+    schema = f"pm_{uuid.uuid4().hex[:8]}"
+    ddl = SEED_SCHEMA.read_text()
+    setup = _psql(dsn, f"CREATE SCHEMA {schema}; SET search_path TO {schema}; {ddl}")
+    assert setup.returncode == 0, setup.stderr
+    try:
+        data = json.loads(_draft(cli, "sessions", *SEED, "-f", "json"))
+        for query in data["verification"]:
+            sql = query["sql"].replace("public.", f"{schema}.").replace(
+                "'public'", f"'{schema}'")
+            result = _psql(dsn, sql)
+            assert result.returncode == 0, (sql, result.stderr)
+        columns = _psql(dsn, data["verification"][0]["sql"].replace("'public'", f"'{schema}'"))
+        assert "createdAt" in columns.stdout and "sessionId" in columns.stdout
+        # The migration the draft proposes applies cleanly, too
+        migration = "\n".join(data["fix"]["migration_sql"]).replace("public.", f"{schema}.")
+        assert _psql(dsn, migration).returncode == 0
+    finally:
+        _psql(dsn, f"DROP SCHEMA {schema} CASCADE")

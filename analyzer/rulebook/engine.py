@@ -16,6 +16,7 @@ from typing import Any
 import regex
 
 from analyzer.model import Match, Problem, Record, frozen_map, severity_rank
+from analyzer.rulebook.keywords import literal_weight
 from analyzer.rulebook.load import Rule
 from analyzer.rulebook.normalize import NORMALIZERS
 
@@ -33,6 +34,7 @@ class Hit:
     captures: dict[str, str]
     by_code: bool  # only the record's `code` field matched (no pattern did)
     span: int  # characters the matching pattern covered: a longer match is more specific
+    literal: int = 0  # literal characters of the matching pattern: more spelled out, more specific
 
 
 @dataclass(slots=True)
@@ -47,9 +49,12 @@ class RuleSet:
     _timeouts: dict[str, int] = field(default_factory=lambda: defaultdict(int), init=False)
     _order: dict[str, int] = field(default_factory=dict, init=False)
     _by_id: dict[str, Rule] = field(default_factory=dict, init=False)
+    _weights: dict[str, int] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for index, rule in enumerate(self.rules):
+            for pattern in rule.patterns:
+                self._weights.setdefault(pattern.pattern, literal_weight(pattern.pattern))
             self._order[rule.id] = index
             self._by_id[rule.id] = rule
             for code in rule.codes:
@@ -111,12 +116,13 @@ class RuleSet:
             if found is None:
                 return None
             captures.update(_groups(found))
-        text = record.message[:MAX_MATCH_CHARS]
+        text = matchable(record.message)
         for pattern in rule.patterns:
             found = self._run(rule, pattern, text, full=False)
             if found is not None:
                 captures.update(_groups(found))
-                return Hit(self._normalized(rule, captures), False, found.end() - found.start())
+                return Hit(self._normalized(rule, captures), False, found.end() - found.start(),
+                           self._weights.get(pattern.pattern, 0))
         if not rule.patterns:
             return Hit(self._normalized(rule, captures), False, 0)
         if rule.codes and _has_code(record.fields, rule.codes):
@@ -144,13 +150,13 @@ class RuleSet:
 
     def match(self, record: Record) -> Match | None:
         """The most specific match: a pattern over a bare code, then most captures, then the
-        longest matched text (`SequelizeDatabaseError: relation …` over `relation …`), then
-        worst severity, then rule order."""
+        longest matched text (`SequelizeDatabaseError: relation …` over `relation …`), then the
+        pattern that spells out more literally, then worst severity, then rule order."""
         found = self.matches(record)
         if not found:
             return None
         rule, hit = min(found, key=lambda pair: (
-            pair[1].by_code, -len(pair[1].captures), -pair[1].span,
+            pair[1].by_code, -len(pair[1].captures), -pair[1].span, -pair[1].literal,
             severity_rank(pair[0].severity), self._order[pair[0].id]))
         return Match(rule.id, record, frozen_map(hit.captures))
 
@@ -181,6 +187,14 @@ class RuleSet:
             self.problems.append(Problem(f"{rule.source}:{rule.line}",
                                          f"rule {rule.id}: disabled after {MAX_TIMEOUTS} "
                                          "timeouts"))
+
+
+def matchable(message: str) -> str:
+    """The text patterns see: the event's head, with JSON-escaped quotes unescaped, so
+    `"message":"relation \\"public.x\\" does not exist"` in a logged PostgREST body matches
+    the same pattern as the server's own `relation "public.x" does not exist`."""
+    text = message[:MAX_MATCH_CHARS]
+    return text.replace('\\"', '"') if '\\"' in text else text
 
 
 def _groups(found: regex.Match[str]) -> dict[str, str]:

@@ -51,6 +51,29 @@ def _alternatives(pattern: str) -> list[list] | None:
     return [items]
 
 
+def literal_weight(pattern: str) -> int:
+    """How many characters a match of pattern is certain to spell out literally: the tiebreak
+    between two patterns that match the same text (`db\\.x\\.supabase\\.co` is more specific
+    than `[^"]+`). Branches count their weakest alternative; unparseable patterns weigh 0."""
+    try:
+        return _weight(list(sre_parse.parse(pattern)))
+    except Exception:
+        return 0
+
+
+def _weight(items: list) -> int:
+    total = 0
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            total += 1
+        elif op is sre_constants.SUBPATTERN and arg[-1] is not None:
+            total += _weight(list(arg[-1]))
+        elif op is sre_constants.BRANCH:
+            total += min((_weight(list(b)) for b in arg[1]), default=0)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] > 0:
+            total += _weight(list(arg[2]))
+    return total
+
 
 def derive_keywords(patterns: Iterable[str]) -> tuple[str, ...]:
     """One keyword per pattern alternative, or () when any alternative has none."""

@@ -206,14 +206,13 @@ def rule_rows(loaded: LoadedRules) -> list[dict[str, Any]]:
 
 def print_rule_table(rows: list[dict[str, Any]]) -> None:
     table = Table(title=f"{len(rows)} rules", show_lines=False)
-    for column in ("id", "severity", "category", "codes", "source"):
+    for column in ("id", "severity", "category", "codes", "source", "overrides"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        source = f"{row['source']}:{row['line']}"
-        if row["overrides"]:
-            source += f"\n(overrides the built-in rule in {Path(row['overrides']).name})"
+        overrides = f"built-in {Path(row['overrides']).name}" if row["overrides"] else ""
         table.add_row(*(Text(printable(str(v))) for v in (
-            row["id"], row["severity"], row["category"], ", ".join(row["codes"]), source)))
+            row["id"], row["severity"], row["category"], ", ".join(row["codes"]),
+            f"{row['source']}:{row['line']}", overrides)))
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
     Console(file=sys.stdout, width=width, no_color="NO_COLOR" in os.environ,
             highlight=False).print(table)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import ahocorasick_rs
 import regex
 
 from analyzer.model import Match, Problem, Record, frozen_map, severity_rank
@@ -50,6 +51,7 @@ class RuleSet:
     _order: dict[str, int] = field(default_factory=dict, init=False)
     _by_id: dict[str, Rule] = field(default_factory=dict, init=False)
     _weights: dict[str, int] = field(default_factory=dict, init=False)
+    _router: ahocorasick_rs.AhoCorasick | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         for index, rule in enumerate(self.rules):
@@ -66,6 +68,10 @@ class RuleSet:
                 self._always.append(rule)
             for keyword in () if rule.fields else rule.keywords:
                 self._by_keyword.setdefault(keyword.lower(), []).append(rule)
+        if self._by_keyword:
+            # One Aho-Corasick pass finds every keyword a record holds (overlapping ones too),
+            # instead of one substring search per keyword: routing stays cheap with many rules.
+            self._router = ahocorasick_rs.AhoCorasick(list(self._by_keyword))
 
     @property
     def keywords(self) -> tuple[str, ...] | None:
@@ -82,17 +88,18 @@ class RuleSet:
             for code in rule.codes:
                 if len(code) >= MIN_CODE_KEYWORD:
                     found.setdefault(code.lower(), None)
-        return tuple(found)
+        # a keyword that contains another one selects nothing more: drop it
+        return tuple(k for k in found if not any(o != k and o in k for o in found))
 
     def get(self, rule_id: str) -> Rule | None:
         return self._by_id.get(rule_id)
 
     def candidates(self, record: Record) -> list[Rule]:
-        lowered = record.message[:MAX_MATCH_CHARS].lower()
         chosen: dict[str, Rule] = {r.id: r for r in self._always}
-        for keyword, rules in self._by_keyword.items():
-            if keyword in lowered:
-                for rule in rules:
+        if self._router is not None:
+            lowered = record.message[:MAX_MATCH_CHARS].lower()
+            for keyword in set(self._router.find_matches_as_strings(lowered, overlapping=True)):
+                for rule in self._by_keyword[keyword]:
                     chosen.setdefault(rule.id, rule)
         fields = record.fields
         if fields:

@@ -1,6 +1,7 @@
 """Prefilter keywords: literal strings a line must contain for a pattern to have a chance.
 
-Derived from a pattern's parse tree: the longest literal run of each alternative. A pattern
+Derived from a pattern's parse tree: the longest literal run of each alternative (runs end at
+a double quote, which JSON-escaped log lines write as `\"`). A pattern
 with an alternative that has no literal of at least MIN_KEYWORD characters yields nothing, and
 its rule must declare `keywords` itself (or it is tried on every record).
 """
@@ -83,7 +84,9 @@ def derive_keywords(patterns: Iterable[str]) -> tuple[str, ...]:
         if alternatives is None:
             return ()
         for items in alternatives:
-            runs = [r.strip(" \t\"'`") for r in _literal_runs(items)]
+            # a double quote ends a keyword: in a logged JSON body it reads \" and a keyword
+            # spanning it would miss the line
+            runs = [piece.strip(" \t'`") for r in _literal_runs(items) for piece in r.split('"')]
             best = max(runs, key=len, default="")
             if len(best) < MIN_KEYWORD:
                 return ()

@@ -73,7 +73,6 @@ class Rule:
     line: int
     fields: tuple[tuple[str, regex.Pattern[str]], ...] = ()
     normalize: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
-    keywords_declared: bool = False
     lines: MappingProxyType[str, int] = field(default_factory=lambda: _EMPTY)
 
     @property
@@ -121,8 +120,9 @@ class _RuleBuilder:
     def __init__(self, path: str, entry: LinedDict) -> None:
         self.path, self.entry = path, entry
         self.errors: list[RuleError] = []
-        # after a broken regex its capture names are unknown: do not report them as missing
-        self.regex_failed = False
+        # after a broken or missing pattern the capture names are unknown: do not report
+        # every use of them as a second error
+        self.captures_unknown = False
 
     def fail(self, key: str, problem: str, line: int | None = None) -> None:
         rule_id = self.entry.get("id")
@@ -141,6 +141,7 @@ class _RuleBuilder:
         if "patterns" not in entry and "fields" not in entry:
             self.errors.append(RuleError(self.path, entry.line, "patterns",
                                          "missing required key (or `fields`)"))
+            self.captures_unknown = True
         rule_id = entry.get("id")
         if "id" in entry and (not isinstance(rule_id, str) or not ID_RE.match(rule_id)):
             self.fail("id", "must be dotted snake_case, e.g. postgres.undefined_column")
@@ -158,7 +159,6 @@ class _RuleBuilder:
         fingerprint = self.names("fingerprint", captures)
         normalize = self.normalize(captures)
         keywords = self.text_list("keywords")
-        declared = bool(keywords)
         if not keywords:
             keywords = derive_keywords([p.pattern for p in patterns]) if patterns else ()
         diagnose = self.optional_text("diagnose")
@@ -174,7 +174,7 @@ class _RuleBuilder:
             keywords=tuple(k for k in keywords if k.strip()), fingerprint=fingerprint,
             group=group, diagnose=diagnose, docs=(entry.get("docs") or "").strip(),
             examples=examples, source=self.path, line=entry.line, fields=fields,
-            normalize=MappingProxyType(normalize), keywords_declared=declared,
+            normalize=MappingProxyType(normalize),
             lines=MappingProxyType(dict(entry.lines)),
         )
         return rule, []
@@ -198,7 +198,7 @@ class _RuleBuilder:
     def names(self, key: str, captures: set[str]) -> tuple[str, ...]:
         names = self.text_list(key)
         for name in names:
-            if name not in captures and not self.regex_failed:
+            if name not in captures and not self.captures_unknown:
                 self.fail(key, f"no pattern captures {name!r}")
         return names
 
@@ -210,7 +210,7 @@ class _RuleBuilder:
             return regex.compile(text)
         except regex.error as exc:
             self.fail(key, f"invalid regex {text!r}: {exc}", line)
-            self.regex_failed = True
+            self.captures_unknown = True
             return None
 
     def patterns(self) -> tuple[regex.Pattern[str], ...]:
@@ -248,7 +248,7 @@ class _RuleBuilder:
             self.fail("normalize", "must be a mapping of capture -> normalizer")
             return {}
         for name, how in raw.items():
-            if name not in captures and not self.regex_failed:
+            if name not in captures and not self.captures_unknown:
                 self.fail("normalize", f"no pattern captures {name!r}", raw.line_of(name))
             if how not in NORMALIZERS:
                 self.fail("normalize", f"unknown normalizer {how!r} (known: "
@@ -284,7 +284,7 @@ class _RuleBuilder:
                 self.fail("captures", "must be a mapping", item.line_of("captures"))
                 expected = {}
             for name in expected:
-                if name not in captures and not self.regex_failed:
+                if name not in captures and not self.captures_unknown:
                     self.fail("captures", f"no pattern captures {name!r}",
                               item.line_of("captures"))
             expected = MappingProxyType({str(k): str(v) for k, v in expected.items()})

@@ -8,11 +8,16 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from analyzer import __version__
+from analyzer.diagnose import CHECKS
 from analyzer.errors import AnalyzerError, UsageError
 from analyzer.ingest import get_format
 from analyzer.model import Problem, Report, severity_rank
@@ -32,6 +37,14 @@ from analyzer.report.outputs import check_outputs, write_outputs
 from analyzer.report.postmortem import Facts, facts_dict, facts_from_report, facts_from_state
 from analyzer.report.postmortem_md import render_markdown
 from analyzer.report.progress import ProgressBar
+from analyzer.rulebook import (
+    LoadedRules,
+    collect_rules,
+    default_lint_paths,
+    lint_paths,
+    run_rule_examples,
+)
+from analyzer.rulebook.load import builtin_rules_dir
 from analyzer.settings import Settings, resolve_settings
 from analyzer.store import RunResult, StateStore, default_state_path, parse_fail_on
 from analyzer.stream import LiveInput, Watcher
@@ -376,6 +389,107 @@ def postmortem(
         _silence_stdout()
     fatal = found is not None and any(p.fatal for p in found.problems)
     raise typer.Exit(EXIT_ERROR if fatal else EXIT_OK)
+rules_app = typer.Typer(
+    name="rules", help="List, lint and test YAML rules (the built-in ones and your own).",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    pretty_exceptions_enable=False)
+app.add_typer(rules_app, name="rules")
+
+RulePathsArg = Annotated[list[str] | None, typer.Argument(
+    help="Rule files or directories (default: the built-in rules).", show_default=False)]
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: RulesOpt = None,
+    no_builtin_rules: Annotated[bool, typer.Option(
+        "--no-builtin-rules", help="List only the --rules given.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show the rules a scan would use: id, severity, category, codes, source file."""
+    if no_builtin_rules and not rules:
+        fail("--no-builtin-rules needs at least one --rules")
+    loaded = run_guarded(lambda: collect_rules(rules or (), builtin=not no_builtin_rules))
+    if loaded.errors:
+        for error in loaded.errors:
+            _error_line(str(error))
+        raise typer.Exit(EXIT_ERROR)
+    rows = rule_rows(loaded)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    print_rule_table(rows)
+
+
+def rule_rows(loaded: LoadedRules) -> list[dict[str, Any]]:
+    builtin = builtin_rules_dir()
+    rows = []
+    for rule in sorted(loaded.rules, key=lambda r: r.id):
+        source = Path(rule.source)
+        shown = (f"<builtin>/{source.relative_to(builtin)}" if source.is_relative_to(builtin)
+                 else rule.source)
+        rows.append({"id": rule.id, "title": rule.title, "severity": rule.severity,
+                     "category": rule.category, "codes": list(rule.codes),
+                     "group": rule.group, "source": shown, "line": rule.line,
+                     "overrides": loaded.overridden.get(rule.id)})
+    return rows
+
+
+def print_rule_table(rows: list[dict[str, Any]]) -> None:
+    table = Table(title=f"{len(rows)} rules", show_lines=False)
+    for column in ("id", "severity", "category", "codes", "source", "overrides"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        overrides = f"built-in {Path(row['overrides']).name}" if row["overrides"] else ""
+        table.add_row(*(Text(printable(str(v))) for v in (
+            row["id"], row["severity"], row["category"], ", ".join(row["codes"]),
+            f"{row['source']}:{row['line']}", overrides)))
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
+    Console(file=sys.stdout, width=width, no_color="NO_COLOR" in os.environ,
+            highlight=False).print(table)
+
+
+@rules_app.command("lint")
+def rules_lint(paths: RulePathsArg = None) -> None:
+    """Validate rule files: unknown or missing keys, invalid regex, duplicate ids, fingerprints
+    naming captures no pattern defines, missing examples, unknown diagnoses. Exit 1 on any
+    error (warnings do not fail)."""
+    targets = paths or default_lint_paths()
+    report = lint_paths(targets, known_diagnoses=set(CHECKS))
+    for issue in report.issues:
+        typer.echo(printable(str(issue)))
+    typer.echo(f"{report.files} file(s), {len(report.rules)} rule(s): "
+               f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    raise typer.Exit(1 if report.errors else EXIT_OK)
+
+
+@rules_app.command("test")
+def rules_test(
+    paths: RulePathsArg = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Also list the examples that pass.")] = False,
+) -> None:
+    """Run every rule's examples: lines that must match (with their captures) and lines that
+    must not. Prints each failure with its line, expected and actual captures; exit 1 on any
+    failure or invalid rule file."""
+    results, errors = run_rule_examples(paths or ())
+    for error in errors:
+        typer.echo(printable(f"{error}"))
+    for result in results:
+        if result.ok and not verbose:
+            continue
+        label = f"{result.where}: {result.rule.id}::{result.example.name}"
+        typer.echo(printable(f"{label}: {'ok' if result.ok else result.problem}"))
+        if not result.ok:
+            typer.echo(f"    text:     {printable(repr(result.example.text))}")
+            if result.expected is not None or result.actual is not None:
+                typer.echo(f"    expected: {printable(str(result.expected))}")
+                typer.echo(f"    actual:   {printable(str(result.actual))}")
+    failed = sum(not r.ok for r in results)
+    typer.echo(f"{len(results)} example(s) in {len({r.rule.id for r in results})} rule(s): "
+               f"{failed} failed" + (f", {len(errors)} invalid rule file problem(s)"
+                                     if errors else ""))
+    raise typer.Exit(1 if failed or errors else EXIT_OK)
 
 
 def main() -> None:

@@ -22,13 +22,10 @@ from analyzer.ingest import ReadOptions, expand_sources, read_source
 from analyzer.model import SourceStats
 from analyzer.pipeline import analyze
 from analyzer.report.jsonout import report_dict
-from analyzer.rulebook import collect_rules
 from analyzer.settings import Settings
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.postgres
 
-STAND_IN_RULES = ROOT / "tests" / "fixtures" / "diagnosis" / "rules"
 LOG_FILES = {"stderr": "postgresql", "csvlog": "postgresql.csv", "jsonlog": "postgresql.json"}
 
 SCHEMA = """
@@ -116,14 +113,9 @@ def server_logs(postgres_server, tmp_path_factory):
     yield db_dsn, files
 
 
-def _rules_dirs() -> tuple[str, ...]:
-    """The stand-in undefined_table rule, while the built-in rule pack lacks that id."""
-    builtin = {rule.id for rule in collect_rules().rules}
-    return () if "postgres.undefined_table" in builtin else (str(STAND_IN_RULES),)
-
 
 def _scan(paths: list[Path], schemas: tuple[str, ...] = ()) -> dict:
-    settings = Settings(schemas=schemas, rules_dirs=_rules_dirs())
+    settings = Settings(schemas=schemas)
     return report_dict(analyze([str(p) for p in paths], settings))
 
 

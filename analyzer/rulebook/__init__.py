@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 from analyzer.errors import RuleError
 from analyzer.rulebook.engine import RuleSet, build_ruleset
-from analyzer.rulebook.load import Example, Rule, builtin_rules_dir, read_rule_file, rule_files
+from analyzer.rulebook.examples import ExampleResult, check_rules
+from analyzer.rulebook.lint import LintIssue, LintReport, lint_paths
+from analyzer.rulebook.load import (
+    RULE_KEYS,
+    Example,
+    Rule,
+    builtin_rules_dir,
+    read_rule_file,
+    rule_files,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,4 +66,24 @@ def load_rules(user_paths: Sequence[str] = (), *, builtin: bool = True,
     return build_ruleset(loaded.rules, timeout)
 
 
-__all__ = ["Example", "LoadedRules", "Rule", "RuleSet", "collect_rules", "load_rules"]
+def run_rule_examples(paths: Sequence[str] = (), *,
+                      timeout: float = 1.0) -> tuple[list[ExampleResult], list[RuleError]]:
+    """Every example of the rules in paths (the built-in rules when none): `rules test`."""
+    files, errors = rule_files(paths or [builtin_rules_dir()])
+    rules: list[Rule] = []
+    for path in files:
+        found, problems = read_rule_file(path)
+        rules.extend(found)
+        errors.extend(problems)
+    if not files and not errors:
+        errors.append(RuleError(", ".join(paths), None, None, "no rule files (*.yaml) found"))
+    return check_rules(rules, timeout=timeout), errors
+
+
+def default_lint_paths() -> list[str]:
+    return [str(builtin_rules_dir())]
+
+
+__all__ = ["RULE_KEYS", "Example", "ExampleResult", "LintIssue", "LintReport", "LoadedRules",
+           "Rule", "RuleSet", "collect_rules", "default_lint_paths", "lint_paths", "load_rules",
+           "run_rule_examples"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from analyzer.model import Record, frozen_map
 from analyzer.rulebook.engine import RuleSet
 from analyzer.rulebook.load import Example, Rule
 
@@ -15,6 +16,8 @@ class ExampleResult:
     rule: Rule
     example: Example
     problem: str | None  # None when the example passed; else "missed: …" / "unexpected: …"
+    expected: dict[str, str] | None = None  # the captures the example states
+    actual: dict[str, str] | None = None  # what the rule captured (None: it did not match)
 
     @property
     def ok(self) -> bool:
@@ -25,25 +28,36 @@ class ExampleResult:
         return f"{self.rule.source}:{self.example.line}"
 
 
+def example_record(example: Example) -> Record:
+    return Record(source="-", lineno=example.line, format="plain", message=example.text,
+                  raw=example.text, fields=frozen_map(dict(example.fields)))
+
+
 def check_example(ruleset: RuleSet, rule: Rule, example: Example) -> ExampleResult:
-    captures = ruleset.match_text(rule, example.text)
+    hit = ruleset.hit(rule, example_record(example))
+    expected = dict(example.captures) if example.captures is not None else None
+    actual = None if hit is None else dict(hit.captures)
+
+    def result(problem: str | None) -> ExampleResult:
+        return ExampleResult(rule, example, problem, expected, actual)
+
     if not example.match:
-        problem = None if captures is None else f"unexpected: matched with captures {captures}"
-        return ExampleResult(rule, example, problem)
-    if captures is None:
-        return ExampleResult(rule, example, "missed: no pattern matched")
+        return result(None if hit is None else f"unexpected: matched with captures {actual}")
+    if hit is None:
+        return result("missed: no pattern matched")
     lowered = example.text.lower()
-    if rule.keywords and not any(k.lower() in lowered for k in rule.keywords):
-        return ExampleResult(rule, example, "missed: a pattern matches but none of the keywords "
-                                            f"{list(rule.keywords)} is in the text, so scans "
-                                            "would skip this line")
-    if example.captures is not None:
-        expected = dict(example.captures)
-        actual = {k: v for k, v in captures.items() if k in expected or k in rule.fingerprint}
-        if actual != expected:
+    if (not hit.by_code and not rule.fields and rule.keywords
+            and not any(k.lower() in lowered for k in rule.keywords)):
+        return result(f"missed: a pattern matches but none of the keywords "
+                      f"{list(rule.keywords)} is in the text, so scans would skip this line")
+    if expected is not None:
+        compared = {k: v for k, v in hit.captures.items()
+                    if k in expected or k in rule.fingerprint}
+        if compared != expected:
             return ExampleResult(rule, example,
-                                 f"missed captures: expected {expected}, got {actual}")
-    return ExampleResult(rule, example, None)
+                                 f"missed captures: expected {expected}, got {compared}",
+                                 expected, compared)
+    return result(None)
 
 
 def check_rules(rules: Iterable[Rule], timeout: float = 1.0) -> list[ExampleResult]:

@@ -1,6 +1,7 @@
 """Prefilter keywords: literal strings a line must contain for a pattern to have a chance.
 
-Derived from a pattern's parse tree: the longest literal run of each alternative. A pattern
+Derived from a pattern's parse tree: the longest literal run of each alternative (runs end at
+a double quote, which JSON-escaped log lines write as `\"`). A pattern
 with an alternative that has no literal of at least MIN_KEYWORD characters yields nothing, and
 its rule must declare `keywords` itself (or it is tried on every record).
 """
@@ -51,6 +52,29 @@ def _alternatives(pattern: str) -> list[list] | None:
     return [items]
 
 
+def literal_weight(pattern: str) -> int:
+    """How many characters a match of pattern is certain to spell out literally: the tiebreak
+    between two patterns that match the same text (`db\\.x\\.supabase\\.co` is more specific
+    than `[^"]+`). Branches count their weakest alternative; unparseable patterns weigh 0."""
+    try:
+        return _weight(list(sre_parse.parse(pattern)))
+    except Exception:
+        return 0
+
+
+def _weight(items: list) -> int:
+    total = 0
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            total += 1
+        elif op is sre_constants.SUBPATTERN and arg[-1] is not None:
+            total += _weight(list(arg[-1]))
+        elif op is sre_constants.BRANCH:
+            total += min((_weight(list(b)) for b in arg[1]), default=0)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and arg[0] > 0:
+            total += _weight(list(arg[2]))
+    return total
+
 
 def derive_keywords(patterns: Iterable[str]) -> tuple[str, ...]:
     """One keyword per pattern alternative, or () when any alternative has none."""
@@ -60,7 +84,9 @@ def derive_keywords(patterns: Iterable[str]) -> tuple[str, ...]:
         if alternatives is None:
             return ()
         for items in alternatives:
-            runs = [r.strip(" \t\"'`") for r in _literal_runs(items)]
+            # a double quote ends a keyword: in a logged JSON body it reads \" and a keyword
+            # spanning it would miss the line
+            runs = [piece.strip(" \t'`") for r in _literal_runs(items) for piece in r.split('"')]
             best = max(runs, key=len, default="")
             if len(best) < MIN_KEYWORD:
                 return ()

@@ -1,42 +1,48 @@
 """Rule files (YAML) -> validated Rule values. Every error names the file, the line and the key.
 
-The format is a public contract (DESIGN.md, "Contracts"): a top-level `rules:` list of
-mappings with the keys in RULE_KEYS.
+The format is a public contract (DESIGN.md, "Contracts"; README "Rules"): a top-level `rules:`
+list of mappings with the keys in RULE_KEYS. A rule is validated whole, so one broken rule
+reports all its problems at once (for `analyzer rules lint`) and the other rules still load.
 """
 
 from __future__ import annotations
 
 import re as std_re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import regex
-import yaml
 
 from analyzer.errors import RuleError
 from analyzer.model import CATEGORIES, SEVERITIES
 from analyzer.rulebook.keywords import derive_keywords
+from analyzer.rulebook.normalize import NORMALIZERS
+from analyzer.rulebook.yamlread import LinedDict, LinedList, read_yaml
 
 RULE_KEYS = {
     "id": "dotted id, unique across all loaded files",
     "title": "one-line name of the problem",
     "severity": "critical | high | medium | low | info",
     "category": "schema | database | connection | auth | platform | application",
-    "codes": "SQLSTATEs / PGRST / driver codes the rule covers",
-    "patterns": "regular expressions (the `regex` module); any may match",
+    "codes": "SQLSTATEs / PGRST / driver codes the rule covers; a record whose `code` field is "
+             "one of them matches even when no pattern does (e.g. a translated message)",
+    "patterns": "regular expressions (the `regex` module) tried on the message; any may match",
+    "fields": "record field -> regular expression; every one must match the whole field",
     "keywords": "literal prefilter strings; derived from the patterns when absent",
     "fingerprint": "capture names that make the incident key",
+    "normalize": "capture -> normalizer (url_path, lower) applied before it becomes an entity",
     "group": "incident group shared by rules that report the same problem in other shapes",
     "diagnose": "which diagnosis applies (e.g. naming)",
     "docs": "what it means, usual causes, the fix",
     "examples": "lines that must (and must not) match, with expected captures",
 }
-REQUIRED_KEYS = ("id", "title", "severity", "category", "patterns")
-EXAMPLE_KEYS = {"text", "match", "captures", "name"}
+REQUIRED_KEYS = ("id", "title", "severity", "category")
+EXAMPLE_KEYS = {"text", "match", "captures", "name", "fields"}
 ID_RE = std_re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+_EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,7 @@ class Example:
     captures: MappingProxyType[str, str] | None
     line: int
     name: str
+    fields: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,63 +71,28 @@ class Rule:
     examples: tuple[Example, ...]
     source: str
     line: int
+    fields: tuple[tuple[str, regex.Pattern[str]], ...] = ()
+    normalize: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
+    lines: MappingProxyType[str, int] = field(default_factory=lambda: _EMPTY)
 
     @property
     def capture_names(self) -> set[str]:
-        return {name for pattern in self.patterns for name in pattern.groupindex}
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping key."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = LinedDict()
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"keys must be text, got {key!r}", key_node.start_mark)
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = key_node.start_mark.line + 1
-    mapping.line = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-class LinedDict(dict):
-    """A dict that knows the line it started on and the line of each key."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict[str, int] = {}
-        self.line = 0
+        names = {name for pattern in self.patterns for name in pattern.groupindex}
+        names.update(name for _, pattern in self.fields for name in pattern.groupindex)
+        return names
 
     def line_of(self, key: str) -> int:
+        """The line of one of this rule's keys in its file (the rule's line if absent)."""
         return self.lines.get(key, self.line)
 
 
 def read_rule_file(path: Path) -> tuple[list[Rule], list[RuleError]]:
-    """Parse one file; returns the valid rules and an error for each invalid one."""
+    """Parse one file; returns the valid rules and an error for each problem found."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return [], [RuleError(name, None, None, "not UTF-8 text")]
-    except OSError as exc:
-        return [], [RuleError(name, None, None, f"cannot read: {exc.strerror}")]
-    try:
-        document = yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return [], [RuleError(name, mark.line + 1 if mark else None, None,
-                              f"invalid YAML: {problem}")]
+        document = read_yaml(path)
+    except RuleError as exc:
+        return [], [exc]
     if not isinstance(document, LinedDict) or "rules" not in document:
         return [], [RuleError(name, 1, "rules", "a rule file needs a top-level `rules:` list")]
     unknown = sorted(set(document) - {"rules"})
@@ -130,115 +102,204 @@ def read_rule_file(path: Path) -> tuple[list[Rule], list[RuleError]]:
         return [], [*errors, RuleError(name, document.line_of("rules"), "rules",
                                        "must be a list of rules")]
     rules: list[Rule] = []
-    for entry in entries:
-        try:
-            rules.append(_build_rule(entry, name, document.line_of("rules")))
-        except RuleError as exc:
-            errors.append(exc)
+    for index, entry in enumerate(entries):
+        line = entries.line_of(index) if isinstance(entries, LinedList) else 1
+        if not isinstance(entry, LinedDict):
+            errors.append(RuleError(name, line, "rules", "each rule must be a mapping"))
+            continue
+        rule, problems = _RuleBuilder(name, entry).build()
+        errors.extend(problems)
+        if rule is not None:
+            rules.append(rule)
     return rules, errors
 
 
-def _fail(path: str, entry: LinedDict, key: str, problem: str) -> RuleError:
-    rule_id = entry.get("id")
-    label = f"rule {rule_id}: " if isinstance(rule_id, str) else ""
-    return RuleError(path, entry.line_of(key), key, label + problem)
+class _RuleBuilder:
+    """Validates one rule mapping, collecting every problem instead of stopping at the first."""
 
+    def __init__(self, path: str, entry: LinedDict) -> None:
+        self.path, self.entry = path, entry
+        self.errors: list[RuleError] = []
+        # after a broken or missing pattern the capture names are unknown: do not report
+        # every use of them as a second error
+        self.captures_unknown = False
 
-def _text_list(entry: LinedDict, key: str, path: str) -> tuple[str, ...]:
-    value = entry.get(key, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-        raise _fail(path, entry, key, "must be a list of strings")
-    return tuple(str(v) for v in value)
+    def fail(self, key: str, problem: str, line: int | None = None) -> None:
+        rule_id = self.entry.get("id")
+        label = f"rule {rule_id}: " if isinstance(rule_id, str) else ""
+        self.errors.append(RuleError(self.path, line or self.entry.line_of(key), key,
+                                     label + problem))
 
+    def build(self) -> tuple[Rule | None, list[RuleError]]:
+        entry = self.entry
+        for key in entry:
+            if key not in RULE_KEYS:
+                self.fail(key, f"unknown key (known: {', '.join(RULE_KEYS)})")
+        for key in REQUIRED_KEYS:
+            if key not in entry:
+                self.errors.append(RuleError(self.path, entry.line, key, "missing required key"))
+        if "patterns" not in entry and "fields" not in entry:
+            self.errors.append(RuleError(self.path, entry.line, "patterns",
+                                         "missing required key (or `fields`)"))
+            self.captures_unknown = True
+        rule_id = entry.get("id")
+        if "id" in entry and (not isinstance(rule_id, str) or not ID_RE.match(rule_id)):
+            self.fail("id", "must be dotted snake_case, e.g. postgres.undefined_column")
+        for key in ("title", "docs"):
+            if key in entry and not isinstance(entry[key], str):
+                self.fail(key, "must be text")
+        if "severity" in entry and entry["severity"] not in SEVERITIES:
+            self.fail("severity", f"must be one of {', '.join(SEVERITIES)}")
+        if "category" in entry and entry["category"] not in CATEGORIES:
+            self.fail("category", f"must be one of {', '.join(CATEGORIES)}")
+        patterns = self.patterns()
+        fields = self.fields()
+        captures = {n for p in patterns for n in p.groupindex}
+        captures.update(n for _, p in fields for n in p.groupindex)
+        fingerprint = self.names("fingerprint", captures)
+        normalize = self.normalize(captures)
+        keywords = self.text_list("keywords")
+        if not keywords:
+            keywords = derive_keywords([p.pattern for p in patterns]) if patterns else ()
+        diagnose = self.optional_text("diagnose")
+        group = entry.get("group")
+        if group is not None and (not isinstance(group, str) or not ID_RE.match(group)):
+            self.fail("group", "must be a dotted id like the rule ids")
+        examples = self.examples(captures)
+        if self.errors:
+            return None, self.errors
+        rule = Rule(
+            id=rule_id, title=entry["title"], severity=entry["severity"],
+            category=entry["category"], codes=self.text_list("codes"), patterns=patterns,
+            keywords=tuple(k for k in keywords if k.strip()), fingerprint=fingerprint,
+            group=group, diagnose=diagnose, docs=(entry.get("docs") or "").strip(),
+            examples=examples, source=self.path, line=entry.line, fields=fields,
+            normalize=MappingProxyType(normalize),
+            lines=MappingProxyType(dict(entry.lines)),
+        )
+        return rule, []
 
-def _build_rule(entry: Any, path: str, list_line: int) -> Rule:
-    if not isinstance(entry, LinedDict):
-        raise RuleError(path, list_line, "rules", "each rule must be a mapping")
-    for key in entry:
-        if key not in RULE_KEYS:
-            raise _fail(path, entry, key, f"unknown key (known: {', '.join(RULE_KEYS)})")
-    for key in REQUIRED_KEYS:
-        if key not in entry:
-            raise RuleError(path, entry.line, key, "missing required key")
-    rule_id = entry["id"]
-    if not isinstance(rule_id, str) or not ID_RE.match(rule_id):
-        raise _fail(path, entry, "id", "must be dotted snake_case, e.g. postgres.undefined_column")
-    for key in ("title", "docs"):
-        if key in entry and not isinstance(entry[key], str):
-            raise _fail(path, entry, key, "must be text")
-    if entry["severity"] not in SEVERITIES:
-        raise _fail(path, entry, "severity", f"must be one of {', '.join(SEVERITIES)}")
-    if entry["category"] not in CATEGORIES:
-        raise _fail(path, entry, "category", f"must be one of {', '.join(CATEGORIES)}")
-    patterns = _compile_patterns(entry, path)
-    captures = {name for pattern in patterns for name in pattern.groupindex}
-    fingerprint = _text_list(entry, "fingerprint", path)
-    for name in fingerprint:
-        if name not in captures:
-            raise _fail(path, entry, "fingerprint", f"no pattern captures {name!r}")
-    keywords = _text_list(entry, "keywords", path)
-    if not keywords:
-        keywords = derive_keywords([p.pattern for p in patterns])
-    diagnose = entry.get("diagnose")
-    if diagnose is not None and not isinstance(diagnose, str):
-        raise _fail(path, entry, "diagnose", "must be text")
-    group = entry.get("group")
-    if group is not None and (not isinstance(group, str) or not ID_RE.match(group)):
-        raise _fail(path, entry, "group", "must be a dotted id like the rule ids")
-    return Rule(
-        id=rule_id, title=entry["title"], severity=entry["severity"],
-        category=entry["category"], codes=_text_list(entry, "codes", path),
-        patterns=patterns, keywords=tuple(k for k in keywords if k.strip()),
-        fingerprint=fingerprint, group=group, diagnose=diagnose,
-        docs=(entry.get("docs") or "").strip(),
-        examples=_examples(entry, path, captures), source=path, line=entry.line,
-    )
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.entry.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            self.fail(key, "must be a list of strings")
+            return ()
+        return tuple(str(v) for v in value)
 
+    def optional_text(self, key: str) -> str | None:
+        value = self.entry.get(key)
+        if value is not None and not isinstance(value, str):
+            self.fail(key, "must be text")
+            return None
+        return value
 
-def _compile_patterns(entry: LinedDict, path: str) -> tuple[regex.Pattern[str], ...]:
-    raw = entry["patterns"]
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list) or not raw or not all(isinstance(p, str) for p in raw):
-        raise _fail(path, entry, "patterns", "must be a non-empty list of regular expressions")
-    compiled = []
-    for text in raw:
+    def names(self, key: str, captures: set[str]) -> tuple[str, ...]:
+        names = self.text_list(key)
+        for name in names:
+            if name not in captures and not self.captures_unknown:
+                self.fail(key, f"no pattern captures {name!r}")
+        return names
+
+    def compile(self, key: str, text: Any, line: int) -> regex.Pattern[str] | None:
+        if not isinstance(text, str) or not text:
+            self.fail(key, "must be a non-empty regular expression", line)
+            return None
         try:
-            compiled.append(regex.compile(text))
+            return regex.compile(text)
         except regex.error as exc:
-            raise _fail(path, entry, "patterns", f"invalid regex {text!r}: {exc}") from None
-    return tuple(compiled)
+            self.fail(key, f"invalid regex {text!r}: {exc}", line)
+            self.captures_unknown = True
+            return None
 
+    def patterns(self) -> tuple[regex.Pattern[str], ...]:
+        raw = self.entry.get("patterns")
+        if raw is None:
+            return ()
+        if isinstance(raw, str):
+            raw = LinedList([raw], [self.entry.line_of("patterns")],
+                            self.entry.line_of("patterns"))
+        if not isinstance(raw, LinedList) or not raw:
+            self.fail("patterns", "must be a non-empty list of regular expressions")
+            return ()
+        compiled = [self.compile("patterns", text, raw.line_of(i)) for i, text in enumerate(raw)]
+        return tuple(p for p in compiled if p is not None)
 
-def _examples(entry: LinedDict, path: str, captures: set[str]) -> tuple[Example, ...]:
-    raw = entry.get("examples", [])
-    if not isinstance(raw, list):
-        raise _fail(path, entry, "examples", "must be a list")
-    examples = []
-    for index, item in enumerate(raw, start=1):
+    def fields(self) -> tuple[tuple[str, regex.Pattern[str]], ...]:
+        raw = self.entry.get("fields")
+        if raw is None:
+            return ()
+        if not isinstance(raw, LinedDict) or not raw:
+            self.fail("fields", "must be a mapping of field name -> regular expression")
+            return ()
+        found = []
+        for name, text in raw.items():
+            pattern = self.compile("fields", text, raw.line_of(name))
+            if pattern is not None:
+                found.append((name, pattern))
+        return tuple(found)
+
+    def normalize(self, captures: set[str]) -> dict[str, str]:
+        raw = self.entry.get("normalize")
+        if raw is None:
+            return {}
+        if not isinstance(raw, LinedDict):
+            self.fail("normalize", "must be a mapping of capture -> normalizer")
+            return {}
+        for name, how in raw.items():
+            if name not in captures and not self.captures_unknown:
+                self.fail("normalize", f"no pattern captures {name!r}", raw.line_of(name))
+            if how not in NORMALIZERS:
+                self.fail("normalize", f"unknown normalizer {how!r} (known: "
+                                       f"{', '.join(NORMALIZERS)})", raw.line_of(name))
+        return {str(k): str(v) for k, v in raw.items()}
+
+    def examples(self, captures: set[str]) -> tuple[Example, ...]:
+        raw = self.entry.get("examples", [])
+        if not isinstance(raw, list):
+            self.fail("examples", "must be a list")
+            return ()
+        examples = []
+        for index, item in enumerate(raw, start=1):
+            line = raw.line_of(index - 1) if isinstance(raw, LinedList) else None
+            example = self.example(item, index, line, captures)
+            if example is not None:
+                examples.append(example)
+        return tuple(examples)
+
+    def example(self, item: Any, index: int, line: int | None,
+                captures: set[str]) -> Example | None:
         if not isinstance(item, LinedDict) or not isinstance(item.get("text"), str):
-            raise _fail(path, entry, "examples", f"example {index} needs a `text` string")
+            self.fail("examples", f"example {index} needs a `text` string", line)
+            return None
+        before = len(self.errors)
         for key in item:
             if key not in EXAMPLE_KEYS:
-                raise RuleError(path, item.line_of(key), key,
-                                f"unknown example key (known: {', '.join(sorted(EXAMPLE_KEYS))})")
+                self.fail(key, f"unknown example key (known: {', '.join(sorted(EXAMPLE_KEYS))})",
+                          item.line_of(key))
         expected = item.get("captures")
         if expected is not None:
             if not isinstance(expected, dict):
-                raise RuleError(path, item.line_of("captures"), "captures", "must be a mapping")
+                self.fail("captures", "must be a mapping", item.line_of("captures"))
+                expected = {}
             for name in expected:
-                if name not in captures:
-                    raise RuleError(path, item.line_of("captures"), "captures",
-                                    f"no pattern captures {name!r}")
+                if name not in captures and not self.captures_unknown:
+                    self.fail("captures", f"no pattern captures {name!r}",
+                              item.line_of("captures"))
             expected = MappingProxyType({str(k): str(v) for k, v in expected.items()})
+        fields = item.get("fields") or {}
+        if not isinstance(fields, dict):
+            self.fail("fields", "must be a mapping of field name -> value", item.line_of("fields"))
+            fields = {}
         match = item.get("match", True)
         if not isinstance(match, bool):
-            raise RuleError(path, item.line_of("match"), "match", "must be true or false")
-        examples.append(Example(text=item["text"], match=match, captures=expected,
-                                line=item.line, name=str(item.get("name") or f"ex{index}")))
-    return tuple(examples)
+            self.fail("match", "must be true or false", item.line_of("match"))
+        if len(self.errors) > before:
+            return None
+        return Example(text=item["text"], match=match, captures=expected, line=item.line,
+                       name=str(item.get("name") or f"ex{index}"),
+                       fields=MappingProxyType({str(k): str(v) for k, v in fields.items()}))
 
 
 def builtin_rules_dir() -> Path:

@@ -141,13 +141,15 @@ class LineFormat:
             chosen = complete.to_list()
         else:
             chosen = _events_with_keywords(frame, complete, open_from, options.keywords)
-        for index in chosen:
-            start = int(index)
-            position = heads.search_sorted(start, side="right")
-            end = int(heads[position]) if position < len(heads) else frame.height
-            record = self._build(frame, start, min(end, open_from), source)
-            if record is not None:
-                yield record
+        # One vectorized search and one row gather for all chosen events: per-event polars
+        # calls (~0.5 ms each) dominated scans where many events pass the prefilter.
+        positions = heads.search_sorted(pl.Series(chosen, dtype=heads.dtype), side="right")
+        bounds = heads.to_list()
+        spans = []
+        for start, position in zip(chosen, positions.to_list(), strict=True):
+            end = bounds[position] if position < len(bounds) else frame.height
+            spans.append((int(start), min(end, open_from)))
+        yield from self._build_all(frame, spans, source)
         return None if final else frame.slice(open_from)
 
     def _count(self, frame: pl.DataFrame, complete: pl.Series, open_from: int,
@@ -166,16 +168,24 @@ class LineFormat:
             stats.add_format(self.name, parsed)
             stats.add_format("plain", unparsed)
 
-    def _build(self, frame: pl.DataFrame, start: int, end: int, source: str) -> Record | None:
-        rows = frame.slice(start, end - start)
-        messages = rows.get_column("message").to_list()
-        if not any(m.strip() for m in messages):
-            return None
-        head = rows.row(0, named=True)
-        extra = {k: v for k, v in head.items() if k not in ("line", "message", "parsed", "lineno")}
-        event = EventRows(lineno=head["lineno"], lines=rows.get_column("line").to_list(),
-                          messages=messages, parsed=bool(head["parsed"]), columns=extra)
-        return self.record(event, source)
+    def _build_all(self, frame: pl.DataFrame, spans: list[tuple[int, int]],
+                   source: str) -> Iterator[Record]:
+        """Records of the events at spans ([start, end) row ranges), blank events skipped."""
+        if not spans:
+            return
+        rows = frame[[i for start, end in spans for i in range(start, end)]]
+        columns = rows.to_dict(as_series=False)
+        extra_names = [k for k in columns if k not in ("line", "message", "parsed", "lineno")]
+        offset = 0
+        for start, end in spans:
+            head, offset = offset, offset + end - start
+            messages = columns["message"][head:offset]
+            if not any(m.strip() for m in messages):
+                continue
+            event = EventRows(lineno=columns["lineno"][head], lines=columns["line"][head:offset],
+                              messages=messages, parsed=bool(columns["parsed"][head]),
+                              columns={k: columns[k][head] for k in extra_names})
+            yield self.record(event, source)
 
 
 def _bounded_heads(heads: pl.Series, height: int) -> pl.Series:

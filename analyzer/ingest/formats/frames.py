@@ -1,0 +1,295 @@
+"""The vectorized driver for formats whose input is a sequence of rows: physical lines (Render,
+Postgres stderr, JSON lines, ...) or decoded entries (`render logs -o json` objects).
+
+A format yields polars frames of rows (`parsed`, `message`, `line`, `lineno`, optionally `ts`
+text, `instance` and extra columns); the driver does the rest the same way for all of them:
+multi-line assembly (the continuation mask of multiline.py, the one truth for full and
+prefiltered reads), the keyword prefilter, carrying an open event across blocks, and the
+counts. Only the events the prefilter keeps are turned into Python objects.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import polars as pl
+
+from analyzer.ingest import multiline
+from analyzer.ingest.events import event_record
+from analyzer.ingest.formats.base import ReadOptions
+from analyzer.ingest.lines import block_to_lines, cap_lengths
+from analyzer.ingest.timestamps import parse_iso_ns
+from analyzer.model import Record, SourceStats
+from analyzer.textsafe import ANSI_RE
+
+ANSI_PATTERN = ANSI_RE.pattern
+
+# An event longer than this many rows is cut: its first lines are what matter, and a runaway
+# "continuation" (a file of indented lines) must not hold memory.
+MAX_EVENT_LINES = 500
+_BOOKKEEPING = ("line", "message", "parsed", "lineno")
+
+
+@dataclass(slots=True)
+class EventRows:
+    """The rows of one event, as the driver hands them to a format."""
+
+    lineno: int
+    end_lineno: int
+    lines: list[str]
+    messages: list[str]
+    parsed: bool
+    columns: dict[str, Any]  # the head row's other columns (ts text, level, instance, ...)
+
+
+class FrameFormat:
+    """Base of row formats: subclasses provide `sniff`, `frames` and maybe `record`."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    example: ClassVar[str]
+    # The plain format takes any line: its records are never counted as unparsed.
+    is_fallback: ClassVar[bool] = False
+    # Rows join the event above only if their timestamps are this close (None: no check).
+    proximity_ns: ClassVar[int | None] = None
+    # Search the message column too (formats whose message is decoded, not a slice of line).
+    search_message: ClassVar[bool] = False
+
+    def sniff(self, head: Sequence[str]) -> float:
+        raise NotImplementedError
+
+    def frames(self, blocks: Iterator[bytes], stats: SourceStats,
+               options: ReadOptions) -> Iterator[pl.DataFrame]:
+        raise NotImplementedError
+
+    def continues(self) -> pl.Expr:
+        """True where a row continues the event above (before instance and time checks)."""
+        return multiline.by_content()
+
+    def arrange(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Reorder rows before assembly (Postgres brings a pid's DETAIL lines to its ERROR)."""
+        return frame
+
+    def ts_ns(self, ts_text: pl.Series) -> pl.Series:
+        """Vectorized timestamp text -> ns (Int64, null when unknown), for time proximity."""
+        return ts_text.map_elements(parse_iso_ns, return_dtype=pl.Int64)
+
+    def parse_ts(self, text: str) -> int | None:
+        return parse_iso_ns(text)
+
+    def record(self, rows: EventRows, source: str) -> Record:
+        """One Record from an event's rows; formats with more columns extend this."""
+        return event_record(
+            source=source, lineno=rows.lineno, end_lineno=rows.end_lineno,
+            fmt=self.name if rows.parsed else "plain", message="\n".join(rows.messages),
+            raw="\n".join(rows.lines), ts=self.event_ts(rows),
+            instance=rows.columns.get("instance"))
+
+    def event_ts(self, rows: EventRows) -> int | None:
+        """The head row's time: parsed in bulk by the driver (ts_ns), else from its text."""
+        if rows.columns.get("ts_ns") is not None:
+            return rows.columns["ts_ns"]
+        text = rows.columns.get("ts")
+        return self.parse_ts(text) if text else None
+
+    # -- the driver -------------------------------------------------------------------------
+
+    def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
+             options: ReadOptions) -> Iterator[Record]:
+        carry: pl.DataFrame | None = None
+        for frame in self.frames(blocks, stats, options):
+            frame = _strip_ansi(frame)
+            if carry is not None:
+                frame = pl.concat([carry, frame], how="diagonal_relaxed")
+            carry = yield from self._emit(frame, source, stats, options, final=False)
+        if carry is not None:
+            yield from self._emit(carry, source, stats, options, final=True)
+
+    def _continuation(self, frame: pl.DataFrame) -> np.ndarray:
+        joins = frame.select(self.continues().fill_null(False)).to_series().to_numpy().copy()
+        if len(joins):
+            joins[0] = False
+        if "instance" in frame.columns:
+            instance = frame.get_column("instance")
+            differs = (instance != instance.shift(1)).fill_null(False).to_numpy()
+            joins &= ~differs
+        if self.proximity_ns is not None and "ts" in frame.columns and joins.any():
+            joins &= self._close_in_time(frame, joins)
+        return joins
+
+    def _close_in_time(self, frame: pl.DataFrame, joins: np.ndarray) -> np.ndarray:
+        # Only the joining rows and the rows above them need a parsed timestamp.
+        rows = np.flatnonzero(joins)
+        texts = frame.get_column("ts")
+        now = self.ts_ns(texts.gather(rows))
+        before = self.ts_ns(texts.gather(rows - 1))
+        far = ((now - before).abs() > self.proximity_ns).fill_null(False).to_numpy()
+        ok = np.ones(len(joins), dtype=bool)
+        ok[rows[far]] = False
+        return ok
+
+    def _emit(self, frame: pl.DataFrame, source: str, stats: SourceStats,
+              options: ReadOptions, *, final: bool) -> Iterator[Record]:
+        """Yield the complete events of frame; return the rows of the last, maybe open, one."""
+        if frame.height == 0:
+            return None
+        frame = self.arrange(frame)
+        heads = _bounded_heads(np.flatnonzero(~self._continuation(frame)), frame.height)
+        open_from = frame.height if final else int(heads[-1])
+        complete = heads[heads < open_from]
+        self._count(frame, complete, stats)
+        if options.keywords is None:
+            chosen = complete
+        else:
+            chosen = _events_with_keywords(frame, complete, open_from, options.keywords,
+                                           self.search_message)
+        yield from self._build(frame, heads, chosen, open_from, source)
+        return None if final else frame.slice(open_from)
+
+    def _count(self, frame: pl.DataFrame, complete: np.ndarray, stats: SourceStats) -> None:
+        if len(complete) == 0:
+            return
+        flags = frame.select(pl.col("parsed").fill_null(False),
+                             nonblank=pl.col("message").str.contains(r"\S").fill_null(False))
+        nonblank = flags.get_column("nonblank").to_numpy()[complete]
+        parsed = flags.get_column("parsed").to_numpy()[complete] & nonblank
+        records, parsed_count = int(nonblank.sum()), int(parsed.sum())
+        stats.records += records
+        if self.is_fallback:
+            stats.add_format(self.name, records)
+        else:
+            stats.unparsed += records - parsed_count
+            stats.add_format(self.name, parsed_count)
+            stats.add_format("plain", records - parsed_count)
+
+    def _build(self, frame: pl.DataFrame, heads: np.ndarray, chosen: np.ndarray,
+               open_from: int, source: str) -> Iterator[Record]:
+        if len(chosen) == 0:
+            return
+        ends = np.append(heads[1:], frame.height)[np.searchsorted(heads, chosen)]
+        ends = np.minimum(ends, open_from)
+        index = np.concatenate([np.arange(s, e) for s, e in zip(chosen, ends, strict=True)])
+        rows = frame[pl.Series(index)]
+        data = {name: rows.get_column(name).to_list() for name in rows.columns}
+        sizes = (ends - chosen).astype(np.int64)
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        if "ts" in rows.columns:
+            # One vectorized parse for the head rows instead of one per event.
+            data["ts_ns"] = [None] * len(index)
+            for at, value in zip(offsets, self.ts_ns(rows.get_column("ts").gather(offsets)),
+                                 strict=True):
+                data["ts_ns"][at] = value
+        extra = [name for name in data if name not in _BOOKKEEPING]
+        for at, size in zip(offsets.tolist(), sizes.tolist(), strict=True):
+            messages = data["message"][at:at + size]
+            if any(m.strip() for m in messages):
+                linenos = data["lineno"][at:at + size]
+                event = EventRows(
+                    lineno=linenos[0], end_lineno=max(linenos),
+                    lines=data["line"][at:at + size], messages=messages,
+                    parsed=bool(data["parsed"][at]),
+                    columns={name: data[name][at] for name in extra})
+                yield self.record(event, source)
+
+
+class LineFormat(FrameFormat):
+    """A format where every physical line stands alone or continues the event above it."""
+
+    # Rust-regex (polars) pattern a line of this format matches; used by sniff and columns.
+    line_pattern: ClassVar[str]
+
+    def sniff(self, head: Sequence[str]) -> float:
+        lines = [line for line in head if line.strip()]
+        if not lines:
+            return 0.0
+        series = pl.Series(lines, dtype=pl.String)
+        return float(series.str.contains(self.line_pattern).mean() or 0.0)
+
+    def columns(self, lines: pl.Series) -> pl.DataFrame:
+        """At least: `parsed` (bool: the line is of this format) and `message` (the text after
+        the format's prefix, or the whole line when not parsed). Extra columns are handed to
+        `record` for the head row of each event."""
+        raise NotImplementedError(f"{type(self).__name__} must describe its columns")
+
+    def frames(self, blocks: Iterator[bytes], stats: SourceStats,
+               options: ReadOptions) -> Iterator[pl.DataFrame]:
+        next_lineno = 1
+        for block in blocks:
+            lines, cut = cap_lengths(block_to_lines(block), options.max_line_chars)
+            stats.lines += len(lines)
+            stats.truncated_lines += cut
+            yield self.columns(lines).with_columns(
+                line=lines,
+                lineno=pl.int_range(next_lineno, next_lineno + len(lines), eager=True),
+            )
+            next_lineno += len(lines)
+
+
+def _strip_ansi(frame: pl.DataFrame) -> pl.DataFrame:
+    # Colour codes stay in `raw` (the line) but are stripped from what rules match.
+    if frame.height and frame.get_column("message").str.contains("\x1b", literal=True).any():
+        return frame.with_columns(message=pl.col("message").str.replace_all(ANSI_PATTERN, ""))
+    return frame
+
+
+def _bounded_heads(heads: np.ndarray, height: int) -> np.ndarray:
+    if len(heads) == 0:
+        return np.array([0], dtype=np.int64)
+    heads = heads.astype(np.int64)
+    bounds = np.append(heads, height)
+    if int(np.diff(bounds).max()) <= MAX_EVENT_LINES:
+        return heads
+    cut: list[int] = []
+    for start, end in itertools.pairwise(bounds.tolist()):
+        cut.extend(range(int(start), int(end), MAX_EVENT_LINES))
+    return np.array(cut, dtype=np.int64)
+
+
+def _unescaped(text: pl.Series) -> pl.Series:
+    """JSON string escapes undone, so keywords match what the decoded message will say."""
+    return (text.str.replace_all('\\"', '"', literal=True)
+            .str.replace_all("\\u003c", "<", literal=True)
+            .str.replace_all("\\u003e", ">", literal=True)
+            .str.replace_all("\\u0026", "&", literal=True)
+            .str.replace_all("\\\\", "\\", literal=True))
+
+
+def _events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: int,
+                          keywords: tuple[str, ...], search_message: bool) -> np.ndarray:
+    """The heads of the events holding a keyword anywhere in their rows: in the raw line (it
+    holds the message and every field the line gives), in the line with JSON escapes undone,
+    and in the message where it is not a plain slice of the line (colours stripped, decoded)."""
+    if len(complete) == 0 or not keywords:
+        return complete[:0]
+    part = frame.slice(0, open_from)
+    words = list(keywords)
+    lines = part.get_column("line")
+    found = lines.str.contains_any(words, ascii_case_insensitive=True)
+    messages = part.get_column("message")
+    if search_message:
+        found = found | messages.str.contains_any(words, ascii_case_insensitive=True)
+    else:
+        _also(found, lines.str.contains("\x1b", literal=True), messages, words)
+    escaped = lines.str.contains("\\", literal=True)
+    _also(found, escaped, _unescaped(lines.filter(escaped)) if escaped.any() else None, words)
+    hits = found.fill_null(False).arg_true().to_numpy()
+    if len(hits) == 0:
+        return complete[:0]
+    owners = np.searchsorted(complete, hits, side="right") - 1
+    return complete[np.unique(owners[owners >= 0])]
+
+
+def _also(found: pl.Series, where: pl.Series, texts: pl.Series | None,
+          words: list[str]) -> None:
+    """Mark found[i] for the rows in `where` whose text (of those rows) holds a keyword."""
+    where = where.fill_null(False)
+    if texts is None or not where.any():
+        return
+    if len(texts) == len(found):
+        texts = texts.filter(where)
+    again = texts.str.contains_any(words, ascii_case_insensitive=True).fill_null(False)
+    found.scatter(where.arg_true().filter(again), True)

@@ -123,9 +123,20 @@ def pg_json_entry(obj: dict) -> Entry:
                       ("pid", "pid"), ("session_id", "session_id"),
                       ("remote_host", "host"), ("backend_type", "backend_type")):
         _put(fields, name, obj.get(key))
-    return Entry(message=text_of(obj.get("message")) or "", shape="postgres_json",
+    return Entry(message=pg_event_text(text_of(obj.get("message")) or "", fields),
+                 shape="postgres_json",
                  level=normalize_level(obj.get("error_severity")),
                  ts=ts_of(obj.get("timestamp")), fields=fields)
+
+
+def pg_event_text(message: str, fields: dict[str, Any]) -> str:
+    """A Postgres error as its stderr lines read: the message, then DETAIL/HINT/STATEMENT."""
+    lines = [message]
+    for tag, name in (("DETAIL", "detail"), ("HINT", "hint"), ("CONTEXT", "context"),
+                      ("STATEMENT", "statement")):
+        if fields.get(name):
+            lines.append(f"{tag}:  {fields[name]}")
+    return "\n".join(lines)
 
 
 def _is_gotrue(obj: dict) -> bool:

@@ -31,7 +31,7 @@ ANSI_PATTERN = ANSI_RE.pattern
 # An event longer than this many rows is cut: its first lines are what matter, and a runaway
 # "continuation" (a file of indented lines) must not hold memory.
 MAX_EVENT_LINES = 500
-_BOOKKEEPING = ("line", "message", "parsed", "lineno")
+_BOOKKEEPING = ("line", "message", "parsed", "lineno", "end_lineno")
 
 
 @dataclass(slots=True)
@@ -71,8 +71,19 @@ class FrameFormat:
         return multiline.by_content()
 
     def arrange(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Reorder rows before assembly (Postgres brings a pid's DETAIL lines to its ERROR)."""
-        return frame
+        """Reorder rows before assembly. Here: when two instances' output interleaves, a
+        continuation line is moved under the last event of its own instance (Postgres brings a
+        pid's DETAIL lines to its ERROR the same way)."""
+        if "instance" not in frame.columns or frame.get_column("instance").n_unique() < 2:
+            return frame
+        continues = self.continues().fill_null(False)
+        row = pl.col("_row")  # a column: int_range inside over() would restart per group
+        head_row = pl.when(~continues).then(row)
+        owner = pl.when(continues).then(head_row.forward_fill().over("instance")) \
+            .otherwise(row)
+        return (frame.with_row_index("_row")
+                .with_columns(_owner=pl.coalesce(owner, row))
+                .sort("_owner", "_row").drop("_owner", "_row"))
 
     def ts_ns(self, ts_text: pl.Series) -> pl.Series:
         """Vectorized timestamp text -> ns (Int64, null when unknown), for time proximity."""
@@ -188,8 +199,10 @@ class FrameFormat:
             messages = data["message"][at:at + size]
             if any(m.strip() for m in messages):
                 linenos = data["lineno"][at:at + size]
+                # Rows read from multi-line entries (JSON, YAML) say where each ends.
+                last = data["end_lineno"][at:at + size] if "end_lineno" in data else linenos
                 event = EventRows(
-                    lineno=linenos[0], end_lineno=max(linenos),
+                    lineno=linenos[0], end_lineno=max(last),
                     lines=data["line"][at:at + size], messages=messages,
                     parsed=bool(data["parsed"][at]),
                     columns={name: data[name][at] for name in extra})

@@ -9,11 +9,15 @@ from analyzer.ingest.formats.json_lines import AppJson, PostgresJson, SupabaseAu
 from analyzer.ingest.formats.plain import PlainText
 from analyzer.ingest.formats.postgres_csv import PostgresCsv
 from analyzer.ingest.formats.postgres_stderr import PostgresStderr
+from analyzer.ingest.formats.postgrest import PostgrestLog
 from analyzer.ingest.formats.render_dashboard import RenderDashboard
 from analyzer.ingest.formats.render_json import RenderJson
 from analyzer.ingest.formats.render_syslog import RenderSyslog
 from analyzer.ingest.formats.render_text import RenderText
 from analyzer.ingest.formats.render_yaml import RenderYaml
+from analyzer.ingest.formats.supabase_csv import SupabaseCsv
+from analyzer.ingest.formats.supabase_edge import SupabaseEdge
+from analyzer.ingest.formats.supabase_json import SupabaseJson, SupabaseMarkdown
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
@@ -23,6 +27,11 @@ FORMATS: dict[str, Format] = {
         RenderJson(),
         RenderYaml(),
         RenderSyslog(),
+        SupabaseJson(),
+        SupabaseCsv(),
+        SupabaseMarkdown(),
+        SupabaseEdge(),
+        PostgrestLog(),
         PostgresStderr(),
         PostgresCsv(),
         PostgresJson(),
@@ -31,5 +40,11 @@ FORMATS: dict[str, Format] = {
         PlainText(),
     )
 }
+
+# Two formats in one file: a line format hands the lines it does not parse to the others.
+_LINE_FORMATS = [fmt for fmt in FORMATS.values()
+                 if isinstance(fmt, LineFormat) and not fmt.is_fallback]
+for _fmt in _LINE_FORMATS:
+    _fmt.adopt(_LINE_FORMATS)
 
 __all__ = ["FORMATS", "Format", "FrameFormat", "LineFormat", "ReadOptions"]

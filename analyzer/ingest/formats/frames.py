@@ -32,6 +32,7 @@ ANSI_PATTERN = ANSI_RE.pattern
 # "continuation" (a file of indented lines) must not hold memory.
 MAX_EVENT_LINES = 500
 _BOOKKEEPING = ("line", "message", "parsed", "lineno", "end_lineno")
+_NO_OTHERS: dict[str, FrameFormat] = {}
 
 
 @dataclass(slots=True)
@@ -58,6 +59,12 @@ class FrameFormat:
     proximity_ns: ClassVar[int | None] = None
     # Search the message column too (formats whose message is decoded, not a slice of line).
     search_message: ClassVar[bool] = False
+    # Other line formats that may claim lines this one does not parse (set by the registry).
+    _others: dict[str, FrameFormat] = _NO_OTHERS
+
+    def adopt(self, others: list[FrameFormat]) -> None:
+        """Let these formats read the lines this one does not recognise."""
+        self._others = {fmt.name: fmt for fmt in others if fmt is not self}
 
     def sniff(self, head: Sequence[str]) -> float:
         raise NotImplementedError
@@ -172,10 +179,16 @@ class FrameFormat:
         stats.records += records
         if self.is_fallback:
             stats.add_format(self.name, records)
-        else:
-            stats.unparsed += records - parsed_count
+            return
+        stats.unparsed += records - parsed_count
+        stats.add_format("plain", records - parsed_count)
+        if "fmt" not in frame.columns:
             stats.add_format(self.name, parsed_count)
-            stats.add_format("plain", records - parsed_count)
+            return
+        # Lines another format claimed (two formats in one file) count under that format.
+        names = frame.get_column("fmt").gather(complete[parsed]).value_counts()
+        for name, count in names.iter_rows():
+            stats.add_format(name or self.name, int(count))
 
     def _build(self, frame: pl.DataFrame, heads: np.ndarray, chosen: np.ndarray,
                open_from: int, source: str) -> Iterator[Record]:
@@ -206,7 +219,8 @@ class FrameFormat:
                     lines=data["line"][at:at + size], messages=messages,
                     parsed=bool(data["parsed"][at]),
                     columns={name: data[name][at] for name in extra})
-                yield self.record(event, source)
+                owner = self._others.get(event.columns.get("fmt") or "", self)
+                yield owner.record(event, source)
 
 
 class LineFormat(FrameFormat):
@@ -235,11 +249,40 @@ class LineFormat(FrameFormat):
             lines, cut = cap_lengths(block_to_lines(block), options.max_line_chars)
             stats.lines += len(lines)
             stats.truncated_lines += cut
-            yield self.columns(lines).with_columns(
-                line=lines,
-                lineno=pl.int_range(next_lineno, next_lineno + len(lines), eager=True),
-            )
+            numbers = pl.int_range(next_lineno, next_lineno + len(lines), eager=True)
+            frame = self.columns(lines).with_columns(line=lines, lineno=numbers)
             next_lineno += len(lines)
+            yield self._adopt_strays(frame) if self._others else frame
+
+    def _adopt_strays(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Two formats in one file: lines this format does not parse are offered to the other
+        line formats (in registry order); a claimed line is parsed by its format and marked
+        with its name in `fmt`, so it is counted and built as that format."""
+        stray = frame.filter(~pl.col("parsed").fill_null(False)).select("line", "lineno")
+        if stray.height == 0 or stray.height == frame.height:
+            return frame
+        # Blank and indented lines continue events; they are nobody's to claim.
+        stray = stray.filter(pl.col("line").str.contains(r"^\S"))
+        claimed_parts = []
+        for other in self._others.values():
+            if stray.height == 0:
+                break
+            if not isinstance(other, LineFormat):
+                continue
+            mine = stray.get_column("line").str.contains(other.line_pattern).fill_null(False)
+            if not mine.any():
+                continue
+            rows = stray.filter(mine)
+            parsed = other.columns(rows.get_column("line")).with_columns(
+                line=rows.get_column("line"), lineno=rows.get_column("lineno"),
+                fmt=pl.lit(other.name))
+            claimed_parts.append(parsed.filter(pl.col("parsed")))
+            stray = stray.filter(~mine)
+        if not claimed_parts:
+            return frame
+        claimed = pl.concat(claimed_parts, how="diagonal_relaxed")
+        kept = frame.join(claimed.select("lineno"), on="lineno", how="anti")
+        return pl.concat([kept, claimed], how="diagonal_relaxed").sort("lineno")
 
 
 def _strip_ansi(frame: pl.DataFrame) -> pl.DataFrame:

@@ -1,0 +1,67 @@
+"""PostgREST's own logs: stderr lines `dd/Mon/yyyy:HH:MM:SS ±zzzz: <message>` (schema cache
+loads, connection retries, verbose JSON errors) and the Apache-style access log on stdout
+(`ip - role [time] "METHOD path HTTP/1.1" status - "referer" "agent"`). A JSON error body in
+the message has its code/hint/details lifted into fields."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import polars as pl
+
+from analyzer.ingest.events import event_record
+from analyzer.ingest.formats.frames import EventRows, LineFormat
+from analyzer.ingest.shapes import level_from_status
+from analyzer.model import Record
+
+_TIME = r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}"
+STDERR_RE = rf"^(?P<ts>{_TIME}): (?P<text>.*)$"
+ACCESS_RE = (rf"^(?P<ip>\S+) - (?P<role>\S+) \[(?P<ts>{_TIME})\] \"(?P<method>[A-Z]+) "
+             r"(?P<path>\S+) [^\"]*\" (?P<status>\d{3}) ")
+
+
+class PostgrestLog(LineFormat):
+    name = "postgrest"
+    description = "PostgREST stderr (`13/Nov/2025:06:20:00 +0000: …`) and access log lines"
+    example = "13/Nov/2025:06:20:00 +0000: Schema cache loaded in 212.4 milliseconds"
+    line_pattern = re.sub(r"\(\?P<\w+>", "(?:", f"{STDERR_RE}|{ACCESS_RE}")
+
+    def columns(self, lines: pl.Series) -> pl.DataFrame:
+        frame = pl.DataFrame({"line": lines})
+        stderr = pl.col("line").str.extract_groups(STDERR_RE)
+        access = pl.col("line").str.extract_groups(ACCESS_RE)
+        return frame.select(
+            stderr=stderr, access=access, line=pl.col("line")).select(
+            parsed=pl.col("stderr").struct.field("ts").is_not_null()
+            | pl.col("access").struct.field("ts").is_not_null(),
+            ts=pl.coalesce(pl.col("stderr").struct.field("ts"),
+                           pl.col("access").struct.field("ts")),
+            role=pl.col("access").struct.field("role"),
+            method=pl.col("access").struct.field("method"),
+            path=pl.col("access").struct.field("path"),
+            status=pl.col("access").struct.field("status"),
+            message=pl.coalesce(pl.col("stderr").struct.field("text"), pl.col("line")),
+        )
+
+    def parse_ts(self, text: str) -> int | None:
+        try:
+            moment = datetime.strptime(text, "%d/%b/%Y:%H:%M:%S %z")
+        except ValueError:
+            return None
+        return int(moment.timestamp()) * 1_000_000_000
+
+    def ts_ns(self, ts_text: pl.Series) -> pl.Series:
+        return ts_text.map_elements(self.parse_ts, return_dtype=pl.Int64)
+
+    def record(self, rows: EventRows, source: str) -> Record:
+        if not rows.parsed:
+            return super().record(rows, source)
+        head = rows.columns
+        fields = {"method": head.get("method"), "path": head.get("path"),
+                  "status": head.get("status"), "user": head.get("role")}
+        return event_record(source=source, lineno=rows.lineno, end_lineno=rows.end_lineno,
+                            fmt=self.name, message="\n".join(rows.messages),
+                            raw="\n".join(rows.lines), ts=self.event_ts(rows),
+                            level=level_from_status(head.get("status")),
+                            fields={k: v for k, v in fields.items() if v})

@@ -21,8 +21,10 @@ CONTINUATION_LINE = (r"^(?:[ \t]+\S|[}\]]\s*[,;)]*\s*$|Caused by:|\[cause\]:"
 BLANK_LINE = r"^\s*$"
 # Lines that always start a new event, even after a line ending in ':'.
 ALWAYS_HEAD = r"^(?:==> |\{\s*\"|\[\d{4}-\d{2}-\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})"
-# psycopg / libpq put these under the error message, without indentation.
-LIBPQ_DETAIL = r"^(?:LINE \d+: |(?:HINT|DETAIL|CONTEXT|QUERY|STATEMENT|WHERE):  )"
+# psycopg / libpq put these under the error message, without indentation; SQLAlchemy adds
+# its statement, parameters and a docs link.
+LIBPQ_DETAIL = (r"^(?:LINE \d+: |(?:HINT|DETAIL|CONTEXT|QUERY|STATEMENT|WHERE):  |\[SQL: "
+                r"|\[parameters: |\(Background on this error at: )")
 # The last line of a Python traceback (`psycopg2.errors.UndefinedColumn: column …`).
 PY_EXCEPTION = (r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Cancelled"
                 r"|UndefinedColumn|UndefinedTable)(?::|$)")
@@ -30,6 +32,9 @@ PY_CODE_LINE = r"^(?:  File \"|    [^a\s]|    a[^t]|    at\S)"
 PY_CHAINED = (r"^(?:The above exception was the direct cause of the following exception"
               r"|During handling of the above exception, another exception occurred)")
 PY_TRACEBACK = r"^Traceback \(most recent call last\):"
+# A line that announces the traceback below it (`logger.exception(...)`, Flask's
+# "Exception on /path [GET]").
+ERROR_ANNOUNCE = r"(?i)\b(?:error|exception|critical|fatal)\b"
 # A platform line (`==> Exited with status 1`) never owns the lines after it: Render can print
 # a crashed process's stack after its exit line.
 PLATFORM_LINE = "==> "
@@ -52,6 +57,7 @@ def by_content(message: str = "message") -> pl.Expr:
         text.str.contains(_ALWAYS_JOINS)
         | (text.str.contains(PY_EXCEPTION) & _above(text.str.contains(PY_CODE_LINE)))
         | (text.str.contains(PY_TRACEBACK) & _above(blank) & chained_above)
+        | (text.str.contains(PY_TRACEBACK) & _above(text.str.contains(ERROR_ANNOUNCE)))
         | (colon_above & ~text.str.contains(ALWAYS_HEAD))
     )
     return joins & ~_above(text.str.starts_with(PLATFORM_LINE))

@@ -3,6 +3,7 @@ AnalyzerError to exit status 2 with a one-line message. No analysis logic lives 
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import typer
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError, UsageError
+from analyzer.ingest import FORMATS
 from analyzer.model import Report, severity_rank
 from analyzer.pipeline import analyze
 from analyzer.report import REPORTERS
@@ -142,6 +144,27 @@ def scan(
     print_report(report, output_format)
     report_problems(report)
     raise typer.Exit(exit_status(report, settings.fail_on))
+
+
+@app.command("formats")
+def formats_command(
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="Output: text (the default) or json.")] = "text",
+) -> None:
+    """List the input formats `scan --input-format` accepts (all are auto-detected), each with
+    a one-line description and an example."""
+    listing = [{"name": fmt.name, "description": fmt.description, "example": fmt.example}
+               for fmt in FORMATS.values()]
+    if output_format == "json":
+        typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    if output_format != "text":
+        fail(f"--format: unknown format {output_format!r} (known: text, json)")
+    width = max(len(item["name"]) for item in listing)
+    for item in listing:
+        typer.echo(f"{item['name']:<{width}}  {item['description']}")
+        for line in item["example"].splitlines():
+            typer.echo(f"{'':<{width}}    {line}")
 
 
 def main() -> None:

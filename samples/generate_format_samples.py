@@ -144,8 +144,10 @@ def physical_lines(events, rnd, interleave):
     With interleave, the other instance's next line lands inside a multi-line event."""
     out, pending = [], []
     for event in events:
-        for k, text in enumerate(event.lines):
-            out.append((event.ts + k * rnd.randint(2, 9) * 1000, event.instance, text))
+        at = event.ts
+        for text in event.lines:
+            out.append((at, event.instance, text))
+            at += rnd.randint(2, 9) * 1000
         if interleave and len(event.lines) > 2:
             other = INSTANCES[event.instance == INSTANCES[0]]
             pending.append((event.ts + 3500, other, f"GET /api/health 200 {rnd.uniform(1, 9):.3f} ms - 15"))

@@ -57,7 +57,10 @@ class _Buffer:
         return self._line
 
 
-def json_items(blocks: Iterator[bytes], stats: SourceStats) -> Iterator[JsonItem]:
+def json_items(blocks: Iterator[bytes], stats: SourceStats, max_chars: int = 64 * 1024,
+               *, marks: bool = False) -> Iterator[JsonItem | None]:
+    """Decoded items; an item's raw text longer than max_chars is cut (and counted). With
+    marks, None follows the items of each block (so a consumer can flush what it holds)."""
     decoder = json.JSONDecoder()
     buffer = _Buffer()
     ends_with_newline = True
@@ -65,10 +68,21 @@ def json_items(blocks: Iterator[bytes], stats: SourceStats) -> Iterator[JsonItem
         stats.lines += block.count(b"\n")
         ends_with_newline = block.endswith(b"\n")
         buffer.text += block.decode("utf-8", errors="replace")
-        yield from _decode(buffer, decoder, final=False)
+        yield from _capped(_decode(buffer, decoder, final=False), stats, max_chars)
+        if marks:
+            yield None
     if not ends_with_newline:
         stats.lines += 1
-    yield from _decode(buffer, decoder, final=True)
+    yield from _capped(_decode(buffer, decoder, final=True), stats, max_chars)
+
+
+def _capped(items: Iterator[JsonItem], stats: SourceStats, max_chars: int) -> Iterator[JsonItem]:
+    for item in items:
+        if len(item.text) > max_chars:
+            stats.truncated_lines += 1
+            item = JsonItem(item.lineno, item.end_lineno, item.text[:max_chars], item.value,
+                            item.ok)
+        yield item
 
 
 def _decode(buffer: _Buffer, decoder: json.JSONDecoder, *, final: bool) -> Iterator[JsonItem]:

@@ -43,11 +43,11 @@ def cap_lengths(lines: pl.Series, max_chars: int) -> tuple[pl.Series, int]:
     return lines, count
 
 
-def numbered_lines(blocks: Iterator[bytes], stats: SourceStats,
-                   max_chars: int) -> Iterator[tuple[int, str]]:
+def numbered_lines(blocks: Iterator[bytes], stats: SourceStats, max_chars: int, *,
+                   marks: bool = False) -> Iterator[tuple[int, str]]:
     """(line number, text) of every physical line, for readers that go line by line in Python:
     invalid UTF-8 as U+FFFD, a leading BOM and trailing carriage returns dropped, over-long
-    lines cut (and counted)."""
+    lines cut (and counted). With marks, (0, None) follows each block's lines."""
     lineno = 0
     first = True
     for block in blocks:
@@ -65,3 +65,5 @@ def numbered_lines(blocks: Iterator[bytes], stats: SourceStats,
                 line = line[:max_chars]
                 stats.truncated_lines += 1
             yield lineno, line
+        if marks:
+            yield 0, None  # type: ignore[misc]

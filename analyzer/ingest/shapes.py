@@ -191,7 +191,9 @@ def app_entry(obj: dict) -> Entry:
     elif isinstance(error, str) and error not in message:
         message = f"{message}: {error}" if message else error
     if stack:
-        message = stack if not message or stack.startswith(message) else f"{message}\n{stack}"
+        # winston puts `Error: <message>` first in the stack: do not say it twice
+        said = not message or message in stack.split("\n", 1)[0]
+        message = stack if said else f"{message}\n{stack}"
     for key, name in TOP_FIELDS.items():
         _put(fields, name, obj.get(key))
     for nested, key, name in (("req", "method", "method"), ("req", "url", "path"),

@@ -32,6 +32,8 @@ ANSI_PATTERN = ANSI_RE.pattern
 # "continuation" (a file of indented lines) must not hold memory.
 MAX_EVENT_LINES = 500
 _BOOKKEEPING = ("line", "message", "parsed", "lineno", "end_lineno")
+# Instances whose last event started within this many rows of a block's end keep it open.
+RECENT_ROWS = 2000
 _NO_OTHERS: dict[str, FrameFormat] = {}
 
 
@@ -57,6 +59,9 @@ class FrameFormat:
     is_fallback: ClassVar[bool] = False
     # Rows join the event above only if their timestamps are this close (None: no check).
     proximity_ns: ClassVar[int | None] = None
+    # Events at the end of a block that stay open for lines of the next block (Postgres: a
+    # DETAIL line can come after other backends' lines).
+    open_events: ClassVar[int] = 1
     # Search the message column too (formats whose message is decoded, not a slice of line).
     search_message: ClassVar[bool] = False
     # Other line formats that may claim lines this one does not parse (set by the registry).
@@ -157,7 +162,7 @@ class FrameFormat:
             return None
         frame = self.arrange(frame)
         heads = _bounded_heads(np.flatnonzero(~self._continuation(frame)), frame.height)
-        open_from = frame.height if final else int(heads[-1])
+        open_from = frame.height if final else self._open_from(frame, heads)
         complete = heads[heads < open_from]
         self._count(frame, complete, stats)
         if options.keywords is None:
@@ -167,6 +172,22 @@ class FrameFormat:
                                            self.search_message)
         yield from self._build(frame, heads, chosen, open_from, source)
         return None if final else frame.slice(open_from)
+
+    def _open_from(self, frame: pl.DataFrame, heads: np.ndarray) -> int:
+        """The first row of the events that may still get lines from the next block: the last
+        `open_events` ones, and the last one of each instance seen near the end (another
+        instance's output may come in between)."""
+        start = int(heads[max(0, len(heads) - self.open_events)])
+        if "instance" not in frame.columns:
+            return start
+        recent = max(0, frame.height - RECENT_ROWS)
+        near_end = heads[heads >= recent]
+        if len(near_end) == 0:
+            return start
+        instances = frame.get_column("instance").gather(near_end)
+        last = pl.DataFrame({"row": near_end, "instance": instances}).group_by(
+            "instance").agg(pl.col("row").max()).get_column("row")
+        return min(start, int(last.min()))
 
     def _count(self, frame: pl.DataFrame, complete: np.ndarray, stats: SourceStats) -> None:
         if len(complete) == 0:

@@ -67,6 +67,7 @@ class PostgresJson(JsonLines):
     example = ('{"timestamp":"2025-11-13 06:24:10.512 UTC","pid":4242,"error_severity":"ERROR",'
                '"state_code":"42703","message":"column \\"created_at\\" does not exist",…}')
     keys_pattern = r'"error_severity"\s*:'
+    not_pattern = r'"event_message"\s*:'
 
 
 class SupabaseAuth(JsonLines):

@@ -71,6 +71,7 @@ class PostgresStderr(LineFormat):
     example = ('2025-11-13 06:24:10.512 UTC [4242] ERROR:  column "created_at" does not exist '
                "at character 8")
     line_pattern = LINE_RE
+    open_events = 16  # a pid's DETAIL/STATEMENT may follow other backends' lines
 
     def sniff(self, head: Sequence[str]) -> float:
         lines = [line for line in head if line.strip()]

@@ -47,11 +47,18 @@ def render_entry(value: Any) -> dict[str, Any] | None:
     return row
 
 
-def entry_frames(items: Iterator[tuple[int, int, str, dict[str, Any] | None]]
+def entry_frames(items: Iterator[tuple[int, int, str, dict[str, Any] | None] | None]
                  ) -> Iterator[pl.DataFrame]:
-    """Frames of rows from (lineno, end_lineno, raw, columns-or-None) tuples."""
+    """Frames of rows from (lineno, end_lineno, raw, columns-or-None) tuples; a None item (the
+    end of an input block) flushes, so a live tail is not held back."""
     batch: list[dict[str, Any]] = []
-    for lineno, end_lineno, raw, row in items:
+    for item in items:
+        if item is None:
+            if batch:
+                yield _frame(batch)
+                batch = []
+            continue
+        lineno, end_lineno, raw, row = item
         if row is None:
             row = {"message": raw}
         batch.append({**row, "parsed": "ts" in row, "line": raw, "lineno": lineno,
@@ -92,12 +99,18 @@ class RenderJson(FrameFormat):
 
     def frames(self, blocks: Iterator[bytes], stats: SourceStats,
                options: ReadOptions) -> Iterator[pl.DataFrame]:
-        yield from entry_frames(self._entries(json_items(blocks, stats)))
+        items = json_items(blocks, stats, options.max_line_chars, marks=True)
+        yield from entry_frames(self._entries(items, options.max_line_chars))
 
-    def _entries(self, items: Iterator[JsonItem]
-                 ) -> Iterator[tuple[int, int, str, dict[str, Any] | None]]:
+    def _entries(self, items: Iterator[JsonItem | None], max_chars: int
+                 ) -> Iterator[tuple[int, int, str, dict[str, Any] | None] | None]:
         for item in items:
+            if item is None:
+                yield None
+                continue
             row = render_entry(item.value) if item.ok else None
+            if row is not None and len(row["message"]) > max_chars:
+                row["message"] = row["message"][:max_chars]
             yield item.lineno, item.end_lineno, item.text, row
 
     def ts_ns(self, ts_text: pl.Series) -> pl.Series:

@@ -22,12 +22,16 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP_KEYS = ("id", "labels", "message", "timestamp")
 
 
-def yaml_chunks(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, int, list[str]]]:
+def yaml_chunks(lines: Iterator[tuple[int, str]]
+                ) -> Iterator[tuple[int, int, list[str]] | None]:
     """(first line, last line, lines) of each `id:`-led mapping; text before the first one
-    comes out as its own chunk."""
+    comes out as its own chunk. Block-end marks (text None) pass through as None."""
     chunk: list[str] = []
     first = last = 0
     for lineno, text in lines:
+        if text is None:
+            yield None
+            continue
         if text.startswith("id:") and chunk:
             yield first, last, chunk
             chunk = []
@@ -113,7 +117,8 @@ class RenderYaml(RenderJson):
 
     def frames(self, blocks: Iterator[bytes], stats: SourceStats,
                options: ReadOptions) -> Iterator[pl.DataFrame]:
-        chunks = yaml_chunks(numbered_lines(blocks, stats, options.max_line_chars))
+        lines = numbered_lines(blocks, stats, options.max_line_chars, marks=True)
         yield from entry_frames(
-            (first, last, "\n".join(lines), render_entry(parse_entry(lines)))
-            for first, last, lines in chunks)
+            None if chunk is None else
+            (chunk[0], chunk[1], "\n".join(chunk[2]), render_entry(parse_entry(chunk[2])))
+            for chunk in yaml_chunks(lines))

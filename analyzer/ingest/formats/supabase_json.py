@@ -50,7 +50,7 @@ class SupabaseJson:
 
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
-        records = (record for item in json_items(blocks, stats)
+        records = (record for item in json_items(blocks, stats, options.max_line_chars)
                    for record in self._records(item, source))
         yield from filtered(records, stats, self.name, options)
 

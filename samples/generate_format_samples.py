@@ -615,7 +615,7 @@ def main():
     write("supabase/unified-logs.csv", papa_csv(rows), pg_counts,
           "Supabase Unified Logs CSV (RFC 4180, CRLF; postgres status is the SQLSTATE)",
           extra=clean(len(rows)))
-    write("supabase/copy-as-markdown.md", markdown(rows[:120]),
+    write("supabase/copy-as-markdown.txt", markdown(rows[:120]),
           tally(e.error for *_, e in rows[:120] if e is not None),
           "Supabase Logs Explorer 'Copy as Markdown' of 120 rows", extra=clean(120))
     write("supabase/edge-logs.log", edge_lines(rows))  # no error text: must stay silent

@@ -145,7 +145,7 @@ def test_every_supabase_sample_is_detected_as_its_format():
     expected = {"logs-explorer-bigquery.json": "supabase_json",
                 "logs-explorer-clickhouse.json": "supabase_json",
                 "supabase_logs.csv": "supabase_csv", "unified-logs.csv": "supabase_csv",
-                "copy-as-markdown.md": "supabase_markdown", "edge-logs.log": "supabase_edge",
+                "copy-as-markdown.txt": "supabase_markdown", "edge-logs.log": "supabase_edge",
                 "auth-logs.jsonl": "supabase_auth", "postgrest.log": "postgrest"}
     for name, fmt in expected.items():
         _, stats = read(SAMPLES / "supabase" / name)

@@ -74,8 +74,11 @@ def expand_sources(paths: list[str]) -> tuple[list[Source], list[InputError]]:
                                                f"({', '.join(LOG_SUFFIXES)})"))
                 for file in files:
                     add(str(file))
-            elif path.exists() or not _has_glob(raw):
-                add(candidate)
+            elif not _has_glob(raw):
+                add(candidate)  # a file named explicitly is always read
+            elif path.is_file() and path.name.lower().endswith(LOG_SUFFIXES) \
+                    and not path.name.startswith("."):
+                add(candidate)  # a glob picks log files, as a directory does
     return sources, problems
 
 

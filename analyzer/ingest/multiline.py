@@ -45,6 +45,22 @@ _ALWAYS_JOINS = "|".join(f"(?:{p})" for p in (CONTINUATION_LINE, BLANK_LINE, LIB
                                                PY_CHAINED))
 
 
+# A cheap first test: only lines that start like this, follow an indented line, or follow a
+# line ending in ':' (looking past blank lines) can continue by content.
+_MAYBE_START = (r"^(?:\s|$|[}\]]|Caused by:|\[cause\]:|\.\.\. |LINE \d|HINT:|DETAIL:|CONTEXT:"
+                r"|QUERY:|STATEMENT:|WHERE:|\[SQL: |\[parameters: |\(Background|The above"
+                r"|During handling|Traceback)")
+
+
+def maybe_continues(message: str = "message") -> pl.Expr:
+    """A superset of by_content(): False only where by_content() is surely False."""
+    text = pl.col(message)
+    blank = text.str.contains(BLANK_LINE)
+    colon_above = _carried(text.str.contains(r":\s*$"), blank)
+    return (text.str.contains(_MAYBE_START) | _above(text.str.contains(r"^\s"))
+            | colon_above).fill_null(True)
+
+
 def by_content(message: str = "message") -> pl.Expr:
     """True where the row's text continues the event above (the generic rule)."""
     text = pl.col(message)

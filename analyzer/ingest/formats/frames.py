@@ -11,6 +11,7 @@ counts. Only the events the prefilter keeps are turned into Python objects.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -31,7 +32,7 @@ ANSI_PATTERN = ANSI_RE.pattern
 # An event longer than this many rows is cut: its first lines are what matter, and a runaway
 # "continuation" (a file of indented lines) must not hold memory.
 MAX_EVENT_LINES = 500
-_BOOKKEEPING = ("line", "message", "parsed", "lineno", "end_lineno")
+_BOOKKEEPING = ("line", "message", "parsed", "lineno", "end_lineno", "claimed_ts_ns")
 # Instances whose last event started within this many rows of a block's end keep it open.
 RECENT_ROWS = 2000
 _NO_OTHERS: dict[str, FrameFormat] = {}
@@ -97,6 +98,11 @@ class FrameFormat:
                 .with_columns(_owner=pl.coalesce(owner, row))
                 .sort("_owner", "_row").drop("_owner", "_row"))
 
+    def ts_text(self, rows: pl.DataFrame) -> pl.Series | None:
+        """The timestamp text of these rows (null where none). Formats whose time sits at a
+        fixed place in the line derive it here, so no column is built for every line."""
+        return rows.get_column("ts") if "ts" in rows.columns else None
+
     def ts_ns(self, ts_text: pl.Series) -> pl.Series:
         """Vectorized timestamp text -> ns (Int64, null when unknown), for time proximity."""
         return ts_text.map_elements(parse_iso_ns, return_dtype=pl.Int64)
@@ -133,27 +139,54 @@ class FrameFormat:
             yield from self._emit(carry, source, stats, options, final=True)
 
     def _continuation(self, frame: pl.DataFrame) -> np.ndarray:
-        joins = frame.select(self.continues().fill_null(False)).to_series().to_numpy().copy()
+        joins = self._content_joins(frame)
         if len(joins):
             joins[0] = False
         if "instance" in frame.columns:
             instance = frame.get_column("instance")
             differs = (instance != instance.shift(1)).fill_null(False).to_numpy()
             joins &= ~differs
-        if self.proximity_ns is not None and "ts" in frame.columns and joins.any():
+        if self.proximity_ns is not None and joins.any():
             joins &= self._close_in_time(frame, joins)
+        return joins
+
+    def _content_joins(self, frame: pl.DataFrame) -> np.ndarray:
+        """The continues() mask. With the generic rule, the full rule only runs on the rows a
+        cheap test says might continue (and the rows above them): most lines cannot."""
+        if type(self).continues is not FrameFormat.continues:
+            return frame.select(self.continues().fill_null(False)).to_series().to_numpy().copy()
+        maybe = frame.select(multiline.maybe_continues()).to_series().to_numpy()
+        rows = np.flatnonzero(maybe)
+        joins = np.zeros(frame.height, dtype=bool)
+        if len(rows) == 0:
+            return joins
+        context = np.union1d(rows, np.maximum(rows - 1, 0))
+        part = frame.select("message")[pl.Series(context)]
+        found = part.select(self.continues().fill_null(False)).to_series().to_numpy()
+        keep = np.isin(context, rows)
+        joins[context[keep]] = found[keep]
         return joins
 
     def _close_in_time(self, frame: pl.DataFrame, joins: np.ndarray) -> np.ndarray:
         # Only the joining rows and the rows above them need a parsed timestamp.
         rows = np.flatnonzero(joins)
-        texts = frame.get_column("ts")
-        now = self.ts_ns(texts.gather(rows))
-        before = self.ts_ns(texts.gather(rows - 1))
-        far = ((now - before).abs() > self.proximity_ns).fill_null(False).to_numpy()
+        now = self._ts_ns_of(frame[pl.Series(rows)])
         ok = np.ones(len(joins), dtype=bool)
+        if now is None:
+            return ok
+        before = self._ts_ns_of(frame[pl.Series(rows - 1)])
+        far = ((now - before).abs() > self.proximity_ns).fill_null(False).to_numpy()
         ok[rows[far]] = False
         return ok
+
+    def _ts_ns_of(self, rows: pl.DataFrame) -> pl.Series | None:
+        """ns timestamps of rows; lines another format claimed carry their own."""
+        text = self.ts_text(rows)
+        own = self.ts_ns(text) if text is not None else None
+        if "claimed_ts_ns" not in rows.columns:
+            return own
+        claimed = rows.get_column("claimed_ts_ns")
+        return claimed if own is None else pl.select(pl.coalesce(claimed, own)).to_series()
 
     def _emit(self, frame: pl.DataFrame, source: str, stats: SourceStats,
               options: ReadOptions, *, final: bool) -> Iterator[Record]:
@@ -222,11 +255,11 @@ class FrameFormat:
         data = {name: rows.get_column(name).to_list() for name in rows.columns}
         sizes = (ends - chosen).astype(np.int64)
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-        if "ts" in rows.columns:
+        head_ts = self._ts_ns_of(rows[pl.Series(offsets)])
+        if head_ts is not None:
             # One vectorized parse for the head rows instead of one per event.
             data["ts_ns"] = [None] * len(index)
-            for at, value in zip(offsets, self.ts_ns(rows.get_column("ts").gather(offsets)),
-                                 strict=True):
+            for at, value in zip(offsets, head_ts, strict=True):
                 data["ts_ns"][at] = value
         extra = [name for name in data if name not in _BOOKKEEPING]
         for at, size in zip(offsets.tolist(), sizes.tolist(), strict=True):
@@ -296,8 +329,11 @@ class LineFormat(FrameFormat):
             rows = stray.filter(mine)
             parsed = other.columns(rows.get_column("line")).with_columns(
                 line=rows.get_column("line"), lineno=rows.get_column("lineno"),
-                fmt=pl.lit(other.name))
-            claimed_parts.append(parsed.filter(pl.col("parsed")))
+                fmt=pl.lit(other.name)).filter(pl.col("parsed"))
+            ts_text = other.ts_text(parsed)
+            if ts_text is not None:
+                parsed = parsed.with_columns(claimed_ts_ns=other.ts_ns(ts_text))
+            claimed_parts.append(parsed)
             stray = stray.filter(~mine)
         if not claimed_parts:
             return frame
@@ -335,6 +371,18 @@ def _unescaped(text: pl.Series) -> pl.Series:
             .str.replace_all("\\\\", "\\", literal=True))
 
 
+def keyword_pattern(keywords: tuple[str, ...]) -> str:
+    """One case-insensitive alternation of the literal keywords (Rust regex). Measured several
+    times faster than contains_any(ascii_case_insensitive=True) on healthy log lines; Unicode
+    case folding can only make it match more, which the prefilter contract allows."""
+    escaped = (re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", word) for word in keywords)
+    return "(?i)(?:" + "|".join(escaped) + ")"
+
+
+def _hits(texts: pl.Series, pattern: str) -> pl.Series:
+    return texts.str.contains(pattern).fill_null(False)
+
+
 def _events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: int,
                           keywords: tuple[str, ...], search_message: bool) -> np.ndarray:
     """The heads of the events holding a keyword anywhere in their rows: in the raw line (it
@@ -343,30 +391,28 @@ def _events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: 
     if len(complete) == 0 or not keywords:
         return complete[:0]
     part = frame.slice(0, open_from)
-    words = list(keywords)
+    pattern = keyword_pattern(keywords)
     lines = part.get_column("line")
-    found = lines.str.contains_any(words, ascii_case_insensitive=True)
+    found = _hits(lines, pattern)
     messages = part.get_column("message")
     if search_message:
-        found = found | messages.str.contains_any(words, ascii_case_insensitive=True)
+        found = found | _hits(messages, pattern)
     else:
-        _also(found, lines.str.contains("\x1b", literal=True), messages, words)
+        _also(found, lines.str.contains("\x1b", literal=True), messages, pattern)
     escaped = lines.str.contains("\\", literal=True)
-    _also(found, escaped, _unescaped(lines.filter(escaped)) if escaped.any() else None, words)
-    hits = found.fill_null(False).arg_true().to_numpy()
+    _also(found, escaped, _unescaped(lines.filter(escaped)) if escaped.any() else None, pattern)
+    hits = found.arg_true().to_numpy()
     if len(hits) == 0:
         return complete[:0]
     owners = np.searchsorted(complete, hits, side="right") - 1
     return complete[np.unique(owners[owners >= 0])]
 
 
-def _also(found: pl.Series, where: pl.Series, texts: pl.Series | None,
-          words: list[str]) -> None:
+def _also(found: pl.Series, where: pl.Series, texts: pl.Series | None, pattern: str) -> None:
     """Mark found[i] for the rows in `where` whose text (of those rows) holds a keyword."""
     where = where.fill_null(False)
     if texts is None or not where.any():
         return
     if len(texts) == len(found):
         texts = texts.filter(where)
-    again = texts.str.contains_any(words, ascii_case_insensitive=True).fill_null(False)
-    found.scatter(where.arg_true().filter(again), True)
+    found.scatter(where.arg_true().filter(_hits(texts, pattern)), True)

@@ -30,13 +30,17 @@ class RenderDashboard(LineFormat):
         line = pl.col("line")
         z_at = line.str.find("Z", literal=True)
         frame = pl.DataFrame({"line": lines}).with_columns(
-            z_at=z_at, ts=line.str.slice(0, z_at + 1), head=line.str.slice(0, z_at + 2))
-        parsed = pl.col("head").str.contains(_HEAD).fill_null(False)
+            z_at=z_at, head=line.str.slice(0, z_at + 2))
+        frame = frame.with_columns(parsed=pl.col("head").str.contains(_HEAD).fill_null(False))
         return frame.select(
-            parsed=parsed,
-            ts=pl.when(parsed).then(pl.col("ts")),
-            message=line.str.slice(pl.when(parsed).then(pl.col("z_at") + 2).otherwise(0)),
+            "parsed",
+            message=line.str.slice(pl.when("parsed").then(pl.col("z_at") + 2).otherwise(0)),
         )
+
+    def ts_text(self, rows: pl.DataFrame) -> pl.Series:
+        line = pl.col("line")
+        return rows.select(pl.when("parsed").then(
+            line.str.slice(0, line.str.find("Z", literal=True) + 1))).to_series()
 
     def ts_ns(self, ts_text: pl.Series) -> pl.Series:
         return ts_text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="ns",

@@ -10,7 +10,6 @@ import polars as pl
 from analyzer.ingest.formats.frames import LineFormat
 
 _TS_CHARS = 19  # len("2025-11-13 06:23:03")
-_TS = r"^(?-u:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})$"
 
 
 class RenderText(LineFormat):
@@ -21,15 +20,15 @@ class RenderText(LineFormat):
     proximity_ns = 1_000_000_000
 
     def columns(self, lines: pl.Series) -> pl.DataFrame:
-        line = pl.col("line")
-        frame = pl.DataFrame({"line": lines}).with_columns(ts=line.str.slice(0, _TS_CHARS))
-        parsed = (pl.col("ts").str.contains(_TS)
-                  & line.str.slice(_TS_CHARS, 2).is_in(["  ", " ", ""])).fill_null(False)
-        return frame.select(
-            parsed=parsed,
-            ts=pl.when(parsed).then(pl.col("ts")),
-            message=line.str.slice(pl.when(parsed).then(_TS_CHARS + 2).otherwise(0)),
+        parsed = pl.col("line").str.contains(self.line_pattern)
+        return pl.DataFrame({"line": lines}).with_columns(parsed=parsed).select(
+            "parsed",
+            message=pl.col("line").str.slice(pl.when("parsed").then(_TS_CHARS + 2).otherwise(0)),
         )
+
+    def ts_text(self, rows: pl.DataFrame) -> pl.Series:
+        return rows.select(pl.when("parsed").then(pl.col("line").str.slice(0, _TS_CHARS)))\
+            .to_series()
 
     def ts_ns(self, ts_text: pl.Series) -> pl.Series:
         return ts_text.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="ns",

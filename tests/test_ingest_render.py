@@ -156,3 +156,23 @@ def test_every_render_sample_is_detected_as_its_format():
     for name, fmt in expected.items():
         _, stats = read(SAMPLES / "render" / name)
         assert set(stats.formats) == {fmt}, name
+
+
+def test_platform_lines_get_a_level_from_what_they_say(tmp_path):
+    text = ("2025-11-13T06:20:00Z ==> Deploying...\n"
+            "2025-11-13T06:21:00Z ==> No open ports detected, continuing to scan...\n"
+            "2025-11-13T06:22:00Z ==> Exited with status 1\n")
+    found, _ = read_text(tmp_path, "r.log", text)
+    assert [r.level for r in found] == ["info", "warning", "error"]
+
+
+def test_a_pipe_that_delivers_one_line_at_a_time_is_still_detected():
+    from analyzer.ingest import _head_blocks
+    from analyzer.ingest.detect import detect_format, head_lines
+
+    data = render_json(*(render_object(f"line {i}", f"2025-11-13T06:24:{i:02d}Z")
+                         for i in range(10))).encode()
+    one_line_blocks = iter(data.splitlines(keepends=True))
+    head = _head_blocks(one_line_blocks)
+    assert len(head) == 50  # waited for enough lines instead of sniffing `{` alone
+    assert detect_format(head_lines(b"".join(head))).name == "render_json"

@@ -4,6 +4,7 @@ level, so every format gives rules and diagnosis the same fields."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from analyzer.ingest.levels import infer_level, normalize_level
@@ -24,7 +25,8 @@ def event_record(*, source: str, lineno: int, fmt: str, message: str, raw: str,
         message, level, ts, service = _unwrap(message, values, level, ts, service)
     lift_text_fields(message, values)
     if level is None:
-        level = normalize_level(values.get("severity")) or infer_level(message)
+        level = (normalize_level(values.get("severity")) or _platform_level(message)
+                 or infer_level(message))
     return Record(source=source, lineno=lineno, end_lineno=end_lineno or lineno, format=fmt,
                   message=message, raw=raw, ts=ts, service=service, instance=instance,
                   level=level, fields=frozen_map(_texts(values)))
@@ -44,6 +46,22 @@ def _unwrap(message: str, fields: dict[str, Any], level: str | None, ts: int | N
         fields.setdefault(name, value)
     inner = entry.message + ("\n" + rest if rest else "")
     return inner, entry.level or level, ts or entry.ts, service or entry.service
+
+
+# Render's own `==> ` lines that say a deploy or the service is in trouble.
+_PLATFORM_ERROR = re.compile(r"^==> (?:Exited with status [1-9]|Build failed|Deploy failed"
+                             r"|Timed out|Out of memory|Ran out of memory)")
+_PLATFORM_WARNING = re.compile(r"^==> No open ports detected")
+
+
+def _platform_level(message: str) -> str | None:
+    if not message.startswith("==> "):
+        return None
+    if _PLATFORM_ERROR.match(message):
+        return "error"
+    if _PLATFORM_WARNING.match(message):
+        return "warning"
+    return "info"
 
 
 def _texts(values: dict[str, Any]) -> dict[str, Any]:

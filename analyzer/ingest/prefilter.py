@@ -1,0 +1,69 @@
+"""The keyword prefilter over a frame of rows: which events hold one of the rules' keywords.
+
+Vectorized (Rust regex via polars) so healthy lines cost one pass; only the events found here
+are built into records. The contract: every event whose message or field values hold a keyword
+(ASCII case-insensitive) is found; finding more is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import polars as pl
+
+
+def _unescaped(text: pl.Series) -> pl.Series:
+    """JSON string escapes undone, so keywords match what the decoded message will say."""
+    return (text.str.replace_all('\\"', '"', literal=True)
+            .str.replace_all("\\u003c", "<", literal=True)
+            .str.replace_all("\\u003e", ">", literal=True)
+            .str.replace_all("\\u0026", "&", literal=True)
+            .str.replace_all("\\\\", "\\", literal=True))
+
+
+def keyword_pattern(keywords: tuple[str, ...]) -> str:
+    """One case-insensitive alternation of the literal keywords (Rust regex). Measured several
+    times faster than contains_any(ascii_case_insensitive=True) on healthy log lines; Unicode
+    case folding can only make it match more, which the prefilter contract allows."""
+    escaped = (re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", word) for word in keywords)
+    return "(?i)(?:" + "|".join(escaped) + ")"
+
+
+def _hits(texts: pl.Series, pattern: str) -> pl.Series:
+    return texts.str.contains(pattern).fill_null(False)
+
+
+def events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: int,
+                          keywords: tuple[str, ...], search_message: bool) -> np.ndarray:
+    """The heads of the events holding a keyword anywhere in their rows: in the raw line (it
+    holds the message and every field the line gives), in the line with JSON escapes undone,
+    and in the message where it is not a plain slice of the line (colours stripped, decoded)."""
+    if len(complete) == 0 or not keywords:
+        return complete[:0]
+    part = frame.slice(0, open_from)
+    pattern = keyword_pattern(keywords)
+    lines = part.get_column("line")
+    found = _hits(lines, pattern)
+    messages = part.get_column("message")
+    if search_message:
+        found = found | _hits(messages, pattern)
+    else:
+        _also(found, lines.str.contains("\x1b", literal=True), messages, pattern)
+    escaped = lines.str.contains("\\", literal=True)
+    _also(found, escaped, _unescaped(lines.filter(escaped)) if escaped.any() else None, pattern)
+    hits = found.arg_true().to_numpy()
+    if len(hits) == 0:
+        return complete[:0]
+    owners = np.searchsorted(complete, hits, side="right") - 1
+    return complete[np.unique(owners[owners >= 0])]
+
+
+def _also(found: pl.Series, where: pl.Series, texts: pl.Series | None, pattern: str) -> None:
+    """Mark found[i] for the rows in `where` whose text (of those rows) holds a keyword."""
+    where = where.fill_null(False)
+    if texts is None or not where.any():
+        return
+    if len(texts) == len(found):
+        texts = texts.filter(where)
+    found.scatter(where.arg_true().filter(_hits(texts, pattern)), True)

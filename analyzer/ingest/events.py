@@ -12,6 +12,7 @@ from analyzer.ingest.lift import lift_text_fields
 from analyzer.ingest.shapes import decode_object, entry_of
 from analyzer.model import Record, frozen_map
 
+_NO_FIELDS = frozen_map()
 # A message longer than this is not tried as embedded JSON (it would be a dump, not a line).
 _MAX_EMBEDDED = 256 * 1024
 
@@ -20,16 +21,17 @@ def event_record(*, source: str, lineno: int, fmt: str, message: str, raw: str,
                  end_lineno: int | None = None, ts: int | None = None,
                  level: str | None = None, service: str | None = None,
                  instance: str | None = None, fields: dict[str, Any] | None = None) -> Record:
-    values: dict[str, Any] = dict(fields or {})
-    if message[:1] == "{" or message.lstrip()[:1] == "{":
+    values: dict[str, Any] = dict(fields) if fields else {}
+    first = message[:1]
+    if first == "{" or (first.isspace() and message.lstrip()[:1] == "{"):
         message, level, ts, service = _unwrap(message, values, level, ts, service)
     lift_text_fields(message, values)
     if level is None:
-        level = (normalize_level(values.get("severity")) or _platform_level(message)
-                 or infer_level(message))
+        level = (normalize_level(values.get("severity")) if values else None) \
+            or _platform_level(message) or infer_level(message)
     return Record(source=source, lineno=lineno, end_lineno=end_lineno or lineno, format=fmt,
                   message=message, raw=raw, ts=ts, service=service, instance=instance,
-                  level=level, fields=frozen_map(_texts(values)))
+                  level=level, fields=frozen_map(_texts(values)) if values else _NO_FIELDS)
 
 
 def _unwrap(message: str, fields: dict[str, Any], level: str | None, ts: int | None,

@@ -250,11 +250,12 @@ class FrameFormat:
             return
         ends = np.append(heads[1:], frame.height)[np.searchsorted(heads, chosen)]
         ends = np.minimum(ends, open_from)
-        index = np.concatenate([np.arange(s, e) for s, e in zip(chosen, ends, strict=True)])
-        rows = frame[pl.Series(index)]
-        data = {name: rows.get_column(name).to_list() for name in rows.columns}
         sizes = (ends - chosen).astype(np.int64)
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        # The rows of all chosen events, in one gather: event k is rows[offsets[k]:+sizes[k]].
+        index = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(chosen - offsets, sizes)
+        rows = frame[pl.Series(index)]
+        data = {name: rows.get_column(name).to_list() for name in rows.columns}
         head_ts = self._ts_ns_of(rows[pl.Series(offsets)])
         if head_ts is not None:
             # One vectorized parse for the head rows instead of one per event.
@@ -262,19 +263,21 @@ class FrameFormat:
             for at, value in zip(offsets, head_ts, strict=True):
                 data["ts_ns"][at] = value
         extra = [name for name in data if name not in _BOOKKEEPING]
+        messages_of, lines_of, linenos_of = data["message"], data["line"], data["lineno"]
+        # Rows read from multi-line entries (JSON, YAML) say where each ends.
+        ends_of = data.get("end_lineno", linenos_of)
         for at, size in zip(offsets.tolist(), sizes.tolist(), strict=True):
-            messages = data["message"][at:at + size]
-            if any(m.strip() for m in messages):
-                linenos = data["lineno"][at:at + size]
-                # Rows read from multi-line entries (JSON, YAML) say where each ends.
-                last = data["end_lineno"][at:at + size] if "end_lineno" in data else linenos
-                event = EventRows(
-                    lineno=linenos[0], end_lineno=max(last),
-                    lines=data["line"][at:at + size], messages=messages,
-                    parsed=bool(data["parsed"][at]),
-                    columns={name: data[name][at] for name in extra})
-                owner = self._others.get(event.columns.get("fmt") or "", self)
-                yield owner.record(event, source)
+            stop = at + size
+            messages = messages_of[at:stop]
+            blank = not messages[0].strip() if size == 1 else not any(m.strip() for m in messages)
+            if blank:
+                continue
+            event = EventRows(lineno=linenos_of[at], end_lineno=max(ends_of[at:stop]),
+                              lines=lines_of[at:stop], messages=messages,
+                              parsed=bool(data["parsed"][at]),
+                              columns={name: data[name][at] for name in extra})
+            fmt = event.columns.get("fmt")
+            yield (self._others.get(fmt, self) if fmt else self).record(event, source)
 
 
 class LineFormat(FrameFormat):

@@ -166,3 +166,13 @@ def test_ansi_colours_are_stripped_for_matching_but_kept_in_raw_in_every_render_
         found, _ = read_text(tmp_path, name, text)
         assert found[0].message == 'error: column "a" does not exist', name
         assert "\x1b[31m" in found[0].raw or "\\u001b[31m" in found[0].raw, name
+
+
+def test_a_json_line_in_a_render_text_log_is_read_as_the_json_shape_it_is(tmp_path):
+    text = ("2025-11-13 06:24:10  starting\n"
+            '{"level":50,"time":1763015050512,"msg":"column \\"counters\\" does not exist"}\n'
+            '{"timestamp":"2025-11-13 06:24:10.512 UTC","pid":1,"error_severity":"LOG",'
+            '"message":"checkpoint starting: time"}\n')
+    found, stats = read_text(tmp_path, "r.log", text)
+    assert stats.formats == {"render_text": 1, "app_json": 1, "postgres_json": 1}
+    assert found[1].message == 'column "counters" does not exist' and found[1].level == "error"

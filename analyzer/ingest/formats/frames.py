@@ -293,6 +293,10 @@ class LineFormat(FrameFormat):
         series = pl.Series(lines, dtype=pl.String)
         return float(series.str.contains(self.line_pattern).mean() or 0.0)
 
+    def claims(self, lines: pl.Series) -> pl.Series:
+        """Which of these lines (of a file in another format) are this format's."""
+        return lines.str.contains(self.line_pattern)
+
     def columns(self, lines: pl.Series) -> pl.DataFrame:
         """At least: `parsed` (bool: the line is of this format) and `message` (the text after
         the format's prefix, or the whole line when not parsed). Extra columns are handed to
@@ -326,7 +330,7 @@ class LineFormat(FrameFormat):
                 break
             if not isinstance(other, LineFormat):
                 continue
-            mine = stray.get_column("line").str.contains(other.line_pattern).fill_null(False)
+            mine = other.claims(stray.get_column("line")).fill_null(False)
             if not mine.any():
                 continue
             rows = stray.filter(mine)

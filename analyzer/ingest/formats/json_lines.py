@@ -40,6 +40,10 @@ class JsonLines(LineFormat):
             ours = ours & ~series.str.contains(self.not_pattern)
         return float(ours.mean() or 0.0)
 
+    def claims(self, lines: pl.Series) -> pl.Series:
+        ours = lines.str.contains(_OBJECT_LINE) & lines.str.contains(self.keys_pattern)
+        return ours & ~lines.str.contains(self.not_pattern) if self.not_pattern else ours
+
     def columns(self, lines: pl.Series) -> pl.DataFrame:
         frame = pl.DataFrame({"line": lines})
         looks = pl.col("line").str.contains(r"^\s*\{")
@@ -75,7 +79,7 @@ class SupabaseAuth(JsonLines):
     description = "Supabase Auth (GoTrue) JSON lines; the level comes from the HTTP status"
     example = ('{"component":"api","level":"info","method":"GET","msg":"403: invalid JWT: …",'
                '"path":"/user","status":403,"time":"2025-11-13T06:24:11Z"}')
-    keys_pattern = r'"msg"\s*:.*|"component"\s*:'
+    keys_pattern = r'"component"\s*:.*"msg"\s*:|"msg"\s*:.*"component"\s*:'
     not_pattern = r'"event_message"\s*:|"error_severity"\s*:'
 
     def sniff(self, head: Sequence[str]) -> float:

@@ -68,8 +68,8 @@ def parse_entry(lines: list[str]) -> dict[str, Any] | None:
         return quick
     try:
         value = yaml.load("\n".join(lines), Loader=_Loader)
-    except yaml.YAMLError:
-        return None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return None  # not YAML after all, or a scalar YAML cannot build (a bad date)
     if isinstance(value, dict) and "timestamp" in value:
         value["timestamp"] = str(value["timestamp"])  # YAML may have made it a datetime
     return value if isinstance(value, dict) else None

@@ -64,7 +64,8 @@ def lift_text_fields(message: str, fields: dict[str, Any]) -> dict[str, Any]:
         found = _POSITION_RE.search(text)
         if found:
             fields["position"] = found.group(1)
-    if "error_name" not in fields:
+    if "error_name" not in fields and ("Error" in text or "Exception" in text
+                                       or "Undefined" in text):
         found = _ERROR_NAME_RE.search(text)
         if found:
             fields["error_name"] = found.group(1)

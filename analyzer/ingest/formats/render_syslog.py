@@ -13,6 +13,7 @@ from analyzer.model import Record
 
 LINE_RE = (r"^(?:\S+ )?<(?P<pri>\d{1,3})>1 (?P<ts>\S+) (?P<host>\S+) (?P<app>\S+) "
            r"(?P<procid>\S+) (?P<msgid>\S+) (?P<sd>-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?P<text>.*)$")
+_SLOTS = ("head", "ts", "host", "app", "procid", "msgid", "sd", "text")
 # syslog severity (PRI % 8) -> level
 _SEVERITY = ("critical", "critical", "critical", "error", "warning", "info", "info", "debug")
 
@@ -26,17 +27,34 @@ class RenderSyslog(LineFormat):
     proximity_ns = 1_000_000_000
 
     def columns(self, lines: pl.Series) -> pl.DataFrame:
-        parts = pl.DataFrame({"line": lines}).select(
-            pl.col("line"), pl.col("line").str.extract_groups(LINE_RE).alias("p")).unnest("p")
-        parsed = pl.col("pri").is_not_null()
+        # Fast path: split on the first seven spaces (STRUCTURED-DATA is `-` in nearly every
+        # line); the full regex runs only on the lines that path does not fit.
+        split = pl.DataFrame({"line": lines}).with_row_index("_at").select(
+            "_at", "line",
+            pl.col("line").str.splitn(" ", 8).struct.rename_fields(list(_SLOTS)).alias("p"),
+        ).unnest("p")
+        fits = (pl.col("head").str.contains(r"^<\d{1,3}>1$") & (pl.col("sd") == "-")
+                & pl.col("text").is_not_null()).fill_null(False)
+        kept = ("_at", "line", "head", "ts", "host", "app", "procid", "text")
+        parts = split.filter(fits).select(kept)
+        rest = split.filter(~fits).select("_at", "line")
+        if rest.height:
+            slow = rest.with_columns(pl.col("line").str.extract_groups(LINE_RE).alias("p")) \
+                .unnest("p").with_columns(
+                    head=pl.concat_str(pl.lit("<"), pl.col("pri"), pl.lit(">1"))).select(kept)
+            parts = pl.concat([parts, slow], how="vertical_relaxed").sort("_at")
+        return self._columns_of(parts)
+
+    def _columns_of(self, parts: pl.DataFrame) -> pl.DataFrame:
+        parsed = pl.col("ts").is_not_null() & pl.col("head").str.contains(r"^<\d{1,3}>1$")
         nil = pl.lit("-")
         return parts.select(
-            parsed=parsed,
+            parsed=parsed.fill_null(False),
             ts=pl.col("ts"),
             service=pl.when(pl.col("host") != nil).then(pl.col("host")),
             app=pl.col("app"),
             instance=pl.when(pl.col("procid") != nil).then(pl.col("procid")),
-            pri=pl.col("pri").cast(pl.Int64, strict=False),
+            pri=pl.col("head").str.extract(r"^<(\d{1,3})>", 1).cast(pl.Int64, strict=False),
             message=pl.when(parsed).then(pl.col("text")).otherwise(pl.col("line")),
         )
 

@@ -96,14 +96,33 @@ def _first(flat: dict[str, Any], keys: tuple[str, ...]) -> str | None:
     return None
 
 
+# flattened key -> (canonical field, rank): one pass over a row's keys finds every field
+_KEY_FIELDS = {key: (name, rank) for name, keys in FIELD_KEYS.items()
+               for rank, key in enumerate(keys)}
+
+
+def _fields_of(flat: dict[str, Any]) -> dict[str, str]:
+    best: dict[str, tuple[int, str]] = {}
+    for key, value in flat.items():
+        known = _KEY_FIELDS.get(key)
+        if known is None or value is None:
+            continue
+        name, rank = known
+        if name in best and best[name][0] <= rank:
+            continue
+        text = text_of(value)
+        if text not in (None, "", "null", "undefined"):
+            best[name] = (rank, text)
+    return {name: text for name, (_, text) in best.items()}
+
+
 def supabase_entry(row: dict[str, Any]) -> Entry | None:
     """The Entry of one exported row, or None when it has no event_message."""
     if "event_message" not in row:
         return None
     flat = row_values(row)
     source = text_of(row.get("source") or row.get("log_type") or row.get("identifier"))
-    fields = {name: value for name, keys in FIELD_KEYS.items()
-              if (value := _first(flat, keys)) is not None}
+    fields = _fields_of(flat)
     message = text_of(row.get("event_message")) or ""
     if _is_postgres(source, fields) and fields.get("status") and "code" not in fields:
         fields["code"] = fields.pop("status")  # Unified Logs put the SQLSTATE in `status`

@@ -89,14 +89,15 @@ class FrameFormat:
         pid's DETAIL lines to its ERROR the same way)."""
         if "instance" not in frame.columns or frame.get_column("instance").n_unique() < 2:
             return frame
-        continues = self.continues().fill_null(False)
+        frame = frame.with_columns(_joins=pl.Series(self._content_joins(frame)))
+        continues = pl.col("_joins")
         row = pl.col("_row")  # a column: int_range inside over() would restart per group
         head_row = pl.when(~continues).then(row)
         owner = pl.when(continues).then(head_row.forward_fill().over("instance")) \
             .otherwise(row)
         return (frame.with_row_index("_row")
                 .with_columns(_owner=pl.coalesce(owner, row))
-                .sort("_owner", "_row").drop("_owner", "_row"))
+                .sort("_owner", "_row").drop("_owner", "_row", "_joins"))
 
     def ts_text(self, rows: pl.DataFrame) -> pl.Series | None:
         """The timestamp text of these rows (null where none). Formats whose time sits at a

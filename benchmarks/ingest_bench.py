@@ -3,8 +3,9 @@
     python benchmarks/ingest_bench.py [--lines 2000000] [--formats render_text,postgres]
                                       [--full] [--stdin]
 
-For each format it writes benchmarks/out/ingest-<format>-<lines>.<ext> once (deterministic: the
-scenario of samples/generate_format_samples.py at 10k events, repeated to the line count), then
+For each format it writes benchmarks/out/ingest-<format>-<lines>.<ext> once (deterministic:
+the scenario of benchmarks/generate_format_samples.py at 10k events, repeated to the
+line count), then
 runs the real CLI, `analyzer scan FILE --format json` (detection, prefilter, matching,
 incidents), in a subprocess and reports wall time, lines/s, MB/s and the child's peak RSS.
 --full also times a full parse (every record built, no prefilter) in a subprocess.
@@ -31,7 +32,7 @@ OUT = HERE / "out"
 
 
 def _generator():
-    path = ROOT / "samples" / "generate_format_samples.py"
+    path = HERE / "generate_format_samples.py"
     spec = importlib.util.spec_from_file_location("format_samples", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -79,9 +79,14 @@ class FrameFormat:
                options: ReadOptions) -> Iterator[pl.DataFrame]:
         raise NotImplementedError
 
-    def continues(self) -> pl.Expr:
-        """True where a row continues the event above (before instance and time checks)."""
-        return multiline.by_content()
+    def continues(self) -> pl.Expr | None:
+        """Rows that continue the event above by this format's own rule (Postgres: a DETAIL
+        line of the same pid), besides the generic content rule of multiline.py."""
+        return None
+
+    def generic_applies(self) -> pl.Expr:
+        """Rows the generic content rule may join (Postgres: only lines without a prefix)."""
+        return pl.lit(True)
 
     def arrange(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Reorder rows before assembly. Here: when two instances' output interleaves, a
@@ -152,20 +157,24 @@ class FrameFormat:
         return joins
 
     def _content_joins(self, frame: pl.DataFrame) -> np.ndarray:
-        """The continues() mask. With the generic rule, the full rule only runs on the rows a
+        """The content part of the continuation mask: the format's own rule, or the generic
+        rule (multiline.by_content) where it applies. The generic rule only runs on the rows a
         cheap test says might continue (and the rows above them): most lines cannot."""
-        if type(self).continues is not FrameFormat.continues:
-            return frame.select(self.continues().fill_null(False)).to_series().to_numpy().copy()
-        maybe = frame.select(multiline.maybe_continues()).to_series().to_numpy()
+        own = self.continues()
+        if own is None:
+            joins = np.zeros(frame.height, dtype=bool)
+        else:
+            joins = frame.select(own.fill_null(False)).to_series().to_numpy().copy()
+        maybe = frame.select(multiline.maybe_continues() & self.generic_applies()) \
+            .to_series().to_numpy()
         rows = np.flatnonzero(maybe)
-        joins = np.zeros(frame.height, dtype=bool)
         if len(rows) == 0:
             return joins
         context = np.union1d(rows, np.maximum(rows - 1, 0))
         part = frame.select("message")[pl.Series(context)]
-        found = part.select(self.continues().fill_null(False)).to_series().to_numpy()
+        found = part.select(multiline.by_content().fill_null(False)).to_series().to_numpy()
         keep = np.isin(context, rows)
-        joins[context[keep]] = found[keep]
+        joins[context[keep]] |= found[keep]
         return joins
 
     def _close_in_time(self, frame: pl.DataFrame, joins: np.ndarray) -> np.ndarray:

@@ -21,7 +21,6 @@ from typing import Any
 
 import polars as pl
 
-from analyzer.ingest import multiline
 from analyzer.ingest.events import event_record
 from analyzer.ingest.formats.frames import EventRows, LineFormat
 from analyzer.ingest.levels import normalize_level
@@ -37,6 +36,7 @@ _TAG_FIELDS = {"DETAIL": "detail", "HINT": "hint", "QUERY": "internal_query",
 _WORDS = "|".join(SEVERITIES + TAGS)
 # The prefix ends where the severity starts: at the line start, or after a space, ':' or ']'.
 LINE_RE = (rf"^(?P<prefix>(?:.{{0,240}}?[\s:\]])?)(?P<sev>{_WORDS}):  (?P<text>.*)$")
+_SEVERITY_AT_END = rf"(?:^|[\s:\]])({_WORDS})$"
 _TIME = (r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?"
          r"(?: ?[A-Z]{2,5}| ?[+-]\d{2}(?::?\d{2})?)?)")
 _EPOCH = r"(?P<epoch>\b\d{10}\.\d{3}\b)"
@@ -85,21 +85,27 @@ class PostgresStderr(LineFormat):
         return float((ours.fill_null(False) | tabbed).mean() or 0.0) * 0.95
 
     def columns(self, lines: pl.Series) -> pl.DataFrame:
-        parts = pl.DataFrame({"line": lines}).select(
-            pl.col("line"), pl.col("line").str.extract_groups(LINE_RE).alias("p")).unnest("p")
+        # The severity ends at the first ":  " (colon, two spaces: elog.c's separator), so one
+        # literal search and a short anchored regex replace a lazy regex over every line.
+        line = pl.col("line")
+        at = line.str.find(":  ", literal=True)
+        frame = pl.DataFrame({"line": lines}).with_columns(at=at, head=line.str.slice(0, at))
+        frame = frame.with_columns(sev=pl.col("head").str.extract(_SEVERITY_AT_END, 1))
         parsed = pl.col("sev").is_not_null()
         is_tag = pl.col("sev").is_in(list(TAGS)).fill_null(False)
-        return parts.select(
+        prefix = pl.col("head").str.slice(
+            0, pl.col("head").str.len_chars() - pl.col("sev").str.len_chars())
+        text = line.str.slice(pl.col("at") + 3)
+        return frame.select(
             parsed=parsed,
-            prefix=pl.col("prefix"),
+            prefix=prefix,
             sev=pl.col("sev"),
-            pid=pl.col("prefix").str.extract(r"\[(\d+)(?:-\d+)?\]", 1),
+            pid=prefix.str.extract(r"\[(\d+)(?:-\d+)?\]", 1),
             is_tag=is_tag,
             # Tag lines keep their tag so the assembled message reads like the log.
-            message=pl.when(is_tag).then(pl.concat_str(pl.col("sev"), pl.lit(":  "),
-                                                       pl.col("text")))
-            .when(parsed).then(pl.col("text"))
-            .otherwise(pl.col("line")),
+            message=pl.when(is_tag).then(pl.concat_str(pl.col("sev"), pl.lit(":  "), text))
+            .when(parsed).then(text)
+            .otherwise(line),
         )
 
     def arrange(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -122,10 +128,12 @@ class PostgresStderr(LineFormat):
     def continues(self) -> pl.Expr:
         same_pid = pl.col("pid") == pl.col("pid").shift(1)
         tab_line = ~pl.col("parsed") & pl.col("line").str.starts_with("\t")
-        # An unparsed line in a Postgres log is kept with the event above only if its content
-        # says so (an indented line, a closing brace).
-        other = ~pl.col("parsed") & multiline.by_content()
-        return (pl.col("is_tag") & same_pid.fill_null(False)) | tab_line | other
+        return (pl.col("is_tag") & same_pid.fill_null(False)) | tab_line
+
+    def generic_applies(self) -> pl.Expr:
+        # A prefixed line always starts an event (or is a tag line, above); an unparsed line
+        # in a Postgres log joins the event above only if its content says so.
+        return ~pl.col("parsed")
 
     def record(self, rows: EventRows, source: str) -> Record:
         head = rows.columns

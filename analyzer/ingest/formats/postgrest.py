@@ -16,6 +16,8 @@ from analyzer.ingest.shapes import level_from_status
 from analyzer.model import Record
 
 _TIME = r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}"
+_STAMP_CHARS = len("13/Nov/2025:06:20:00 +0000: ")
+_STAMP_RE = r"^\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}: $"
 STDERR_RE = rf"^(?P<ts>{_TIME}): (?P<text>.*)$"
 ACCESS_RE = (rf"^(?P<ip>\S+) - (?P<role>\S+) \[(?P<ts>{_TIME})\] \"(?P<method>[A-Z]+) "
              r"(?P<path>\S+) [^\"]*\" (?P<status>\d{3}) ")
@@ -28,21 +30,21 @@ class PostgrestLog(LineFormat):
     line_pattern = re.sub(r"\(\?P<\w+>", "(?:", f"{STDERR_RE}|{ACCESS_RE}")
 
     def columns(self, lines: pl.Series) -> pl.DataFrame:
-        frame = pl.DataFrame({"line": lines})
-        stderr = pl.col("line").str.extract_groups(STDERR_RE)
-        access = pl.col("line").str.extract_groups(ACCESS_RE)
-        return frame.select(
-            stderr=stderr, access=access, line=pl.col("line")).select(
-            parsed=pl.col("stderr").struct.field("ts").is_not_null()
-            | pl.col("access").struct.field("ts").is_not_null(),
-            ts=pl.coalesce(pl.col("stderr").struct.field("ts"),
-                           pl.col("access").struct.field("ts")),
-            role=pl.col("access").struct.field("role"),
-            method=pl.col("access").struct.field("method"),
-            path=pl.col("access").struct.field("path"),
-            status=pl.col("access").struct.field("status"),
-            message=pl.coalesce(pl.col("stderr").struct.field("text"), pl.col("line")),
-        )
+        # stderr lines have a fixed-width stamp: a short anchored regex on the first 28
+        # characters; the access-log regex runs only on the other lines.
+        line = pl.col("line")
+        frame = pl.DataFrame({"line": lines}).with_row_index("_at").with_columns(
+            stderr=line.str.slice(0, _STAMP_CHARS).str.contains(_STAMP_RE).fill_null(False))
+        stderr = frame.filter(pl.col("stderr")).select(
+            "_at", "line", ts=line.str.slice(0, _STAMP_CHARS - 2),
+            message=line.str.slice(_STAMP_CHARS))
+        access = frame.filter(~pl.col("stderr")).select(
+            "_at", "line", pl.col("line").str.extract_groups(ACCESS_RE).alias("a")).unnest("a")
+        access = access.select("_at", "line", "ts", "role", "method", "path", "status",
+                               message=pl.col("line"))
+        rows = pl.concat([stderr, access], how="diagonal_relaxed").sort("_at")
+        return rows.select(parsed=pl.col("ts").is_not_null(), ts="ts", role="role",
+                           method="method", path="path", status="status", message="message")
 
     def parse_ts(self, text: str) -> int | None:
         try:

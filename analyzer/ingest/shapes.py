@@ -234,6 +234,11 @@ SHAPES: tuple[tuple[str, Callable[[dict], bool], Callable[[dict], Entry]], ...] 
 )
 
 
+def is_log_object(obj: Any) -> bool:
+    """Whether entry_of(obj) gives an Entry (without building it)."""
+    return isinstance(obj, dict) and any(test(obj) for _name, test, _build in SHAPES)
+
+
 def entry_of(obj: Any) -> Entry | None:
     """The Entry of a decoded JSON log object, or None when it is no log object we know."""
     if not isinstance(obj, dict):

@@ -11,6 +11,7 @@ the counts in SourceStats are the same with or without keywords.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -79,6 +80,32 @@ def count_record(stats: SourceStats, record: Record, fmt: str) -> None:
         stats.add_format("plain", 1)
     else:
         stats.add_format(fmt, 1)
+
+
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def count_item(stats: SourceStats, parsed: bool, fmt: str) -> None:
+    """Count one event a reader recognised (parsed) or keeps as plain text."""
+    stats.records += 1
+    if parsed:
+        stats.add_format(fmt, 1)
+    else:
+        stats.unparsed += 1
+        stats.add_format("plain", 1)
+
+
+def raw_may_hold(wanted: KeywordTest, raw: str) -> bool:
+    """Whether a raw entry (CSV or JSON text) can hold a keyword once decoded: quotes are
+    unescaped (`""` in CSV, `\\"` in JSON) before the check, so nothing is missed."""
+    if wanted.everything or wanted(raw):
+        return True
+    if '""' not in raw and "\\" not in raw:
+        return False
+    text = raw.replace('""', '"').replace('\\"', '"').replace("\\\\", "\\")
+    if "\\u" in text:
+        text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return wanted(text)
 
 
 def filtered(records: Iterable[Record], stats: SourceStats, fmt: str,

@@ -10,7 +10,7 @@ import polars as pl
 
 from analyzer.ingest.csvrows import CsvRow, csv_rows
 from analyzer.ingest.events import event_record
-from analyzer.ingest.formats.base import ReadOptions, filtered
+from analyzer.ingest.formats.base import KeywordTest, ReadOptions, count_item, raw_may_hold
 from analyzer.ingest.levels import normalize_level
 from analyzer.ingest.lines import numbered_lines
 from analyzer.ingest.shapes import pg_event_text
@@ -37,6 +37,11 @@ RECORD_START = (r"^(?-u:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) [A-Za-z0-9+-
                 r"(?:\"[^\"]*\"|[^,]*),")
 
 
+def _is_csvlog(values: list[str] | None) -> bool:
+    return values is not None and MIN_COLUMNS <= len(values) <= len(COLUMNS) \
+        and parse_iso_ns(values[0]) is not None
+
+
 class PostgresCsv:
     name = "postgres_csv"
     description = "PostgreSQL csvlog: 23-26 CSV columns per event, fields spanning lines"
@@ -53,14 +58,19 @@ class PostgresCsv:
 
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
-        rows = csv_rows(numbered_lines(blocks, stats, options.max_line_chars))
-        records = (self.record(row, source) for row in rows if row.raw.strip())
-        yield from filtered(records, stats, self.name, options)
+        # Counted from a cheap check; built only when the raw row can hold a keyword.
+        wanted = KeywordTest(options.keywords)
+        for row in csv_rows(numbered_lines(blocks, stats, options.max_line_chars)):
+            if not row.raw.strip():
+                continue
+            parsed = _is_csvlog(row.values)
+            count_item(stats, parsed, self.name)
+            if raw_may_hold(wanted, row.raw):
+                yield self.record(row, source, parsed)
 
-    def record(self, row: CsvRow, source: str) -> Record:
+    def record(self, row: CsvRow, source: str, parsed: bool) -> Record:
         values = row.values
-        if values is None or not MIN_COLUMNS <= len(values) <= len(COLUMNS) \
-                or parse_iso_ns(values[0]) is None:
+        if not parsed or values is None:
             return event_record(source=source, lineno=row.lineno, end_lineno=row.end_lineno,
                                 fmt="plain", message=row.raw, raw=row.raw)
         named = dict(zip(COLUMNS, values, strict=False))

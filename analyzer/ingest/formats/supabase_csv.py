@@ -13,7 +13,13 @@ import csv
 from collections.abc import Iterator, Sequence
 
 from analyzer.ingest.csvrows import CsvRow, csv_rows
-from analyzer.ingest.formats.base import ReadOptions, filtered
+from analyzer.ingest.formats.base import (
+    KeywordTest,
+    ReadOptions,
+    count_item,
+    filtered,
+    raw_may_hold,
+)
 from analyzer.ingest.formats.supabase_json import row_record
 from analyzer.ingest.lines import numbered_lines
 from analyzer.model import Record, SourceStats
@@ -60,13 +66,20 @@ class SupabaseCsv:
         else:
             return
         rows = _legacy_rows(lines, len(header)) if quoted else csv_rows(lines)
-        records = (self._record(row, header, source) for row in rows if row.raw.strip())
-        yield from filtered(records, stats, self.name, options)
+        # Counted from the split; built only when the raw row can hold a keyword.
+        wanted = KeywordTest(options.keywords)
+        for row in rows:
+            if not row.raw.strip():
+                continue
+            values = row.values
+            if values is not None and len(values) != len(header):
+                values = _split_leniently(row.raw, len(header))
+            count_item(stats, values is not None, self.name)
+            if raw_may_hold(wanted, row.raw):
+                yield self._record(row, header, values, source)
 
-    def _record(self, row: CsvRow, header: list[str], source: str) -> Record:
-        values = row.values
-        if values is not None and len(values) != len(header):
-            values = _split_leniently(row.raw, len(header))
+    def _record(self, row: CsvRow, header: list[str], values: list[str] | None,
+                source: str) -> Record:
         if values is None:
             return row_record(None, source, self.name, row.lineno, row.end_lineno, row.raw)
         data = {name: (None if value == "null" else value) for name, value in

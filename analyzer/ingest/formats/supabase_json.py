@@ -12,12 +12,23 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from analyzer.ingest.events import event_record
-from analyzer.ingest.formats.base import ReadOptions, filtered
+from analyzer.ingest.formats.base import (
+    KeywordTest,
+    ReadOptions,
+    count_item,
+    filtered,
+    raw_may_hold,
+)
 from analyzer.ingest.jsonstream import JsonItem, json_items
 from analyzer.ingest.lines import numbered_lines
-from analyzer.ingest.shapes import decode_object, entry_of
+from analyzer.ingest.shapes import decode_object, entry_of, is_log_object
 from analyzer.ingest.supabase_rows import supabase_entry
 from analyzer.model import Record, SourceStats
+
+
+def is_log_row(row: Any) -> bool:
+    """Whether row_record(row) reads it as a log row (not plain)."""
+    return isinstance(row, dict) and ("event_message" in row or is_log_object(row))
 
 
 def row_record(row: Any, source: str, fmt: str, lineno: int, end_lineno: int,
@@ -50,20 +61,23 @@ class SupabaseJson:
 
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
-        records = (record for item in json_items(blocks, stats, options.max_line_chars)
-                   for record in self._records(item, source))
-        yield from filtered(records, stats, self.name, options)
+        # Counted from a cheap check; built only when the raw item can hold a keyword.
+        wanted = KeywordTest(options.keywords)
+        for item in json_items(blocks, stats, options.max_line_chars):
+            may_hold = raw_may_hold(wanted, item.text)
+            for row in self._rows(item):
+                count_item(stats, is_log_row(row), self.name)
+                if may_hold:
+                    yield row_record(row, source, self.name, item.lineno, item.end_lineno,
+                                     item.text)
 
-    def _records(self, item: JsonItem, source: str) -> Iterator[Record]:
+    def _rows(self, item: JsonItem) -> list[Any]:
         value = item.value
         if item.ok and isinstance(value, dict) and isinstance(value.get("result"), list):
-            rows = value["result"]  # the logs API / CLI answer: {"result": [...], "error": …}
-        elif item.ok and isinstance(value, list):
-            rows = value
-        else:
-            rows = [value if item.ok else None]
-        for row in rows:
-            yield row_record(row, source, self.name, item.lineno, item.end_lineno, item.text)
+            return value["result"]  # the logs API / CLI answer: {"result": [...], "error": …}
+        if item.ok and isinstance(value, list):
+            return value
+        return [value if item.ok else None]
 
 
 _HEADING_RE = re.compile(r"^#{1,3} Log \d+\s*$")

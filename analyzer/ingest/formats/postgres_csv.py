@@ -4,6 +4,7 @@ PG14+, 24 on PG13, 23 on PG12 and older; the columns become the canonical fields
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 import polars as pl
@@ -37,9 +38,12 @@ RECORD_START = (r"^(?-u:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) [A-Za-z0-9+-
                 r"(?:\"[^\"]*\"|[^,]*),")
 
 
+_LOG_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+
+
 def _is_csvlog(values: list[str] | None) -> bool:
     return values is not None and MIN_COLUMNS <= len(values) <= len(COLUMNS) \
-        and parse_iso_ns(values[0]) is not None
+        and _LOG_TIME.match(values[0]) is not None
 
 
 class PostgresCsv:

@@ -176,3 +176,34 @@ def test_a_json_line_in_a_render_text_log_is_read_as_the_json_shape_it_is(tmp_pa
     found, stats = read_text(tmp_path, "r.log", text)
     assert stats.formats == {"render_text": 1, "app_json": 1, "postgres_json": 1}
     assert found[1].message == 'column "counters" does not exist' and found[1].level == "error"
+
+
+def test_a_pipe_is_gathered_into_big_blocks_but_a_slow_tail_is_not_held_back():
+    import os
+    import threading
+    import time
+
+    from analyzer.ingest.sources import _read_chunks
+
+    read_end, write_end = os.pipe()
+
+    def writer():
+        with os.fdopen(write_end, "wb") as out:
+            for _ in range(200):
+                out.write(b"x" * 8192)
+                out.flush()
+            time.sleep(1.0)  # a tail going quiet
+            out.write(b"late\n")
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    with os.fdopen(read_end, "rb") as stream:
+        started = time.monotonic()
+        chunks = _read_chunks(stream, 1 << 24, interactive=True)
+        first = next(chunks)
+        waited = time.monotonic() - started
+        rest = list(chunks)
+    thread.join()
+    assert waited < 0.9  # handed over before the writer's pause ended
+    assert len(first) > 8192 * 4  # pieces that kept coming were gathered
+    assert rest[-1].endswith(b"late\n")

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-from analyzer.model import Record, SourceStats, frozen_map
+from analyzer.model import Record, SourceStats
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +37,6 @@ class Format(Protocol):
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
         ...
-
-
-def record_fields(**values: Any) -> Any:
-    """Frozen fields mapping without None or empty values."""
-    return frozen_map({k: v for k, v in values.items() if v is not None and v != ""})
-
-
-def clean_fields(values: dict[str, Any]) -> Any:
-    """Frozen mapping of the values that say something (no None, '', 'null', 'undefined')."""
-    return frozen_map({k: v for k, v in values.items()
-                       if v is not None and v != "" and v not in ("null", "undefined")})
 
 
 class KeywordTest:

@@ -207,3 +207,13 @@ def test_a_pipe_is_gathered_into_big_blocks_but_a_slow_tail_is_not_held_back():
     assert waited < 0.9  # handed over before the writer's pause ended
     assert len(first) > 8192 * 4  # pieces that kept coming were gathered
     assert rest[-1].endswith(b"late\n")
+
+
+def test_on_block_is_told_every_block_size(tmp_path):
+    from analyzer.ingest import Source, read_source
+    path = tmp_path / "r.log"
+    path.write_text("2025-11-13 06:24:10  line\n" * 5000)
+    sizes: list[int] = []
+    list(read_source(Source(str(path)), SourceStats("s"), block_bytes=4096,
+                     on_block=sizes.append))
+    assert sum(sizes) == path.stat().st_size and len(sizes) > 10

@@ -7,7 +7,8 @@ lines cheap).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 
 from analyzer.errors import InputError, UsageError
 from analyzer.ingest.detect import detect_format, head_lines
@@ -44,9 +45,11 @@ def _head_blocks(blocks: Iterator[bytes]) -> list[bytes]:
 
 def read_source(source: Source, stats: SourceStats, *, input_format: str | None = None,
                 options: ReadOptions | None = None,
-                block_bytes: int = 16 * 1024 * 1024) -> Iterator[Record]:
+                block_bytes: int = 16 * 1024 * 1024,
+                on_block: Callable[[int], None] | None = None) -> Iterator[Record]:
     """Records of one source. Raises InputError if it cannot be read; a source that turns out
-    corrupt part way raises after the records before the damage were yielded."""
+    corrupt part way raises after the records before the damage were yielded. `on_block` is
+    told the size of each block read (progress reporting)."""
     options = options or ReadOptions()
     blocks = iter_blocks(source, block_bytes)
     head = _head_blocks(blocks)
@@ -55,8 +58,10 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
     fmt = get_format(input_format) if input_format else detect_format(head_lines(b"".join(head)))
 
     def all_blocks() -> Iterator[bytes]:
-        yield from head
-        yield from blocks
+        for block in itertools.chain(head, blocks):
+            if on_block is not None:
+                on_block(len(block))
+            yield block
 
     yield from fmt.read(all_blocks(), source.name, stats, options)
 

@@ -217,3 +217,14 @@ def test_on_block_is_told_every_block_size(tmp_path):
     list(read_source(Source(str(path)), SourceStats("s"), block_bytes=4096,
                      on_block=sizes.append))
     assert sum(sizes) == path.stat().st_size and len(sizes) > 10
+
+
+def test_keyword_pattern_is_ascii_case_insensitive_literal_and_handles_many_keywords():
+    import polars as pl
+
+    from analyzer.ingest.prefilter import keyword_pattern
+    words = ("does not exist", "❌", "a.b (c)|d", *(f"word{i}" for i in range(100)))
+    texts = pl.Series(["Column X DOES NOT EXIST", "❌ boom", "a.b (c)|d", "aXb (c)|d",
+                       "WORD77 here", "nothing"])
+    assert texts.str.contains(keyword_pattern(words)).to_list() == [
+        True, True, True, False, True, False]

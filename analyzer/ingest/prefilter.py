@@ -23,11 +23,12 @@ def _unescaped(text: pl.Series) -> pl.Series:
 
 
 def keyword_pattern(keywords: tuple[str, ...]) -> str:
-    """One case-insensitive alternation of the literal keywords (Rust regex). Measured several
-    times faster than contains_any(ascii_case_insensitive=True) on healthy log lines; Unicode
-    case folding can only make it match more, which the prefilter contract allows."""
+    """One ASCII-case-insensitive alternation of the literal keywords (Rust regex). Measured
+    on Render lines: 3-4x faster than contains_any(ascii_case_insensitive=True) for a few
+    keywords and as fast for the full rule pack (~80); Unicode case folding (`(?i)`) instead
+    blows up past ~20 keywords."""
     escaped = (re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", word) for word in keywords)
-    return "(?i)(?:" + "|".join(escaped) + ")"
+    return "(?i-u:" + "|".join(escaped) + ")"
 
 
 def _hits(texts: pl.Series, pattern: str) -> pl.Series:

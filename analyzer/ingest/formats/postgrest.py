@@ -18,6 +18,8 @@ from analyzer.model import Record
 _TIME = r"\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}"
 _STAMP_CHARS = len("13/Nov/2025:06:20:00 +0000: ")
 _STAMP_RE = r"^\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}: $"
+_ACCESS_SLOTS = ("ip", "dash", "role", "date", "zone", "verb", "path", "protocol", "status",
+                 "rest")
 STDERR_RE = rf"^(?P<ts>{_TIME}): (?P<text>.*)$"
 ACCESS_RE = (rf"^(?P<ip>\S+) - (?P<role>\S+) \[(?P<ts>{_TIME})\] \"(?P<method>[A-Z]+) "
              r"(?P<path>\S+) [^\"]*\" (?P<status>\d{3}) ")
@@ -30,19 +32,32 @@ class PostgrestLog(LineFormat):
     line_pattern = re.sub(r"\(\?P<\w+>", "(?:", f"{STDERR_RE}|{ACCESS_RE}")
 
     def columns(self, lines: pl.Series) -> pl.DataFrame:
-        # stderr lines have a fixed-width stamp: a short anchored regex on the first 28
-        # characters; the access-log regex runs only on the other lines.
+        # stderr lines have a fixed-width stamp (a short anchored regex on the first 28
+        # characters); access lines are split on spaces and checked piece by piece; only the
+        # lines neither fits go through the access-log regex.
         line = pl.col("line")
         frame = pl.DataFrame({"line": lines}).with_row_index("_at").with_columns(
             stderr=line.str.slice(0, _STAMP_CHARS).str.contains(_STAMP_RE).fill_null(False))
         stderr = frame.filter(pl.col("stderr")).select(
             "_at", "line", ts=line.str.slice(0, _STAMP_CHARS - 2),
             message=line.str.slice(_STAMP_CHARS))
-        access = frame.filter(~pl.col("stderr")).select(
+        others = frame.filter(~pl.col("stderr")).select(
+            "_at", "line", line.str.splitn(" ", 10).struct.rename_fields(list(_ACCESS_SLOTS))
+            .alias("a")).unnest("a")
+        fits = ((pl.col("dash") == "-") & pl.col("date").str.starts_with("[")
+                & pl.col("zone").str.ends_with("]") & pl.col("verb").str.starts_with('"')
+                & pl.col("status").str.contains(r"^\d{3}$")).fill_null(False)
+        others = others.with_columns(fits=fits)
+        access = others.filter("fits").select(
+            "_at", "line", "role", "path", "status", message=pl.col("line"),
+            ts=pl.concat_str(pl.col("date").str.slice(1), pl.lit(" "),
+                             pl.col("zone").str.strip_suffix("]")),
+            method=pl.col("verb").str.slice(1))
+        odd = others.filter(~pl.col("fits")).select(
             "_at", "line", pl.col("line").str.extract_groups(ACCESS_RE).alias("a")).unnest("a")
-        access = access.select("_at", "line", "ts", "role", "method", "path", "status",
-                               message=pl.col("line"))
-        rows = pl.concat([stderr, access], how="diagonal_relaxed").sort("_at")
+        odd = odd.select("_at", "line", "ts", "role", "method", "path", "status",
+                         message=pl.col("line"))
+        rows = pl.concat([stderr, access, odd], how="diagonal_relaxed").sort("_at")
         return rows.select(parsed=pl.col("ts").is_not_null(), ts="ts", role="role",
                            method="method", path="path", status="status", message="message")
 

@@ -69,7 +69,8 @@ class PostgrestLog(LineFormat):
         return int(moment.timestamp()) * 1_000_000_000
 
     def ts_ns(self, ts_text: pl.Series) -> pl.Series:
-        return ts_text.map_elements(self.parse_ts, return_dtype=pl.Int64)
+        return ts_text.str.to_datetime("%d/%b/%Y:%H:%M:%S %z", time_unit="ns",
+                                       strict=False).dt.epoch("ns")
 
     def record(self, rows: EventRows, source: str) -> Record:
         if not rows.parsed:

@@ -176,3 +176,12 @@ def test_a_pipe_that_delivers_one_line_at_a_time_is_still_detected():
     head = _head_blocks(one_line_blocks)
     assert len(head) == 50  # waited for enough lines instead of sniffing `{` alone
     assert detect_format(head_lines(b"".join(head))).name == "render_json"
+
+
+def test_render_json_compacted_by_jq_or_in_an_array_is_still_render_json(tmp_path):
+    objects = [render_object(f"line {i}", f"2025-11-13T06:24:{i:02d}Z") for i in range(3)]
+    for name, text in (("jq.json", "\n".join(json.dumps(o) for o in objects)),
+                       ("array.json", json.dumps(objects, indent=2))):
+        found, stats = read_text(tmp_path, name, text)
+        assert stats.formats == {"render_json": 3}, name
+        assert [r.message for r in found] == ["line 0", "line 1", "line 2"], name

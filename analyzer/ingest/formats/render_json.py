@@ -92,7 +92,7 @@ class RenderJson(FrameFormat):
 
     def sniff(self, head: Sequence[str]) -> float:
         text = "\n".join(head)
-        if not text.lstrip().startswith("{"):
+        if text.lstrip()[:1] not in ("{", "["):  # `-o json`, `jq -c`, or an API array
             return 0.0
         keys = sum(f'"{key}"' in text for key in ("id", "labels", "message", "timestamp"))
         return 0.97 if keys == 4 and '"labels": [' in text else 0.5 if keys == 4 else 0.0

@@ -223,8 +223,10 @@ def test_keyword_pattern_is_ascii_case_insensitive_literal_and_handles_many_keyw
     import polars as pl
 
     from analyzer.ingest.prefilter import keyword_pattern
-    words = ("does not exist", "❌", "a.b (c)|d", *(f"word{i}" for i in range(100)))
+    words = ("does not exist", "❌", "a.b (c)|d", "==> exited with", "<tag> & ~x-y#",
+             *(f"word{i}" for i in range(100)))
     texts = pl.Series(["Column X DOES NOT EXIST", "❌ boom", "a.b (c)|d", "aXb (c)|d",
-                       "WORD77 here", "nothing"])
+                       "WORD77 here", "==> Exited with status 1", "a <TAG> & ~x-y# b",
+                       "nothing"])
     assert texts.str.contains(keyword_pattern(words)).to_list() == [
-        True, True, True, False, True, False]
+        True, True, True, False, True, True, True, False]

@@ -27,7 +27,8 @@ def keyword_pattern(keywords: tuple[str, ...]) -> str:
     on Render lines: 3-4x faster than contains_any(ascii_case_insensitive=True) for a few
     keywords and as fast for the full rule pack (~80); Unicode case folding (`(?i)`) instead
     blows up past ~20 keywords."""
-    escaped = (re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", word) for word in keywords)
+    # Only the meta characters are escaped: Rust regex reads `\<` and `\>` as word boundaries.
+    escaped = (re.sub(r"([\\.+*?()|\[\]{}^$#&\-~])", r"\\\1", word) for word in keywords)
     return "(?i-u:" + "|".join(escaped) + ")"
 
 

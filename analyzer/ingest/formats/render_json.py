@@ -19,7 +19,6 @@ from analyzer.ingest.formats.frames import EventRows, FrameFormat
 from analyzer.ingest.jsonstream import JsonItem, json_items
 from analyzer.ingest.levels import normalize_level
 from analyzer.ingest.shapes import text_of
-from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record, SourceStats
 
 # Render label name -> column (and canonical field) name
@@ -116,9 +115,6 @@ class RenderJson(FrameFormat):
     def ts_ns(self, ts_text: pl.Series) -> pl.Series:
         return ts_text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="ns",
                                        strict=False).dt.epoch("ns")
-
-    def parse_ts(self, text: str) -> int | None:
-        return parse_iso_ns(text)
 
     def record(self, rows: EventRows, source: str) -> Record:
         head = rows.columns

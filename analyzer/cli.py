@@ -19,7 +19,7 @@ from rich.text import Text
 from analyzer import __version__
 from analyzer.diagnose import CHECKS
 from analyzer.errors import AnalyzerError, UsageError
-from analyzer.ingest import get_format
+from analyzer.ingest import FORMATS, get_format
 from analyzer.model import Problem, Report, severity_rank
 from analyzer.pipeline import (
     analyze,
@@ -490,6 +490,25 @@ def rules_test(
                f"{failed} failed" + (f", {len(errors)} invalid rule file problem(s)"
                                      if errors else ""))
     raise typer.Exit(1 if failed or errors else EXIT_OK)
+@app.command("formats")
+def formats_command(
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="Output: text (the default) or json.")] = "text",
+) -> None:
+    """List the input formats `scan --input-format` accepts (all are auto-detected), each with
+    a one-line description and an example."""
+    listing = [{"name": fmt.name, "description": fmt.description, "example": fmt.example}
+               for fmt in FORMATS.values()]
+    if output_format == "json":
+        typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    if output_format != "text":
+        fail(f"--format: unknown format {output_format!r} (known: text, json)")
+    width = max(len(item["name"]) for item in listing)
+    for item in listing:
+        typer.echo(f"{item['name']:<{width}}  {item['description']}")
+        for line in item["example"].splitlines():
+            typer.echo(f"{'':<{width}}    {line}")
 
 
 def main() -> None:

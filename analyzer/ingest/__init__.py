@@ -25,6 +25,24 @@ def get_format(name: str) -> Format:
                          f"(known: {', '.join(FORMATS)})") from None
 
 
+# Detection wants a few lines: a pipe may hand over its first bytes in small pieces.
+HEAD_BYTES = 64 * 1024
+HEAD_LINES = 50
+
+
+def _head_blocks(blocks: Iterator[bytes]) -> list[bytes]:
+    """The first blocks, until they hold enough to sniff (or the input ends)."""
+    head: list[bytes] = []
+    size = lines = 0
+    for block in blocks:
+        head.append(block)
+        size += len(block)
+        lines += block.count(b"\n")
+        if size >= HEAD_BYTES or lines >= HEAD_LINES:
+            break
+    return head
+
+
 def read_source(source: Source, stats: SourceStats, *, input_format: str | None = None,
                 options: ReadOptions | None = None,
                 block_bytes: int = 16 * 1024 * 1024,
@@ -34,13 +52,13 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
     told the size of each block read (progress reporting)."""
     options = options or ReadOptions()
     blocks = iter_blocks(source, block_bytes)
-    first = next(blocks, None)
-    if first is None:
+    head = _head_blocks(blocks)
+    if not head:
         return
-    fmt = get_format(input_format) if input_format else detect_format(head_lines(first))
+    fmt = get_format(input_format) if input_format else detect_format(head_lines(b"".join(head)))
 
     def all_blocks() -> Iterator[bytes]:
-        for block in itertools.chain((first,), blocks):
+        for block in itertools.chain(head, blocks):
             if on_block is not None:
                 on_block(len(block))
             yield block

@@ -16,13 +16,11 @@ _NAMES = {
     "debug4": "debug", "debug5": "debug",
 }
 
-# Markers that make a free-text line an error even when the format gives no level.
-_ERROR_RE = re.compile(
-    r"❌|\b(?:error|exception|traceback|fatal|panic|critical|unhandled|uncaught)\b"
-    r"|\b[A-Z]\w*(?:Error|Exception)\b",
-    re.IGNORECASE,
-)
-_WARN_RE = re.compile(r"⚠|\bwarn(?:ing)?\b", re.IGNORECASE)
+# Words that make a free-text line an error (or a warning) even when the format gives no
+# level, searched in the lower-cased head: one C-level search, several times faster than a
+# case-insensitive word-boundary regex; a rare false hit ("terror") only makes a guess wrong.
+_ERROR_RE = re.compile("❌|error|exception|traceback|fatal|panic|critical|unhandled|uncaught")
+_WARNING_RE = re.compile("⚠|warn")
 
 
 def normalize_level(word: str | None) -> str | None:
@@ -33,9 +31,9 @@ def normalize_level(word: str | None) -> str | None:
 
 def infer_level(message: str) -> str | None:
     """Guess a level from free text (Render text output carries none)."""
-    head = message[:512]
+    head = message[:512].lower()
     if _ERROR_RE.search(head):
         return "error"
-    if _WARN_RE.search(head):
+    if _WARNING_RE.search(head):
         return "warning"
     return None

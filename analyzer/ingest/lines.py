@@ -4,8 +4,11 @@ carriage return is dropped, over-long lines are cut to a cap (and counted)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import polars as pl
+
+from analyzer.model import SourceStats
 
 _SEP = "\x1f"  # a separator that (almost) never occurs in logs; blocks holding it take the slow way
 
@@ -38,3 +41,29 @@ def cap_lengths(lines: pl.Series, max_chars: int) -> tuple[pl.Series, int]:
     if count:
         lines = lines.str.slice(0, max_chars)
     return lines, count
+
+
+def numbered_lines(blocks: Iterator[bytes], stats: SourceStats, max_chars: int, *,
+                   marks: bool = False) -> Iterator[tuple[int, str]]:
+    """(line number, text) of every physical line, for readers that go line by line in Python:
+    invalid UTF-8 as U+FFFD, a leading BOM and trailing carriage returns dropped, over-long
+    lines cut (and counted). With marks, (0, None) follows each block's lines."""
+    lineno = 0
+    first = True
+    for block in blocks:
+        text = block.decode("utf-8", errors="replace")
+        if first:
+            text, first = text.removeprefix("\ufeff"), False
+        if text.endswith("\n"):
+            text = text[:-1]
+        for line in text.split("\n"):
+            lineno += 1
+            stats.lines += 1
+            if line.endswith("\r"):
+                line = line[:-1]
+            if len(line) > max_chars:
+                line = line[:max_chars]
+                stats.truncated_lines += 1
+            yield lineno, line
+        if marks:
+            yield 0, None  # type: ignore[misc]

@@ -1,41 +1,88 @@
-"""Multi-line assembly: which physical lines continue the logical event before them.
+"""Multi-line assembly: which rows continue the logical event before them.
 
-Decided on content (indentation, stack frames, a closing brace, `Caused by:`, a line after one
-ending in `:`) and never across two instances' interleaved output. The rule is a vectorized
-polars expression: the one truth both the full scan and the prefiltered scan use, so they
-assemble exactly the same records.
+Decided on content: indentation (stack frames `    at …`, util.inspect property blocks, wrapped
+text), a closing brace, `Caused by:`, Python traceback endings and chained tracebacks, psycopg's
+`LINE n:` / `HINT:` lines, and a line after one ending in `:`. The rules are polars expressions
+over the `message` column: the one truth the full and the prefiltered reads share, so both
+assemble exactly the same records. The frame driver adds the checks that are not about
+content: rows of different instances never join, and (for sources that stamp every physical
+line, such as Render) rows far apart in time never join. Formats compose their own rule from
+these parts (Postgres: same pid + DETAIL/HINT/... tag).
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-# A line that cannot start an event: indented text (stack frames `    at …`, wrapped
-# messages), the closing brace of a util.inspect block, or a chained cause.
-CONTINUATION_LINE = r"^(?:[ \t]+\S|[}\]]\s*,?\s*$|Caused by:|\.\.\. \d+ (?:more|common frames))"
+# A line that cannot start an event: indented text (stack frames, inspect blocks, wrapped
+# messages), the closing brace of a util.inspect block, a chained cause, elided Java frames.
+CONTINUATION_LINE = (r"^(?:[ \t]+\S|[}\]]\s*[,;)]*\s*$|Caused by:|\[cause\]:"
+                     r"|\.\.\. \d+ (?:more|common frames))")
 BLANK_LINE = r"^\s*$"
 # Lines that always start a new event, even after a line ending in ':'.
-ALWAYS_HEAD = r"^(?:==> |\{\s*\"|\[\d{4}-\d{2}-\d{2})"
+ALWAYS_HEAD = r"^(?:==> |\{\s*\"|\[\d{4}-\d{2}-\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})"
+# psycopg / libpq put these under the error message, without indentation; SQLAlchemy adds
+# its statement, parameters and a docs link.
+LIBPQ_DETAIL = (r"^(?:LINE \d+: |(?:HINT|DETAIL|CONTEXT|QUERY|STATEMENT|WHERE):  |\[SQL: "
+                r"|\[parameters: |\(Background on this error at: )")
+# The last line of a Python traceback (`psycopg2.errors.UndefinedColumn: column …`).
+PY_EXCEPTION = (r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Cancelled"
+                r"|UndefinedColumn|UndefinedTable)(?::|$)")
+PY_CODE_LINE = r"^(?:  File \"|    [^a\s]|    a[^t]|    at\S)"
+PY_CHAINED = (r"^(?:The above exception was the direct cause of the following exception"
+              r"|During handling of the above exception, another exception occurred)")
+PY_TRACEBACK = r"^Traceback \(most recent call last\):"
+# A line that announces the traceback below it (`logger.exception(...)`, Flask's
+# "Exception on /path [GET]").
+ERROR_ANNOUNCE = r"(?i)\b(?:error|exception|critical|fatal)\b"
+# A platform line (`==> Exited with status 1`) never owns the lines after it: Render can print
+# a crashed process's stack after its exit line.
+PLATFORM_LINE = "==> "
 
 
-def continuation(frame: pl.DataFrame) -> pl.Series:
-    """Boolean Series: True where a row continues the event of the row above it.
+# Lines that join the line above whatever it was, in one pass.
+_ALWAYS_JOINS = "|".join(f"(?:{p})" for p in (CONTINUATION_LINE, BLANK_LINE, LIBPQ_DETAIL,
+                                               PY_CHAINED))
 
-    Reads the `message` column and, when present, `instance` (rows of different instances
-    never join)."""
-    message = pl.col("message")
-    previous = message.shift(1)
+
+# A cheap first test: only lines that start like this, follow an indented line, or follow a
+# line ending in ':' (looking past blank lines) can continue by content.
+_MAYBE_START = (r"^(?:\s|$|[}\]]|Caused by:|\[cause\]:|\.\.\. |LINE \d|HINT:|DETAIL:|CONTEXT:"
+                r"|QUERY:|STATEMENT:|WHERE:|\[SQL: |\[parameters: |\(Background|The above"
+                r"|During handling|Traceback)")
+
+
+def maybe_continues(message: str = "message") -> pl.Expr:
+    """A superset of by_content(): False only where by_content() is surely False."""
+    text = pl.col(message)
+    blank = text.str.contains(BLANK_LINE)
+    colon_above = _carried(text.str.contains(r":\s*$"), blank)
+    return (text.str.contains(_MAYBE_START) | _above(text.str.contains(r"^\s"))
+            | colon_above).fill_null(True)
+
+
+def by_content(message: str = "message") -> pl.Expr:
+    """True where the row's text continues the event above (the generic rule)."""
+    text = pl.col(message)
+    blank = text.str.contains(BLANK_LINE)
+    # What the last non-blank line above says: Prisma and Python put blank lines inside one
+    # error. Booleans are shifted and carried down, not the text, to keep this cheap.
+    colon_above = _carried(text.str.contains(r":\s*$"), blank)
+    chained_above = _carried(text.str.contains(PY_CHAINED), blank)
     joins = (
-        message.str.contains(CONTINUATION_LINE)
-        | message.str.contains(BLANK_LINE)
-        | (previous.str.strip_chars_end().str.ends_with(":")
-           & ~message.str.contains(ALWAYS_HEAD))
+        text.str.contains(_ALWAYS_JOINS)
+        | (text.str.contains(PY_EXCEPTION) & _above(text.str.contains(PY_CODE_LINE)))
+        | (text.str.contains(PY_TRACEBACK) & _above(blank) & chained_above)
+        | (text.str.contains(PY_TRACEBACK) & _above(text.str.contains(ERROR_ANNOUNCE)))
+        | (colon_above & ~text.str.contains(ALWAYS_HEAD))
     )
-    if "instance" in frame.columns:
-        instance = pl.col("instance")
-        joins = joins & (instance.is_null() | instance.shift(1).is_null()
-                         | (instance == instance.shift(1)))
-    result = frame.select(joins.fill_null(False).alias("continues")).get_column("continues")
-    if len(result):
-        result = result.scatter(0, False)
-    return result
+    return joins & ~_above(text.str.starts_with(PLATFORM_LINE))
+
+
+def _above(flag: pl.Expr) -> pl.Expr:
+    return flag.shift(1).fill_null(False)
+
+
+def _carried(flag: pl.Expr, blank: pl.Expr) -> pl.Expr:
+    """flag of the last non-blank row above each row."""
+    return pl.when(~blank).then(flag).otherwise(None).forward_fill().shift(1).fill_null(False)

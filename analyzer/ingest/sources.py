@@ -8,7 +8,9 @@ name. Nothing here decodes text or loads a whole file.
 from __future__ import annotations
 
 import glob
+import io
 import os
+import select
 import sys
 import zlib
 from collections.abc import Iterator
@@ -74,8 +76,11 @@ def expand_sources(paths: list[str]) -> tuple[list[Source], list[InputError]]:
                                                f"({', '.join(LOG_SUFFIXES)})"))
                 for file in files:
                     add(str(file))
-            elif path.exists() or not _has_glob(raw):
-                add(candidate)
+            elif not _has_glob(raw):
+                add(candidate)  # a file named explicitly is always read
+            elif path.is_file() and path.name.lower().endswith(LOG_SUFFIXES) \
+                    and not path.name.startswith("."):
+                add(candidate)  # a glob picks log files, as a directory does
     return sources, problems
 
 
@@ -98,13 +103,35 @@ def _open_binary(source: Source) -> BinaryIO:
 
 def _read_chunks(stream: BinaryIO, size: int, interactive: bool) -> Iterator[bytes]:
     # On a pipe, read1 returns what is there now instead of waiting for `size` bytes, so a
-    # live tail is seen as it arrives.
+    # live tail is seen as it arrives; while more keeps coming, pieces are gathered into one
+    # block (a fast pipe hands over 64 KiB at a time, and every block costs).
     reader = getattr(stream, "read1", None) if interactive else None
     while True:
         chunk = reader(size) if reader else stream.read(size)
         if not chunk:
             return
+        if reader:
+            parts, total = [chunk], len(chunk)
+            while total < size and _more_waiting(stream):
+                more = reader(size - total)
+                if not more:
+                    break
+                parts.append(more)
+                total += len(more)
+            chunk = b"".join(parts) if len(parts) > 1 else chunk
         yield chunk
+
+
+# How long to wait for more of a pipe before handing over what came: short enough for a live
+# tail, long enough for a fast writer to refill the 64 KiB pipe buffer.
+GATHER_WAIT_SECONDS = 0.02
+
+
+def _more_waiting(stream: BinaryIO) -> bool:
+    try:
+        return bool(select.select([stream], [], [], GATHER_WAIT_SECONDS)[0])
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False  # not a selectable stream (a test's BytesIO): no gathering
 
 
 def _decompressed(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from analyzer.ingest.formats.base import LineFormat
+from analyzer.ingest.formats.frames import LineFormat
 
 
 class PlainText(LineFormat):

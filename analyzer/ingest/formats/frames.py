@@ -1,0 +1,379 @@
+"""The vectorized driver for formats whose input is a sequence of rows: physical lines (Render,
+Postgres stderr, JSON lines, ...) or decoded entries (`render logs -o json` objects).
+
+A format yields polars frames of rows (`parsed`, `message`, `line`, `lineno`, optionally `ts`
+text, `instance` and extra columns); the driver does the rest the same way for all of them:
+multi-line assembly (the continuation mask of multiline.py, the one truth for full and
+prefiltered reads), the keyword prefilter, carrying an open event across blocks, and the
+counts. Only the events the prefilter keeps are turned into Python objects.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import polars as pl
+
+from analyzer.ingest import multiline
+from analyzer.ingest.events import event_record
+from analyzer.ingest.formats.base import ReadOptions
+from analyzer.ingest.lines import block_to_lines, cap_lengths
+from analyzer.ingest.prefilter import events_with_keywords
+from analyzer.ingest.timestamps import parse_iso_ns
+from analyzer.model import Record, SourceStats
+from analyzer.textsafe import ANSI_RE
+
+ANSI_PATTERN = ANSI_RE.pattern
+
+# An event longer than this many rows is cut: its first lines are what matter, and a runaway
+# "continuation" (a file of indented lines) must not hold memory.
+MAX_EVENT_LINES = 500
+_BOOKKEEPING = ("line", "message", "parsed", "lineno", "end_lineno", "claimed_ts_ns")
+# Instances whose last event started within this many rows of a block's end keep it open.
+RECENT_ROWS = 2000
+_NO_OTHERS: dict[str, FrameFormat] = {}
+
+
+@dataclass(slots=True)
+class EventRows:
+    """The rows of one event, as the driver hands them to a format."""
+
+    lineno: int
+    end_lineno: int
+    lines: list[str]
+    messages: list[str]
+    parsed: bool
+    columns: dict[str, Any]  # the head row's other columns (ts text, level, instance, ...)
+
+
+class FrameFormat:
+    """Base of row formats: subclasses provide `sniff`, `frames` and maybe `record`."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    example: ClassVar[str]
+    # The plain format takes any line: its records are never counted as unparsed.
+    is_fallback: ClassVar[bool] = False
+    # Rows join the event above only if their timestamps are this close (None: no check).
+    proximity_ns: ClassVar[int | None] = None
+    # Events at the end of a block that stay open for lines of the next block (Postgres: a
+    # DETAIL line can come after other backends' lines).
+    open_events: ClassVar[int] = 1
+    # Search the message column too (formats whose message is decoded, not a slice of line).
+    search_message: ClassVar[bool] = False
+    # Other line formats that may claim lines this one does not parse (set by the registry).
+    _others: dict[str, FrameFormat] = _NO_OTHERS
+
+    def adopt(self, others: list[FrameFormat]) -> None:
+        """Let these formats read the lines this one does not recognise."""
+        self._others = {fmt.name: fmt for fmt in others if fmt is not self}
+
+    def sniff(self, head: Sequence[str]) -> float:
+        raise NotImplementedError
+
+    def frames(self, blocks: Iterator[bytes], stats: SourceStats,
+               options: ReadOptions) -> Iterator[pl.DataFrame]:
+        raise NotImplementedError
+
+    def continues(self) -> pl.Expr | None:
+        """Rows that continue the event above by this format's own rule (Postgres: a DETAIL
+        line of the same pid), besides the generic content rule of multiline.py."""
+        return None
+
+    def generic_applies(self) -> pl.Expr:
+        """Rows the generic content rule may join (Postgres: only lines without a prefix)."""
+        return pl.lit(True)
+
+    def arrange(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Reorder rows before assembly. Here: when two instances' output interleaves, a
+        continuation line is moved under the last event of its own instance (Postgres brings a
+        pid's DETAIL lines to its ERROR the same way)."""
+        if "instance" not in frame.columns or frame.get_column("instance").n_unique() < 2:
+            return frame
+        frame = frame.with_columns(_joins=pl.Series(self._content_joins(frame)))
+        continues = pl.col("_joins")
+        row = pl.col("_row")  # a column: int_range inside over() would restart per group
+        head_row = pl.when(~continues).then(row)
+        owner = pl.when(continues).then(head_row.forward_fill().over("instance")) \
+            .otherwise(row)
+        return (frame.with_row_index("_row")
+                .with_columns(_owner=pl.coalesce(owner, row))
+                .sort("_owner", "_row").drop("_owner", "_row", "_joins"))
+
+    def ts_text(self, rows: pl.DataFrame) -> pl.Series | None:
+        """The timestamp text of these rows (null where none). Formats whose time sits at a
+        fixed place in the line derive it here, so no column is built for every line."""
+        return rows.get_column("ts") if "ts" in rows.columns else None
+
+    def ts_ns(self, ts_text: pl.Series) -> pl.Series:
+        """Vectorized timestamp text -> ns (Int64, null when unknown), for time proximity."""
+        return ts_text.map_elements(parse_iso_ns, return_dtype=pl.Int64)
+
+    def parse_ts(self, text: str) -> int | None:
+        return parse_iso_ns(text)
+
+    def record(self, rows: EventRows, source: str) -> Record:
+        """One Record from an event's rows; formats with more columns extend this."""
+        return event_record(
+            source=source, lineno=rows.lineno, end_lineno=rows.end_lineno,
+            fmt=self.name if rows.parsed else "plain", message="\n".join(rows.messages),
+            raw="\n".join(rows.lines), ts=self.event_ts(rows),
+            instance=rows.columns.get("instance"))
+
+    def event_ts(self, rows: EventRows) -> int | None:
+        """The head row's time: parsed in bulk by the driver (ts_ns), else from its text."""
+        if rows.columns.get("ts_ns") is not None:
+            return rows.columns["ts_ns"]
+        text = rows.columns.get("ts")
+        return self.parse_ts(text) if text else None
+
+    # -- the driver -------------------------------------------------------------------------
+
+    def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
+             options: ReadOptions) -> Iterator[Record]:
+        carry: pl.DataFrame | None = None
+        for frame in self.frames(blocks, stats, options):
+            frame = _strip_ansi(frame)
+            if carry is not None:
+                frame = pl.concat([carry, frame], how="diagonal_relaxed")
+            carry = yield from self._emit(frame, source, stats, options, final=False)
+        if carry is not None:
+            yield from self._emit(carry, source, stats, options, final=True)
+
+    def _continuation(self, frame: pl.DataFrame) -> np.ndarray:
+        joins = self._content_joins(frame)
+        if len(joins):
+            joins[0] = False
+        if "instance" in frame.columns:
+            instance = frame.get_column("instance")
+            differs = (instance != instance.shift(1)).fill_null(False).to_numpy()
+            joins &= ~differs
+        if self.proximity_ns is not None and joins.any():
+            joins &= self._close_in_time(frame, joins)
+        return joins
+
+    def _content_joins(self, frame: pl.DataFrame) -> np.ndarray:
+        """The content part of the continuation mask: the format's own rule, or the generic
+        rule (multiline.by_content) where it applies. The generic rule only runs on the rows a
+        cheap test says might continue (and the rows above them): most lines cannot."""
+        own = self.continues()
+        if own is None:
+            joins = np.zeros(frame.height, dtype=bool)
+        else:
+            joins = frame.select(own.fill_null(False)).to_series().to_numpy().copy()
+        maybe = frame.select(multiline.maybe_continues() & self.generic_applies()) \
+            .to_series().to_numpy()
+        rows = np.flatnonzero(maybe)
+        if len(rows) == 0:
+            return joins
+        context = np.union1d(rows, np.maximum(rows - 1, 0))
+        part = frame.select("message")[pl.Series(context)]
+        found = part.select(multiline.by_content().fill_null(False)).to_series().to_numpy()
+        keep = np.isin(context, rows)
+        joins[context[keep]] |= found[keep]
+        return joins
+
+    def _close_in_time(self, frame: pl.DataFrame, joins: np.ndarray) -> np.ndarray:
+        # Only the joining rows and the rows above them need a parsed timestamp.
+        rows = np.flatnonzero(joins)
+        now = self._ts_ns_of(frame[pl.Series(rows)])
+        ok = np.ones(len(joins), dtype=bool)
+        if now is None:
+            return ok
+        before = self._ts_ns_of(frame[pl.Series(rows - 1)])
+        far = ((now - before).abs() > self.proximity_ns).fill_null(False).to_numpy()
+        ok[rows[far]] = False
+        return ok
+
+    def _ts_ns_of(self, rows: pl.DataFrame) -> pl.Series | None:
+        """ns timestamps of rows; lines another format claimed carry their own."""
+        text = self.ts_text(rows)
+        own = self.ts_ns(text) if text is not None else None
+        if "claimed_ts_ns" not in rows.columns:
+            return own
+        claimed = rows.get_column("claimed_ts_ns")
+        return claimed if own is None else pl.select(pl.coalesce(claimed, own)).to_series()
+
+    def _emit(self, frame: pl.DataFrame, source: str, stats: SourceStats,
+              options: ReadOptions, *, final: bool) -> Iterator[Record]:
+        """Yield the complete events of frame; return the rows of the last, maybe open, one."""
+        if frame.height == 0:
+            return None
+        frame = self.arrange(frame)
+        heads = _bounded_heads(np.flatnonzero(~self._continuation(frame)), frame.height)
+        open_from = frame.height if final else self._open_from(frame, heads)
+        complete = heads[heads < open_from]
+        self._count(frame, complete, stats)
+        if options.keywords is None:
+            chosen = complete
+        else:
+            chosen = events_with_keywords(frame, complete, open_from, options.keywords,
+                                          self.search_message)
+        yield from self._build(frame, heads, chosen, open_from, source)
+        return None if final else frame.slice(open_from)
+
+    def _open_from(self, frame: pl.DataFrame, heads: np.ndarray) -> int:
+        """The first row of the events that may still get lines from the next block: the last
+        `open_events` ones, and the last one of each instance seen near the end (another
+        instance's output may come in between)."""
+        start = int(heads[max(0, len(heads) - self.open_events)])
+        if "instance" not in frame.columns:
+            return start
+        recent = max(0, frame.height - RECENT_ROWS)
+        near_end = heads[heads >= recent]
+        if len(near_end) == 0:
+            return start
+        instances = frame.get_column("instance").gather(near_end)
+        last = pl.DataFrame({"row": near_end, "instance": instances}).group_by(
+            "instance").agg(pl.col("row").max()).get_column("row")
+        return min(start, int(last.min()))
+
+    def _count(self, frame: pl.DataFrame, complete: np.ndarray, stats: SourceStats) -> None:
+        if len(complete) == 0:
+            return
+        flags = frame.select(pl.col("parsed").fill_null(False),
+                             nonblank=pl.col("message").str.contains(r"\S").fill_null(False))
+        nonblank = flags.get_column("nonblank").to_numpy()[complete]
+        parsed = flags.get_column("parsed").to_numpy()[complete] & nonblank
+        records, parsed_count = int(nonblank.sum()), int(parsed.sum())
+        stats.records += records
+        if self.is_fallback:
+            stats.add_format(self.name, records)
+            return
+        stats.unparsed += records - parsed_count
+        stats.add_format("plain", records - parsed_count)
+        if "fmt" not in frame.columns:
+            stats.add_format(self.name, parsed_count)
+            return
+        # Lines another format claimed (two formats in one file) count under that format.
+        names = frame.get_column("fmt").gather(complete[parsed]).value_counts()
+        for name, count in names.iter_rows():
+            stats.add_format(name or self.name, int(count))
+
+    def _build(self, frame: pl.DataFrame, heads: np.ndarray, chosen: np.ndarray,
+               open_from: int, source: str) -> Iterator[Record]:
+        if len(chosen) == 0:
+            return
+        ends = np.append(heads[1:], frame.height)[np.searchsorted(heads, chosen)]
+        ends = np.minimum(ends, open_from)
+        sizes = (ends - chosen).astype(np.int64)
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        # The rows of all chosen events, in one gather: event k is rows[offsets[k]:+sizes[k]].
+        index = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(chosen - offsets, sizes)
+        rows = frame[pl.Series(index)]
+        data = {name: rows.get_column(name).to_list() for name in rows.columns}
+        head_ts = self._ts_ns_of(rows[pl.Series(offsets)])
+        if head_ts is not None:
+            # One vectorized parse for the head rows instead of one per event.
+            data["ts_ns"] = [None] * len(index)
+            for at, value in zip(offsets, head_ts, strict=True):
+                data["ts_ns"][at] = value
+        extra = [name for name in data if name not in _BOOKKEEPING]
+        messages_of, lines_of, linenos_of = data["message"], data["line"], data["lineno"]
+        # Rows read from multi-line entries (JSON, YAML) say where each ends.
+        ends_of = data.get("end_lineno", linenos_of)
+        for at, size in zip(offsets.tolist(), sizes.tolist(), strict=True):
+            stop = at + size
+            messages = messages_of[at:stop]
+            blank = not messages[0].strip() if size == 1 else not any(m.strip() for m in messages)
+            if blank:
+                continue
+            event = EventRows(lineno=linenos_of[at], end_lineno=max(ends_of[at:stop]),
+                              lines=lines_of[at:stop], messages=messages,
+                              parsed=bool(data["parsed"][at]),
+                              columns={name: data[name][at] for name in extra})
+            fmt = event.columns.get("fmt")
+            yield (self._others.get(fmt, self) if fmt else self).record(event, source)
+
+
+class LineFormat(FrameFormat):
+    """A format where every physical line stands alone or continues the event above it."""
+
+    # Rust-regex (polars) pattern a line of this format matches; used by sniff and columns.
+    line_pattern: ClassVar[str]
+
+    def sniff(self, head: Sequence[str]) -> float:
+        lines = [line for line in head if line.strip()]
+        if not lines:
+            return 0.0
+        series = pl.Series(lines, dtype=pl.String)
+        return float(series.str.contains(self.line_pattern).mean() or 0.0)
+
+    def claims(self, lines: pl.Series) -> pl.Series:
+        """Which of these lines (of a file in another format) are this format's."""
+        return lines.str.contains(self.line_pattern)
+
+    def columns(self, lines: pl.Series) -> pl.DataFrame:
+        """At least: `parsed` (bool: the line is of this format) and `message` (the text after
+        the format's prefix, or the whole line when not parsed). Extra columns are handed to
+        `record` for the head row of each event."""
+        raise NotImplementedError(f"{type(self).__name__} must describe its columns")
+
+    def frames(self, blocks: Iterator[bytes], stats: SourceStats,
+               options: ReadOptions) -> Iterator[pl.DataFrame]:
+        next_lineno = 1
+        for block in blocks:
+            lines, cut = cap_lengths(block_to_lines(block), options.max_line_chars)
+            stats.lines += len(lines)
+            stats.truncated_lines += cut
+            numbers = pl.int_range(next_lineno, next_lineno + len(lines), eager=True)
+            frame = self.columns(lines).with_columns(line=lines, lineno=numbers)
+            next_lineno += len(lines)
+            yield self._adopt_strays(frame) if self._others else frame
+
+    def _adopt_strays(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Two formats in one file: lines this format does not parse are offered to the other
+        line formats (in registry order); a claimed line is parsed by its format and marked
+        with its name in `fmt`, so it is counted and built as that format."""
+        stray = frame.filter(~pl.col("parsed").fill_null(False)).select("line", "lineno")
+        if stray.height == 0 or stray.height == frame.height:
+            return frame
+        # Blank and indented lines continue events; they are nobody's to claim.
+        stray = stray.filter(pl.col("line").str.contains(r"^\S"))
+        claimed_parts = []
+        for other in self._others.values():
+            if stray.height == 0:
+                break
+            if not isinstance(other, LineFormat):
+                continue
+            mine = other.claims(stray.get_column("line")).fill_null(False)
+            if not mine.any():
+                continue
+            rows = stray.filter(mine)
+            parsed = other.columns(rows.get_column("line")).with_columns(
+                line=rows.get_column("line"), lineno=rows.get_column("lineno"),
+                fmt=pl.lit(other.name)).filter(pl.col("parsed"))
+            ts_text = other.ts_text(parsed)
+            if ts_text is not None:
+                parsed = parsed.with_columns(claimed_ts_ns=other.ts_ns(ts_text))
+            claimed_parts.append(parsed)
+            stray = stray.filter(~mine)
+        if not claimed_parts:
+            return frame
+        claimed = pl.concat(claimed_parts, how="diagonal_relaxed")
+        kept = frame.join(claimed.select("lineno"), on="lineno", how="anti")
+        return pl.concat([kept, claimed], how="diagonal_relaxed").sort("lineno")
+
+
+def _strip_ansi(frame: pl.DataFrame) -> pl.DataFrame:
+    # Colour codes stay in `raw` (the line) but are stripped from what rules match.
+    if frame.height and frame.get_column("message").str.contains("\x1b", literal=True).any():
+        return frame.with_columns(message=pl.col("message").str.replace_all(ANSI_PATTERN, ""))
+    return frame
+
+
+def _bounded_heads(heads: np.ndarray, height: int) -> np.ndarray:
+    if len(heads) == 0:
+        return np.array([0], dtype=np.int64)
+    heads = heads.astype(np.int64)
+    bounds = np.append(heads, height)
+    if int(np.diff(bounds).max()) <= MAX_EVENT_LINES:
+        return heads
+    cut: list[int] = []
+    for start, end in itertools.pairwise(bounds.tolist()):
+        cut.extend(range(int(start), int(end), MAX_EVENT_LINES))
+    return np.array(cut, dtype=np.int64)

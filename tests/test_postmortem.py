@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import uuid
@@ -123,10 +122,8 @@ def _psql(dsn: str, sql: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.postgres
-def test_verification_queries_run_on_a_real_server(cli):
-    dsn = os.environ.get("ANALYZER_TEST_PG_DSN")
-    if not dsn:
-        pytest.skip("ANALYZER_TEST_PG_DSN not set (.ci/run starts a server)")
+def test_verification_queries_run_on_a_real_server(cli, postgres_server):
+    dsn, _ = postgres_server
     schema = f"pm_{uuid.uuid4().hex[:8]}"
     ddl = SEED_SCHEMA.read_text()
     setup = _psql(dsn, f"CREATE SCHEMA {schema}; SET search_path TO {schema}; {ddl}")

@@ -1,0 +1,388 @@
+"""The online template miner: lines in, clusters (a template, counts, values) out. No I/O.
+
+How a line finds its cluster:
+1. Typed variables are masked (masks.py) and the line is split on whitespace; a line already
+   seen in this masked form goes straight to its cluster (a bounded exact-match cache).
+2. Candidates are the clusters with the same token count and the same first token (a first
+   token that is a variable routes as `<*>`).
+3. The best fitting candidate wins when at least `similarity` of the positions agree and no
+   two different plain words meet (tokens.fit): `Ending install` and `Ending cleanup` are two
+   messages, `connect to db1.internal` and `connect to db2.internal` one. Otherwise the line
+   starts a new cluster.
+4. Positions where the line and the template differ become `<*>`; a cluster whose template
+   becomes another cluster's template merges into the older one.
+5. Plain words do vary at some positions (user names, states): when `word_variants` clusters
+   differ only in the plain word at one position, that position is a variable and they merge
+   into one, except where the word labels a value (`column "<str>"` and `relation "<str>"`
+   never merge) or is the first token.
+
+Memory is bounded: at most `max_clusters` clusters (past that the least recently matched is
+evicted and counted), `max_tokens` positions per template, `max_examples` examples and
+`max_values` distinct values per variable position (further values are counted as other).
+
+The state is mergeable (`merge`: shards mined apart, then folded together) and serialisable
+(`to_state` / `from_state`: plain JSON-able data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from analyzer.mining.masks import WILDCARD, is_variable, mask, mask_many
+from analyzer.mining.tokens import fit, group_key, is_word, labels_value, template_id, value_of
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MinerParams:
+    similarity: float = 0.5  # share of positions that must agree to join a cluster
+    word_variants: int = 3  # clusters differing in one plain word that make it a variable
+    max_clusters: int = 5000  # past this, the least recently matched cluster is evicted
+    max_tokens: int = 64  # a longer line keeps its first tokens; the rest is one `<*>`
+    max_examples: int = 3  # example payloads kept per cluster (the first ones)
+    max_values: int = 10  # distinct values kept per variable position (the first ones)
+    cache_size: int = 100_000  # masked lines remembered for the exact-match fast path
+
+
+@dataclass(slots=True, eq=False)
+class Cluster:
+    serial: int
+    tokens: list[str]
+    count: int = 0
+    first_seen: int | None = None
+    last_seen: int | None = None
+    examples: list[Any] = field(default_factory=list)
+    values: dict[int, dict[str, int]] = field(default_factory=dict)
+    other_values: dict[int, int] = field(default_factory=dict)
+    merged_into: Cluster | None = None
+    evicted: bool = False
+    variables: list[int] = field(default_factory=list)  # positions holding a placeholder
+    sibling_keys: list[tuple[int, ...]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.variables = [i for i, token in enumerate(self.tokens) if is_variable(token)]
+
+    @property
+    def template(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def id(self) -> str:
+        return template_id(self.tokens)
+
+    def final(self) -> Cluster:
+        """The cluster this one was merged into (itself when never merged)."""
+        cluster = self
+        while cluster.merged_into is not None:
+            cluster = cluster.merged_into
+        return cluster
+
+    def top_values(self, position: int, limit: int = 5) -> list[tuple[str, int]]:
+        counts = self.values.get(position, {})
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+class TemplateMiner:
+    """Streaming template miner. `add` one line or `add_many` a batch (masked vectorized);
+    each returns the cluster(s) the lines joined. Examples are opaque payloads the caller
+    chooses (kept as given, so keep them JSON-able for `to_state`)."""
+
+    def __init__(self, params: MinerParams | None = None) -> None:
+        self.params = params or MinerParams()
+        self.lines = 0
+        self.evicted_clusters = 0
+        self.evicted_lines = 0
+        self._serial = 0
+        self._clusters: dict[int, Cluster] = {}  # in least-recently-matched-first order
+        self._groups: dict[tuple[int, str], list[Cluster]] = {}
+        self._by_template: dict[tuple[str, ...], Cluster] = {}
+        self._siblings: dict[tuple[int, ...], list[Cluster]] = {}
+        self._cache: dict[str, Cluster] = {}
+
+    # -- adding lines -----------------------------------------------------------------------
+
+    def add(self, text: str, ts: int | None = None, example: Any = None) -> Cluster:
+        return self._add(text, mask(text), ts, example)
+
+    def add_many(self, texts: Sequence[str], ts: Sequence[int | None] | None = None,
+                 examples: Sequence[Any] | None = None) -> list[Cluster]:
+        masked = mask_many(texts)
+        stamps = ts if ts is not None else [None] * len(texts)
+        payloads = examples if examples is not None else [None] * len(texts)
+        add = self._add
+        return [add(t, m, s, e) for t, m, s, e in zip(texts, masked, stamps, payloads,
+                                                       strict=True)]
+
+    def _add(self, text: str, masked: str, ts: int | None, example: Any) -> Cluster:
+        self.lines += 1
+        cluster = self._cache.get(masked)
+        if cluster is not None:
+            if cluster.merged_into is not None:
+                cluster = cluster.final()
+            if cluster.evicted:
+                cluster = None
+        if cluster is None:
+            cluster = self._place(self._tokens(masked))
+            if len(self._cache) >= self.params.cache_size:
+                self._cache.clear()
+            self._cache[masked] = cluster
+        else:
+            clusters = self._clusters
+            clusters[cluster.serial] = clusters.pop(cluster.serial)  # most recently matched
+        self._count(cluster, ts, example, 1)
+        if cluster.variables:
+            self._note_values(cluster, self._tokens(text))
+        return cluster
+
+    def _tokens(self, text: str) -> list[str]:
+        tokens = text.split()
+        limit = self.params.max_tokens
+        if len(tokens) > limit:
+            tokens = [*tokens[: limit - 1], WILDCARD]
+        return tokens
+
+    def _place(self, tokens: list[str]) -> Cluster:
+        """Join the best fitting cluster (generalising it) or start a new one."""
+        found = self._best(tokens)
+        if found is None:
+            return self._create(list(tokens))
+        self._clusters[found.serial] = self._clusters.pop(found.serial)
+        return self._generalise(found, tokens)
+
+    def _best(self, tokens: list[str]) -> Cluster | None:
+        exact = self._by_template.get(tuple(tokens))
+        if exact is not None:
+            return exact
+        best, best_score = None, self.params.similarity
+        for cluster in self._groups.get(group_key(tokens), ()):
+            score = fit(cluster.tokens, tokens)
+            if score > best_score or (score == best_score and best is None):
+                best, best_score = cluster, score
+        return best
+
+    def _create(self, tokens: list[str]) -> Cluster:
+        if len(self._clusters) >= self.params.max_clusters:
+            self._evict()
+        self._serial += 1
+        cluster = Cluster(self._serial, tokens)
+        self._clusters[cluster.serial] = cluster
+        return self._index(cluster)
+
+    def _evict(self) -> None:
+        oldest = next(iter(self._clusters.values()))
+        self._unindex(oldest)
+        del self._clusters[oldest.serial]
+        oldest.evicted = True
+        self.evicted_clusters += 1
+        self.evicted_lines += oldest.count
+
+    # -- indexes: by group, by exact template, by "all but one word" --------------------------
+
+    def _index(self, cluster: Cluster) -> Cluster:
+        """Index a cluster under its (new) template; returns the cluster that holds it now
+        (an older cluster with the same template absorbs it)."""
+        twin = self._by_template.get(tuple(cluster.tokens))
+        if twin is not None and twin is not cluster:
+            older, newer = sorted((twin, cluster), key=lambda c: c.serial)
+            if newer is twin:
+                self._unindex(twin)
+                self._by_template[tuple(cluster.tokens)] = cluster
+                self._groups.setdefault(group_key(cluster.tokens), []).append(cluster)
+                self._index_siblings(cluster)
+            self._fold(older, newer)
+            return older
+        self._by_template[tuple(cluster.tokens)] = cluster
+        self._groups.setdefault(group_key(cluster.tokens), []).append(cluster)
+        return self._index_siblings(cluster)
+
+    def _unindex(self, cluster: Cluster) -> None:
+        key = tuple(cluster.tokens)
+        if self._by_template.get(key) is cluster:
+            del self._by_template[key]
+        group = self._groups.get(group_key(cluster.tokens))
+        if group is not None and cluster in group:
+            group.remove(cluster)
+            if not group:
+                del self._groups[group_key(cluster.tokens)]
+        for sibling_key in cluster.sibling_keys:
+            siblings = self._siblings.get(sibling_key)
+            if siblings is not None and cluster in siblings:
+                siblings.remove(cluster)
+                if not siblings:
+                    del self._siblings[sibling_key]
+        cluster.sibling_keys = []
+
+    def _index_siblings(self, cluster: Cluster) -> Cluster:
+        tokens = cluster.tokens
+        crowded: list[int] = []
+        for i in range(1, len(tokens)):
+            if not is_word(tokens[i]) or labels_value(tokens, i):
+                continue
+            key = (len(tokens), i, hash(tuple(tokens[:i])), hash(tuple(tokens[i + 1:])))
+            siblings = self._siblings.setdefault(key, [])
+            siblings.append(cluster)
+            cluster.sibling_keys.append(key)
+            if len(siblings) >= self.params.word_variants:
+                crowded.append(i)
+        for i in crowded:
+            if cluster.merged_into is None:
+                cluster = self._generalise_position(cluster, i)
+        return cluster
+
+    def _generalise_position(self, cluster: Cluster, position: int) -> Cluster:
+        """Enough clusters differ only by the word at `position`: it is a variable."""
+        key = (len(cluster.tokens), position, hash(tuple(cluster.tokens[:position])),
+               hash(tuple(cluster.tokens[position + 1:])))
+        members = sorted(self._siblings.get(key, [cluster]), key=lambda c: c.serial)
+        survivor = members[0]
+        for member in members:
+            self._unindex(member)
+            if member.count:
+                member.values[position] = {member.tokens[position]: member.count}
+            member.tokens[position] = WILDCARD
+        for member in members[1:]:
+            self._fold(survivor, member)
+        survivor.variables = [i for i, t in enumerate(survivor.tokens) if is_variable(t)]
+        return self._index(survivor)
+
+    def _generalise(self, cluster: Cluster, tokens: Sequence[str]) -> Cluster:
+        """Turn the positions where `tokens` differs into `<*>`."""
+        changed = [i for i, (mine, theirs) in enumerate(zip(cluster.tokens, tokens, strict=True))
+                   if mine != theirs and mine != WILDCARD]
+        if not changed:
+            return cluster
+        self._unindex(cluster)
+        for i in changed:
+            if not is_variable(cluster.tokens[i]) and cluster.count:
+                # a constant so far: every line had it
+                cluster.values[i] = {cluster.tokens[i]: cluster.count}
+            cluster.tokens[i] = WILDCARD
+        cluster.variables = [i for i, token in enumerate(cluster.tokens) if is_variable(token)]
+        return self._index(cluster)
+
+    def _fold(self, into: Cluster, other: Cluster) -> None:
+        """Merge the counts, examples and values of `other` (same template) into `into`."""
+        if self._clusters.get(other.serial) is other:
+            del self._clusters[other.serial]
+        self._count(into, other.first_seen, None, other.count, other.last_seen)
+        for example in other.examples:
+            if len(into.examples) < self.params.max_examples:
+                into.examples.append(example)
+        for position, counts in other.values.items():
+            for value, count in counts.items():
+                self._add_value(into, position, value, count)
+        for position, count in other.other_values.items():
+            into.other_values[position] = into.other_values.get(position, 0) + count
+        other.merged_into = into
+
+    def _count(self, cluster: Cluster, ts: int | None, example: Any, weight: int,
+               last: int | None = None) -> None:
+        cluster.count += weight
+        last = ts if last is None else last
+        if ts is not None and (cluster.first_seen is None or ts < cluster.first_seen):
+            cluster.first_seen = ts
+        if last is not None and (cluster.last_seen is None or last > cluster.last_seen):
+            cluster.last_seen = last
+        if example is not None and len(cluster.examples) < self.params.max_examples:
+            cluster.examples.append(example)
+
+    def _note_values(self, cluster: Cluster, raw: list[str]) -> None:
+        if len(raw) != len(cluster.tokens):
+            return  # cut differently (an over-long line); its values are not aligned
+        tokens = cluster.tokens
+        for i in cluster.variables:
+            self._add_value(cluster, i, value_of(raw[i], tokens[i]), 1)
+
+    def _add_value(self, cluster: Cluster, position: int, value: str, count: int) -> None:
+        counts = cluster.values.setdefault(position, {})
+        if value in counts or len(counts) < self.params.max_values:
+            counts[value] = counts.get(value, 0) + count
+        else:
+            cluster.other_values[position] = cluster.other_values.get(position, 0) + count
+
+    # -- results, merging, state ------------------------------------------------------------
+
+    def clusters(self) -> list[Cluster]:
+        """Live clusters, most frequent first (ties: created first)."""
+        return sorted(self._clusters.values(), key=lambda c: (-c.count, c.serial))
+
+    def merge(self, other: TemplateMiner) -> None:
+        """Fold another miner's clusters into this one, as if its lines had come after ours."""
+        self.lines += other.lines
+        self.evicted_clusters += other.evicted_clusters
+        self.evicted_lines += other.evicted_lines
+        for theirs in sorted(other._clusters.values(), key=lambda c: c.serial):
+            self._absorb(theirs)
+
+    def _absorb(self, theirs: Cluster) -> None:
+        incoming = _detached(theirs)
+        found = self._best(theirs.tokens)
+        if found is None:
+            self._serial += 1
+            incoming.serial = self._serial
+            if len(self._clusters) >= self.params.max_clusters:
+                self._evict()
+            self._clusters[incoming.serial] = incoming
+            self._index(incoming)
+            return
+        self._clusters[found.serial] = self._clusters.pop(found.serial)
+        target = self._generalise(found, theirs.tokens)
+        for i, token in enumerate(theirs.tokens):
+            if target.tokens[i] == WILDCARD and not is_variable(token) and theirs.count:
+                incoming.values[i] = {token: theirs.count}
+        self._fold(target, incoming)
+
+    def to_state(self) -> dict[str, Any]:
+        """Plain data (JSON-able when the examples are) from which `from_state` rebuilds."""
+        return {
+            "version": STATE_VERSION, "params": asdict(self.params), "lines": self.lines,
+            "evicted_clusters": self.evicted_clusters, "evicted_lines": self.evicted_lines,
+            "clusters": [_cluster_state(c) for c in self._clusters.values()],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TemplateMiner:
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported miner state version {state.get('version')!r}")
+        miner = cls(MinerParams(**state["params"]))
+        miner.lines = state["lines"]
+        miner.evicted_clusters = state["evicted_clusters"]
+        miner.evicted_lines = state["evicted_lines"]
+        for data in state["clusters"]:
+            miner._serial += 1
+            cluster = Cluster(
+                miner._serial, list(data["tokens"]), data["count"], data["first_seen"],
+                data["last_seen"], list(data["examples"]),
+                {int(p): dict(v) for p, v in data["values"].items()},
+                {int(p): n for p, n in data["other_values"].items()})
+            miner._clusters[cluster.serial] = cluster
+            miner._index(cluster)
+        return miner
+
+
+def _detached(cluster: Cluster) -> Cluster:
+    return Cluster(0, list(cluster.tokens), cluster.count, cluster.first_seen,
+                   cluster.last_seen, list(cluster.examples),
+                   {p: dict(v) for p, v in cluster.values.items()},
+                   dict(cluster.other_values))
+
+
+def _cluster_state(cluster: Cluster) -> dict[str, Any]:
+    return {
+        "tokens": list(cluster.tokens), "count": cluster.count,
+        "first_seen": cluster.first_seen, "last_seen": cluster.last_seen,
+        "examples": list(cluster.examples),
+        "values": {str(p): dict(v) for p, v in cluster.values.items()},
+        "other_values": {str(p): n for p, n in cluster.other_values.items()},
+    }
+
+
+def mine(lines: Iterable[str], params: MinerParams | None = None) -> TemplateMiner:
+    """A miner fed with `lines` (a convenience for tests and scripts)."""
+    miner = TemplateMiner(params)
+    for line in lines:
+        miner.add(line)
+    return miner

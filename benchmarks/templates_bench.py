@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Template mining benchmark: analyzer's TemplateMiner vs Drain3, side by side.
+
+Accuracy: the 16 Loghub-2k datasets (corrected labels). Each line's Content field is cut out
+with the dataset's published `log_format`; our miner runs with ONE configuration (the
+defaults) on all of them; Drain3 gets its published per-dataset settings (similarity
+threshold, depth, masks) and, for reference, its defaults ("untuned"). Scored with
+loghub_score.py: GA (grouping accuracy) and PA (parsing accuracy; our typed placeholders are
+written as `<*>`).
+
+Throughput and memory: a ~1M-line input built from the 16 datasets' contents with every digit
+redrawn at random (fixed seed), so lines rarely repeat verbatim; each engine runs in its own
+process, timed without the input generation, peak RSS from getrusage.
+
+Drain3 is needed here only (`pip install -e '.[bench]'`); analyzer never imports it.
+
+    python benchmarks/templates_bench.py [--bench DIR] [--lines 1000000] [--out FILE.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import multiprocessing
+import platform
+import random
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analyzer.mining import MinerParams, TemplateMiner  # noqa: E402
+
+DEFAULT_BENCH = ROOT.parent / "shared" / "benchmarks"
+PLACEHOLDER = re.compile(r"<(?:\*|num|id|hex|ip|uuid|ts|url|path|email|str)>")
+
+
+def load_scorer(bench_root: Path):
+    spec = importlib.util.spec_from_file_location("loghub_score", bench_root / "loghub_score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def format_regex(log_format: str) -> re.Pattern[str]:
+    """logparser's rule: <Field> is a lazy group, runs of spaces match \\s+, anchored."""
+    pattern = ""
+    for index, part in enumerate(re.split(r"(<[^<>]+>)", log_format)):
+        if index % 2 == 0:
+            pattern += re.sub(" +", r"\\s+", part)
+        else:
+            pattern += f"(?P<{part.strip('<>')}>.*?)"
+    return re.compile("^" + pattern + "$")
+
+
+def load_contents(data_dir: Path, setting: dict) -> list[str]:
+    regex = format_regex(setting["log_format"])
+    contents = []
+    with open(data_dir / setting["log_file"], encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            line = line.rstrip("\r\n").strip()
+            found = regex.match(line)
+            contents.append(found.group("Content") if found else line)
+    return contents
+
+
+def run_ours(contents: list[str]) -> tuple[list[str], list[str]]:
+    miner = TemplateMiner(MinerParams())
+    clusters = [c for c in miner.add_many(contents)]
+    finals = [c.final() for c in clusters]
+    return [str(c.serial) for c in finals], [PLACEHOLDER.sub("<*>", c.template) for c in finals]
+
+
+def drain3_miner(setting: dict | None):
+    from drain3 import TemplateMiner as Drain3Miner
+    from drain3.masking import MaskingInstruction
+    from drain3.template_miner_config import TemplateMinerConfig
+
+    config = TemplateMinerConfig()
+    config.profiling_enabled = False
+    if setting is not None:
+        config.drain_sim_th = setting["st"]
+        config.drain_depth = setting["depth"]
+        config.drain_max_children = 100
+        config.mask_prefix, config.mask_suffix = "<", ">"
+        config.masking_instructions = [MaskingInstruction(r, "*") for r in setting["regex"]]
+    return Drain3Miner(config=config)
+
+
+def run_drain3(contents: list[str], setting: dict | None) -> tuple[list[str], list[str]]:
+    miner = drain3_miner(setting)
+    ids = [miner.add_log_message(line)["cluster_id"] for line in contents]
+    templates = {c.cluster_id: c.get_template() for c in miner.drain.clusters}
+    return [str(i) for i in ids], [templates[i] for i in ids]
+
+
+def accuracy(scorer, data_dir: Path, settings: dict, engines: dict) -> dict[str, dict]:
+    results: dict[str, dict] = {name: {} for name in engines}
+    for dataset in scorer.DATASETS:
+        setting = settings[dataset]
+        contents = load_contents(data_dir, setting)
+        truth = scorer.load_truth(str(data_dir), dataset, "corrected", "EventTemplate")
+        for name, engine in engines.items():
+            groups, templates = engine(contents, setting)
+            preds = {i + 1: (g, t) for i, (g, t) in enumerate(zip(groups, templates,
+                                                                   strict=True))}
+            results[name][dataset] = scorer.score(truth, preds)
+    return results
+
+
+def synthetic_input(data_dir: Path, settings: dict, lines: int, seed: int = 7) -> list[str]:
+    base = [c for s in settings.values() for c in load_contents(data_dir, s)]
+    rng = random.Random(seed)
+    digits = "0123456789"
+    out = []
+    while len(out) < lines:
+        for text in base:
+            out.append(re.sub(r"\d", lambda _: rng.choice(digits), text))
+    return out[:lines]
+
+
+def _throughput_child(engine: str, data_dir: str, settings: dict, lines: int, queue) -> None:
+    contents = synthetic_input(Path(data_dir), settings, lines)
+    start = time.perf_counter()
+    if engine == "ours":
+        miner = TemplateMiner()
+        step = 200_000
+        for at in range(0, len(contents), step):
+            miner.add_many(contents[at: at + step])
+        clusters = len(miner.clusters())
+    else:
+        miner = drain3_miner(None)
+        for line in contents:
+            miner.add_log_message(line)
+        clusters = len(miner.drain.clusters)
+    elapsed = time.perf_counter() - start
+    megabytes = sum(len(c.encode()) + 1 for c in contents) / 1e6
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put({"engine": engine, "lines": len(contents), "seconds": elapsed,
+               "lines_per_s": len(contents) / elapsed, "mb_per_s": megabytes / elapsed,
+               "peak_rss_mb": rss, "clusters": clusters})
+
+
+def throughput(engine: str, data_dir: Path, settings: dict, lines: int) -> dict:
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    child = multiprocessing.Process(target=_throughput_child,
+                                    args=(engine, str(data_dir), settings, lines, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
+def markdown(results: dict, speed: list[dict], lines: int) -> str:
+    names = list(results)
+    out = ["# Template mining: analyzer vs Drain3 on Loghub-2k (corrected labels)", "",
+           "Produced by `python benchmarks/templates_bench.py`. analyzer: ONE configuration "
+           "(the defaults) for all 16 datasets; Drain3 tuned: the published per-dataset "
+           "settings (st, depth, masks); Drain3 untuned: its defaults.", "",
+           "| dataset | " + " | ".join(f"{n} GA | {n} PA" for n in names) + " |",
+           "|---|" + "---|---|" * len(names)]
+    for dataset in next(iter(results.values())):
+        cells = [f"{results[n][dataset]['GA']:.3f} | {results[n][dataset]['PA']:.3f}"
+                 for n in names]
+        out.append(f"| {dataset} | " + " | ".join(cells) + " |")
+    averages = []
+    for n in names:
+        ga = sum(r["GA"] for r in results[n].values()) / len(results[n])
+        pa = sum(r["PA"] for r in results[n].values()) / len(results[n])
+        averages.append(f"**{ga:.3f}** | {pa:.3f}")
+    out.append("| **average** | " + " | ".join(averages) + " |")
+    if speed:
+        out += ["", f"## Throughput and memory (~{lines:,} synthetic lines, digits redrawn)", "",
+                f"Machine: {platform.machine()}, Python {platform.python_version()}, 2 cores "
+                "shared with other jobs; each engine in its own process, input generation not "
+                "timed.", "",
+                "| engine | lines | seconds | lines/s | MB/s | peak RSS (MB) | clusters |",
+                "|---|---|---|---|---|---|---|"]
+        for row in speed:
+            out.append(f"| {row['engine']} | {row['lines']:,} | {row['seconds']:.2f} | "
+                       f"{row['lines_per_s']:,.0f} | {row['mb_per_s']:.1f} | "
+                       f"{row['peak_rss_mb']:.0f} | {row['clusters']:,} |")
+        if len(speed) == 2:
+            out.append(f"\nSpeed-up: **{speed[0]['lines_per_s'] / speed[1]['lines_per_s']:.1f}×**"
+                       " Drain3 (untuned config; its speed barely depends on the settings).")
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH,
+                        help="folder holding loghub_score.py and loghub-2k/")
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--out", type=Path, help="write the markdown table here")
+    parser.add_argument("--no-drain3", action="store_true", help="score analyzer only")
+    parser.add_argument("--no-speed", action="store_true", help="skip the throughput run")
+    args = parser.parse_args()
+
+    scorer = load_scorer(args.bench)
+    data_dir = args.bench / "loghub-2k"
+    settings = json.loads((data_dir / "settings.json").read_text())["datasets"]
+    engines = {"analyzer": lambda contents, _setting: run_ours(contents)}
+    if not args.no_drain3:
+        engines["Drain3 tuned"] = run_drain3
+        engines["Drain3 untuned"] = lambda contents, _setting: run_drain3(contents, None)
+    results = accuracy(scorer, data_dir, settings, engines)
+    speed = []
+    if not args.no_speed:
+        speed.append(throughput("ours", data_dir, settings, args.lines))
+        if not args.no_drain3:
+            speed.append(throughput("drain3", data_dir, settings, args.lines))
+    text = markdown(results, speed, args.lines)
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,8 +13,9 @@ from functools import partial
 from analyzer.catalog import Catalog, load_catalog
 from analyzer.diagnose import diagnose
 from analyzer.errors import InputError
-from analyzer.incidents import Accumulator
+from analyzer.incidents import Accumulator, sort_incidents
 from analyzer.ingest import ReadOptions, expand_sources, read_source
+from analyzer.mining import unclassified
 from analyzer.model import Problem, Report, SourceStats
 from analyzer.rulebook import RuleSet, load_rules
 from analyzer.settings import Settings
@@ -32,6 +33,15 @@ def redactor(settings: Settings):
     return partial(redact, emails=settings.redact_emails)
 
 
+def prefilter_keywords(ruleset: RuleSet) -> tuple[str, ...] | None:
+    """The rules' keywords plus the error markers: records that no rule can match are still
+    built when they may be unclassified errors (see analyzer.mining.unclassified)."""
+    keywords = ruleset.keywords
+    if keywords is None:
+        return None
+    return tuple(dict.fromkeys((*keywords, *unclassified.ERROR_MARKERS)))
+
+
 def analyze(paths: Sequence[str], settings: Settings | None = None, *,
             ruleset: RuleSet | None = None, catalog: Catalog | None = None) -> Report:
     settings = settings or Settings()
@@ -39,11 +49,13 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
     if catalog is None:
         catalog = load_catalog(settings.schemas)
     rules = {rule.id: rule for rule in ruleset.rules}
-    accumulator = Accumulator(rules, max_samples=settings.max_samples,
-                              redact=redactor(settings))
+    clean = redactor(settings)
+    accumulator = Accumulator(rules, max_samples=settings.max_samples, redact=clean)
     sources, bad_paths = expand_sources(list(paths))
     problems = [Problem(err.where, err.problem, fatal=True) for err in bad_paths]
-    options = ReadOptions(keywords=ruleset.keywords, max_line_chars=settings.max_line_chars)
+    options = ReadOptions(keywords=prefilter_keywords(ruleset),
+                          max_line_chars=settings.max_line_chars)
+    miner = unclassified.new_miner(settings.max_samples)
     all_stats = []
     for source in sources:
         stats = SourceStats(source.name)
@@ -54,6 +66,8 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
                 match = ruleset.match(record)
                 if match is not None:
                     accumulator.add(match)
+                elif unclassified.is_candidate(record):
+                    unclassified.add_record(miner, record, clean)
         except InputError as exc:
             problems.append(Problem(exc.where, exc.problem, fatal=True))
         if stats.unparsed:
@@ -63,6 +77,7 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
             problems.append(Problem(source.name, f"{stats.truncated_lines} line(s) longer than "
                                                  f"{settings.max_line_chars} characters were cut"))
     incidents, root_causes = diagnose(accumulator.incidents(), rules, catalog)
+    incidents = sort_incidents([*incidents, *unclassified.unclassified_incidents(miner, clean)])
     problems.extend(ruleset.problems)
     return Report(sources=tuple(all_stats), incidents=tuple(incidents),
                   root_causes=tuple(root_causes), problems=tuple(problems))

@@ -9,6 +9,11 @@ from tests.conftest import ROOT, SEED_LOG, SEED_SCHEMA, run_module
 SEED_ARGS = (str(SEED_LOG), "--schema", str(SEED_SCHEMA))
 
 
+def ruled(data: dict) -> list[dict]:
+    """The incidents a rule found (the seed also has unclassified ones: test_mining*)."""
+    return [i for i in data["incidents"] if i["rule"] != "unclassified"]
+
+
 def test_scan_prints_the_seed_incidents_as_a_table(cli):
     result = cli("scan", *SEED_ARGS)
     assert result.exit_code == 0
@@ -37,7 +42,7 @@ def test_stdin_is_read_with_dash_and_by_default(cli):
     text = SEED_LOG.read_text()
     for args in (("scan", "-", "-f", "json"), ("scan", "-f", "json")):
         data = json.loads(cli(*args, input=text).stdout)
-        assert data["input"]["sources"] == ["-"] and len(data["incidents"]) == 7
+        assert data["input"]["sources"] == ["-"] and len(ruled(data)) == 7
 
 
 def test_fail_on_exits_1_when_an_incident_is_at_or_above(cli):
@@ -98,7 +103,7 @@ def test_unknown_output_format_is_a_usage_error(cli):
 def test_python_dash_m_and_console_script_both_work():
     result = run_module("scan", *SEED_ARGS, "-f", "json")
     assert result.returncode == 0, result.stderr
-    assert len(json.loads(result.stdout)["incidents"]) == 7
+    assert len(ruled(json.loads(result.stdout))) == 7
     version = run_module("--version")
     assert version.stdout.decode().startswith("analyzer ")
 

@@ -1,4 +1,5 @@
 """The pipeline: analyze(paths, settings) -> Report. Composes the stages; prints nothing.
+mine_templates(paths, settings) -> TemplateRun: the templates of any log (`analyzer templates`).
 
 Rules and schema are loaded first (an invalid rule or schema file is fatal: AnalyzerError).
 Then every source streams through ingest -> matching -> incidents; a source that cannot be read
@@ -8,6 +9,7 @@ becomes a fatal Problem in the Report while the other sources are still analysed
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import partial
 
 from analyzer.catalog import Catalog, load_catalog
@@ -15,8 +17,8 @@ from analyzer.diagnose import diagnose
 from analyzer.errors import InputError
 from analyzer.incidents import Accumulator, sort_incidents
 from analyzer.ingest import ReadOptions, expand_sources, read_source
-from analyzer.mining import unclassified
-from analyzer.model import Problem, Report, SourceStats
+from analyzer.mining import Cluster, TemplateMiner, head_line, unclassified
+from analyzer.model import Problem, Record, Report, SourceStats
 from analyzer.rulebook import RuleSet, load_rules
 from analyzer.settings import Settings
 from analyzer.textsafe import redact
@@ -81,3 +83,52 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
     problems.extend(ruleset.problems)
     return Report(sources=tuple(all_stats), incidents=tuple(incidents),
                   root_causes=tuple(root_causes), problems=tuple(problems))
+
+
+@dataclass(slots=True)
+class TemplateRun:
+    """What `mine_templates` found: the miner (its clusters), the per-source counts, the
+    problems, and with `per_line` the cluster of every record as (source, lineno, cluster)."""
+
+    miner: TemplateMiner
+    sources: list[SourceStats] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    assignments: list[tuple[str, int, Cluster]] = field(default_factory=list)
+
+
+MINE_BATCH = 50_000  # records masked at once (vectorized)
+
+
+def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
+                   per_line: bool = False) -> TemplateRun:
+    """Mine the templates of every record of the inputs (errors or not); no rules involved."""
+    settings = settings or Settings()
+    run = TemplateRun(TemplateMiner())
+    sources, bad_paths = expand_sources(list(paths))
+    run.problems.extend(Problem(err.where, err.problem, fatal=True) for err in bad_paths)
+    options = ReadOptions(keywords=None, max_line_chars=settings.max_line_chars)
+    for source in sources:
+        stats = SourceStats(source.name)
+        run.sources.append(stats)
+        batch: list[Record] = []
+        try:
+            for record in read_source(source, stats, input_format=settings.input_format,
+                                      options=options, block_bytes=settings.block_bytes):
+                batch.append(record)
+                if len(batch) >= MINE_BATCH:
+                    _mine_batch(run, batch, per_line)
+                    batch = []
+        except InputError as exc:
+            run.problems.append(Problem(exc.where, exc.problem, fatal=True))
+        _mine_batch(run, batch, per_line)
+    return run
+
+
+def _mine_batch(run: TemplateRun, records: list[Record], per_line: bool) -> None:
+    if not records:
+        return
+    clusters = run.miner.add_many([head_line(r.message) for r in records],
+                                  ts=[r.ts for r in records])
+    if per_line:
+        run.assignments.extend((r.source, r.lineno, c) for r, c in zip(records, clusters,
+                                                                      strict=True))

@@ -31,7 +31,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from analyzer.mining.masks import WILDCARD, is_variable, mask, mask_many
-from analyzer.mining.tokens import fit, group_key, is_word, labels_value, template_id, value_of
+from analyzer.mining.tokens import (
+    fit,
+    generalised,
+    group_key,
+    is_word,
+    labels_value,
+    template_id,
+    value_of,
+)
 
 STATE_VERSION = 1
 
@@ -251,15 +259,17 @@ class TemplateMiner:
     def _generalise(self, cluster: Cluster, tokens: Sequence[str]) -> Cluster:
         """Turn the positions where `tokens` differs into `<*>`."""
         changed = [i for i, (mine, theirs) in enumerate(zip(cluster.tokens, tokens, strict=True))
-                   if mine != theirs and mine != WILDCARD]
+                   if mine != theirs and mine != WILDCARD
+                   and generalised(mine, theirs) != mine]
         if not changed:
             return cluster
         self._unindex(cluster)
         for i in changed:
-            if not is_variable(cluster.tokens[i]) and cluster.count:
+            mine = cluster.tokens[i]
+            cluster.tokens[i] = generalised(mine, tokens[i])
+            if not is_variable(mine) and cluster.count:
                 # a constant so far: every line had it
-                cluster.values[i] = {cluster.tokens[i]: cluster.count}
-            cluster.tokens[i] = WILDCARD
+                cluster.values[i] = {value_of(mine, cluster.tokens[i]): cluster.count}
         cluster.variables = [i for i, token in enumerate(cluster.tokens) if is_variable(token)]
         return self._index(cluster)
 
@@ -331,8 +341,8 @@ class TemplateMiner:
         self._clusters[found.serial] = self._clusters.pop(found.serial)
         target = self._generalise(found, theirs.tokens)
         for i, token in enumerate(theirs.tokens):
-            if target.tokens[i] == WILDCARD and not is_variable(token) and theirs.count:
-                incoming.values[i] = {token: theirs.count}
+            if is_variable(target.tokens[i]) and not is_variable(token) and theirs.count:
+                incoming.values[i] = {value_of(token, target.tokens[i]): theirs.count}
         self._fold(target, incoming)
 
     def to_state(self) -> dict[str, Any]:

@@ -68,3 +68,28 @@ def value_of(raw: str, template_token: str) -> str:
             and len(raw) >= len(prefix) + len(suffix):
         return raw[len(prefix): len(raw) - len(suffix)]
     return raw
+
+
+def generalised(mine: str, theirs: str) -> str:
+    """The template token for two different tokens: `<*>`, keeping the punctuation and
+    `key=` they share around the value (`user=<*>`, `[<*>]`)."""
+    size = 0
+    for a, b in zip(mine, theirs, strict=False):
+        if a != b:
+            break
+        size += 1
+    prefix = mine[:size]
+    while prefix and prefix[-1].isalnum():
+        prefix = prefix[:-1]
+    size = 0
+    for a, b in zip(reversed(mine[len(prefix):]), reversed(theirs[len(prefix):]), strict=False):
+        if a != b:
+            break
+        size += 1
+    suffix = mine[len(mine) - size:] if size else ""
+    while suffix and suffix[0].isalnum():
+        suffix = suffix[1:]
+    # the wildcard swallows any placeholder at the edge of the shared part
+    prefix = prefix.split("<", 1)[0]
+    suffix = suffix.rsplit(">", 1)[-1]
+    return prefix + WILDCARD + suffix

@@ -24,9 +24,9 @@ def templates(miner: TemplateMiner) -> dict[str, int]:
     ('column "reportId" does not exist', 'column "<str>" does not exist'),
     ("Could not find the 'created_at' column of 'sessions'",
      "Could not find the '<str>' column of 'sessions'"),
-    ("block blk_-6952295868487656571 of sess_dq5tlcpwsiwzp9hp", "block blk_-<hex> of <id>"),
+    ("block blk_-6952295868487656571 of sess_dq5tlcpwsiwzp9hp", "block <id> of <id>"),
     ("ssh2 and SOCKS5 are names, v2 too", "ssh2 and SOCKS5 are names, v2 too"),
-    ("connection at Sun Jul 10 03:55:22 2005 ok", "connection at <ts> <ts> <ts> <ts> <ts> ok"),
+    ("connection at Sun Jul 10 03:55:22 2005 ok", "connection at <ts> <ts> <ts> <ts> <num> ok"),
     ("mail bob@example.org now", "mail <email> now"),
 ])
 def test_typed_variables_are_masked(line, masked):

@@ -38,15 +38,13 @@ MASKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("ts", r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
      "<ts>", ("-",)),
     # ctime dates (`Sun Jul 10 03:55:22 2005`) span tokens: one placeholder per token keeps
-    # the raw and masked tokens aligned
-    ("ts", _CTIME + r" +\d{4}\b", "<ts> <ts> <ts> <ts> <ts>", (":",)),
+    # the raw and masked tokens aligned (a year after it is masked as a number)
     ("ts", _CTIME, "<ts> <ts> <ts> <ts>", (":",)),
     ("ts", r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b", "<ts>", (":",)),
     ("ip", r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?::\d{1,5})?\b", "<ip>", (".",)),
     ("path", _LEFT + r"(?:/[\w.@~+%-]+){2,}/?", r"\g<1><path>", ("/",)),
     ("path", r"""\b[A-Za-z]:\\[^\s"']+""", "<path>", (":\\",)),
     ("hex", r"\b0[xX][0-9a-fA-F]+\b", "<hex>", ("0x", "0X")),
-    ("hex", r"\b[0-9a-fA-F]{16,}\b", "<hex>", ()),
     ("str", r'"[^"\s]+"', '"<str>"', ('"',)),
     # single quotes also wrap plain words ('Active'): only identifier-like contents are values
     ("str", r"(^|[^\w])'(?:[^'\s]*[\d_./:@$-][^'\s]*|[^'\s]*[a-z][A-Z][^'\s]*)'",
@@ -60,7 +58,7 @@ MASKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 _COMPILED = tuple((re.compile(pattern), repl, triggers) for _, pattern, repl, triggers in MASKS)
-_HAS_DIGIT_OR_MARK = re.compile(r"""[\d/\\@"'`]|[0-9a-fA-F]{16}""")
+_HAS_DIGIT_OR_MARK = re.compile(r"""[\d/\\@"'`]""")
 _GROUP_REF = re.compile(r"\\g<(\d+)>")
 
 
@@ -85,11 +83,28 @@ def mask_many(texts: Sequence[str]) -> list[str]:
     """`mask` over many texts at once (vectorized in polars' Rust regex engine)."""
     if not texts:
         return []
-    expr = pl.col("t")
+    texts = list(texts)
+    # two columns are masked in parallel (polars runs a select's expressions on its pool)
+    half = (len(texts) + 1) // 2 if len(texts) >= PARALLEL_FROM else len(texts)
+    columns = {"a": texts[:half], "b": texts[half:] + [""] * (2 * half - len(texts))}
+    if half == len(texts):
+        columns = {"a": texts}
+    frame = pl.DataFrame({k: pl.Series(v, dtype=pl.String) for k, v in columns.items()})
+    masked = frame.select(_masked(name) for name in columns)
+    out = masked.get_column("a").to_list()
+    if "b" in columns:
+        out.extend(masked.get_column("b").to_list()[: len(texts) - half])
+    return out
+
+
+PARALLEL_FROM = 20_000
+
+
+def _masked(column: str) -> pl.Expr:
+    expr = pl.col(column)
     for pattern, repl in _POLARS:
         expr = expr.str.replace_all(pattern, repl)
-    frame = pl.DataFrame({"t": pl.Series(list(texts), dtype=pl.String)})
-    return frame.select(expr).get_column("t").to_list()
+    return expr
 
 
 def is_variable(token: str) -> bool:

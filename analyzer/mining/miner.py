@@ -67,11 +67,22 @@ class Cluster:
     other_values: dict[int, int] = field(default_factory=dict)
     merged_into: Cluster | None = None
     evicted: bool = False
-    variables: list[int] = field(default_factory=list)  # positions holding a placeholder
     sibling_keys: list[tuple[int, ...]] = field(default_factory=list)
+    last_used: int = 0
+    # per variable position: (position, length of the constant text before and after it)
+    extract: list[tuple[int, int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.variables = [i for i, token in enumerate(self.tokens) if is_variable(token)]
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute what depends on the template's tokens."""
+        self.extract = []
+        for i, token in enumerate(self.tokens):
+            if is_variable(token):
+                start, end = token.find("<"), token.rfind(">")
+                self.extract.append((i, start, len(token) - end - 1))
+                self.values.setdefault(i, {})
 
     @property
     def template(self) -> str:
@@ -104,7 +115,7 @@ class TemplateMiner:
         self.evicted_clusters = 0
         self.evicted_lines = 0
         self._serial = 0
-        self._clusters: dict[int, Cluster] = {}  # in least-recently-matched-first order
+        self._clusters: dict[int, Cluster] = {}
         self._groups: dict[tuple[int, str], list[Cluster]] = {}
         self._by_template: dict[tuple[str, ...], Cluster] = {}
         self._siblings: dict[tuple[int, ...], list[Cluster]] = {}
@@ -118,31 +129,63 @@ class TemplateMiner:
     def add_many(self, texts: Sequence[str], ts: Sequence[int | None] | None = None,
                  examples: Sequence[Any] | None = None) -> list[Cluster]:
         masked = mask_many(texts)
-        stamps = ts if ts is not None else [None] * len(texts)
-        payloads = examples if examples is not None else [None] * len(texts)
-        add = self._add
-        return [add(t, m, s, e) for t, m, s, e in zip(texts, masked, stamps, payloads,
-                                                       strict=True)]
+        if ts is not None or examples is not None:
+            stamps = ts if ts is not None else [None] * len(texts)
+            payloads = examples if examples is not None else [None] * len(texts)
+            add = self._add
+            return [add(t, m, s, e) for t, m, s, e in zip(texts, masked, stamps, payloads,
+                                                           strict=True)]
+        return self._add_plain(texts, masked)
+
+    def _add_plain(self, texts: Sequence[str], masked: list[str]) -> list[Cluster]:
+        """`_add` without timestamps or examples, inlined: the bulk path of `templates`."""
+        cache, lookup, note = self._cache, self._lookup, self._note_values
+        out = []
+        append = out.append
+        lines = self.lines
+        for text, key in zip(texts, masked, strict=True):
+            lines += 1
+            cluster = cache.get(key)
+            if cluster is None or cluster.merged_into is not None or cluster.evicted:
+                self.lines = lines
+                cluster = lookup(key, cluster)
+            cluster.last_used = lines
+            cluster.count += 1
+            if cluster.extract:
+                note(cluster, text)
+            append(cluster)
+        self.lines = lines
+        return out
 
     def _add(self, text: str, masked: str, ts: int | None, example: Any) -> Cluster:
+        # the hot path: most lines hit the cache and only count
         self.lines += 1
         cluster = self._cache.get(masked)
-        if cluster is not None:
-            if cluster.merged_into is not None:
-                cluster = cluster.final()
-            if cluster.evicted:
-                cluster = None
-        if cluster is None:
-            cluster = self._place(self._tokens(masked))
-            if len(self._cache) >= self.params.cache_size:
-                self._cache.clear()
-            self._cache[masked] = cluster
-        else:
-            clusters = self._clusters
-            clusters[cluster.serial] = clusters.pop(cluster.serial)  # most recently matched
-        self._count(cluster, ts, example, 1)
-        if cluster.variables:
-            self._note_values(cluster, self._tokens(text))
+        if cluster is None or cluster.merged_into is not None or cluster.evicted:
+            cluster = self._lookup(masked, cluster)
+        cluster.last_used = self.lines
+        cluster.count += 1
+        if ts is not None:
+            if cluster.first_seen is None or ts < cluster.first_seen:
+                cluster.first_seen = ts
+            if cluster.last_seen is None or ts > cluster.last_seen:
+                cluster.last_seen = ts
+        if example is not None and len(cluster.examples) < self.params.max_examples:
+            cluster.examples.append(example)
+        if cluster.extract:
+            self._note_values(cluster, text)
+        return cluster
+
+    def _lookup(self, masked: str, cached: Cluster | None) -> Cluster:
+        if cached is not None:
+            cached = cached.final()
+            if not cached.evicted:
+                self._cache[masked] = cached
+                return cached
+        cluster = self._place(self._tokens(masked))
+        if len(self._cache) >= self.params.cache_size:
+            self._cache.clear()
+        self._cache[masked] = cluster
         return cluster
 
     def _tokens(self, text: str) -> list[str]:
@@ -157,7 +200,6 @@ class TemplateMiner:
         found = self._best(tokens)
         if found is None:
             return self._create(list(tokens))
-        self._clusters[found.serial] = self._clusters.pop(found.serial)
         return self._generalise(found, tokens)
 
     def _best(self, tokens: list[str]) -> Cluster | None:
@@ -180,7 +222,7 @@ class TemplateMiner:
         return self._index(cluster)
 
     def _evict(self) -> None:
-        oldest = next(iter(self._clusters.values()))
+        oldest = min(self._clusters.values(), key=lambda c: (c.last_used, c.serial))
         self._unindex(oldest)
         del self._clusters[oldest.serial]
         oldest.evicted = True
@@ -253,7 +295,7 @@ class TemplateMiner:
             member.tokens[position] = WILDCARD
         for member in members[1:]:
             self._fold(survivor, member)
-        survivor.variables = [i for i, t in enumerate(survivor.tokens) if is_variable(t)]
+        survivor.refresh()
         return self._index(survivor)
 
     def _generalise(self, cluster: Cluster, tokens: Sequence[str]) -> Cluster:
@@ -270,7 +312,7 @@ class TemplateMiner:
             if not is_variable(mine) and cluster.count:
                 # a constant so far: every line had it
                 cluster.values[i] = {value_of(mine, cluster.tokens[i]): cluster.count}
-        cluster.variables = [i for i, token in enumerate(cluster.tokens) if is_variable(token)]
+        cluster.refresh()
         return self._index(cluster)
 
     def _fold(self, into: Cluster, other: Cluster) -> None:
@@ -278,6 +320,7 @@ class TemplateMiner:
         if self._clusters.get(other.serial) is other:
             del self._clusters[other.serial]
         self._count(into, other.first_seen, None, other.count, other.last_seen)
+        into.last_used = max(into.last_used, other.last_used)
         for example in other.examples:
             if len(into.examples) < self.params.max_examples:
                 into.examples.append(example)
@@ -299,12 +342,22 @@ class TemplateMiner:
         if example is not None and len(cluster.examples) < self.params.max_examples:
             cluster.examples.append(example)
 
-    def _note_values(self, cluster: Cluster, raw: list[str]) -> None:
+    def _note_values(self, cluster: Cluster, text: str) -> None:
+        raw = text.split()
         if len(raw) != len(cluster.tokens):
-            return  # cut differently (an over-long line); its values are not aligned
-        tokens = cluster.tokens
-        for i in cluster.variables:
-            self._add_value(cluster, i, value_of(raw[i], tokens[i]), 1)
+            return  # an over-long line, cut to max_tokens: its tail has no one value
+        values, cap = cluster.values, self.params.max_values
+        for i, before, after in cluster.extract:
+            token = raw[i]
+            value = token[before: len(token) - after] if before + after < len(token) else token
+            counts = values[i]
+            seen = counts.get(value)
+            if seen is not None:
+                counts[value] = seen + 1
+            elif len(counts) < cap:
+                counts[value] = 1
+            else:
+                cluster.other_values[i] = cluster.other_values.get(i, 0) + 1
 
     def _add_value(self, cluster: Cluster, position: int, value: str, count: int) -> None:
         counts = cluster.values.setdefault(position, {})
@@ -338,7 +391,6 @@ class TemplateMiner:
             self._clusters[incoming.serial] = incoming
             self._index(incoming)
             return
-        self._clusters[found.serial] = self._clusters.pop(found.serial)
         target = self._generalise(found, theirs.tokens)
         for i, token in enumerate(theirs.tokens):
             if is_variable(target.tokens[i]) and not is_variable(token) and theirs.count:

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from analyzer.errors import AnalyzerError
 from analyzer.mining import MinerParams, TemplateMiner, head_line, mask, mask_many, mine
 from analyzer.mining.tokens import template_id
 
@@ -159,6 +160,13 @@ def test_state_round_trips_through_json_and_mining_goes_on():
     restored.add("user u99 logged in from 10.0.0.99")
     assert {c.template: c.count for c in restored.clusters()}[
         "user <*> logged in from <ip>"] == 31
+
+
+def test_a_broken_state_is_a_clear_error():
+    with pytest.raises(AnalyzerError, match="miner state: unsupported version"):
+        TemplateMiner.from_state({"version": 99})
+    with pytest.raises(AnalyzerError, match="miner state: invalid data"):
+        TemplateMiner.from_state({"version": 1, "params": {"nope": 1}})
 
 
 def test_cluster_count_is_capped_by_evicting_the_least_recently_matched():

@@ -27,9 +27,11 @@ The state is mergeable (`merge`: shards mined apart, then folded together) and s
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from analyzer.errors import AnalyzerError
+from analyzer.mining.cluster import Cluster, cluster_state, detached
 from analyzer.mining.masks import WILDCARD, is_variable, mask, mask_many
 from analyzer.mining.tokens import (
     fit,
@@ -37,7 +39,6 @@ from analyzer.mining.tokens import (
     group_key,
     is_word,
     labels_value,
-    template_id,
     value_of,
 )
 
@@ -53,55 +54,6 @@ class MinerParams:
     max_examples: int = 3  # example payloads kept per cluster (the first ones)
     max_values: int = 10  # distinct values kept per variable position (the first ones)
     cache_size: int = 100_000  # masked lines remembered for the exact-match fast path
-
-
-@dataclass(slots=True, eq=False)
-class Cluster:
-    serial: int
-    tokens: list[str]
-    count: int = 0
-    first_seen: int | None = None
-    last_seen: int | None = None
-    examples: list[Any] = field(default_factory=list)
-    values: dict[int, dict[str, int]] = field(default_factory=dict)
-    other_values: dict[int, int] = field(default_factory=dict)
-    merged_into: Cluster | None = None
-    evicted: bool = False
-    sibling_keys: list[tuple[int, ...]] = field(default_factory=list)
-    last_used: int = 0
-    # per variable position: (position, length of the constant text before and after it)
-    extract: list[tuple[int, int, int]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Recompute what depends on the template's tokens."""
-        self.extract = []
-        for i, token in enumerate(self.tokens):
-            if is_variable(token):
-                start, end = token.find("<"), token.rfind(">")
-                self.extract.append((i, start, len(token) - end - 1))
-                self.values.setdefault(i, {})
-
-    @property
-    def template(self) -> str:
-        return " ".join(self.tokens)
-
-    @property
-    def id(self) -> str:
-        return template_id(self.tokens)
-
-    def final(self) -> Cluster:
-        """The cluster this one was merged into (itself when never merged)."""
-        cluster = self
-        while cluster.merged_into is not None:
-            cluster = cluster.merged_into
-        return cluster
-
-    def top_values(self, position: int, limit: int = 5) -> list[tuple[str, int]]:
-        counts = self.values.get(position, {})
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
 class TemplateMiner:
@@ -381,7 +333,7 @@ class TemplateMiner:
             self._absorb(theirs)
 
     def _absorb(self, theirs: Cluster) -> None:
-        incoming = _detached(theirs)
+        incoming = detached(theirs)
         found = self._best(theirs.tokens)
         if found is None:
             self._serial += 1
@@ -402,13 +354,22 @@ class TemplateMiner:
         return {
             "version": STATE_VERSION, "params": asdict(self.params), "lines": self.lines,
             "evicted_clusters": self.evicted_clusters, "evicted_lines": self.evicted_lines,
-            "clusters": [_cluster_state(c) for c in self._clusters.values()],
+            "clusters": [cluster_state(c) for c in self._clusters.values()],
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> TemplateMiner:
-        if state.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported miner state version {state.get('version')!r}")
+        """Rebuild a miner from `to_state` data; AnalyzerError when it is not such data."""
+        if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+            version = state.get("version") if isinstance(state, dict) else None
+            raise AnalyzerError(f"miner state: unsupported version {version!r}")
+        try:
+            return cls._rebuild(state)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise AnalyzerError(f"miner state: invalid data ({exc!r})") from None
+
+    @classmethod
+    def _rebuild(cls, state: dict[str, Any]) -> TemplateMiner:
         miner = cls(MinerParams(**state["params"]))
         miner.lines = state["lines"]
         miner.evicted_clusters = state["evicted_clusters"]
@@ -423,23 +384,6 @@ class TemplateMiner:
             miner._clusters[cluster.serial] = cluster
             miner._index(cluster)
         return miner
-
-
-def _detached(cluster: Cluster) -> Cluster:
-    return Cluster(0, list(cluster.tokens), cluster.count, cluster.first_seen,
-                   cluster.last_seen, list(cluster.examples),
-                   {p: dict(v) for p, v in cluster.values.items()},
-                   dict(cluster.other_values))
-
-
-def _cluster_state(cluster: Cluster) -> dict[str, Any]:
-    return {
-        "tokens": list(cluster.tokens), "count": cluster.count,
-        "first_seen": cluster.first_seen, "last_seen": cluster.last_seen,
-        "examples": list(cluster.examples),
-        "values": {str(p): dict(v) for p, v in cluster.values.items()},
-        "other_values": {str(p): n for p, n in cluster.other_values.items()},
-    }
 
 
 def mine(lines: Iterable[str], params: MinerParams | None = None) -> TemplateMiner:

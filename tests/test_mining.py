@@ -194,6 +194,20 @@ def test_examples_are_bounded_and_kept_in_order():
 
 
 def test_batches_and_single_lines_give_the_same_clusters():
-    one, many = mine(LINES), TemplateMiner()
-    many.add_many(LINES)
+    one, many = TemplateMiner(MinerParams(max_values=4)), TemplateMiner(MinerParams(max_values=4))
+    stamps = list(range(len(LINES)))
+    for i, line in enumerate(LINES):
+        one.add(line, ts=stamps[i])
+    many.add_many(LINES[:37], ts=stamps[:37])
+    many.add_many(LINES[37:], ts=stamps[37:])
     assert snapshot(one) == snapshot(many)
+    assert [(c.first_seen, c.last_seen, c.other_values) for c in one.clusters()] == \
+        [(c.first_seen, c.last_seen, c.other_values) for c in many.clusters()]
+
+
+def test_values_can_be_left_uncounted():
+    quiet = TemplateMiner(MinerParams(track_values=False))
+    quiet.add("job 1 done")
+    quiet.add_many(["job 2 done", "job 3 done"])
+    (cluster,) = quiet.clusters()
+    assert cluster.count == 3 and not any(cluster.values.values())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import polars as pl
 
@@ -35,15 +36,16 @@ MASKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", "<email>", ("@",)),
     ("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b",
      "<uuid>", ("-",)),
-    ("ts", r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
-     "<ts>", ("-",)),
     # ctime dates (`Sun Jul 10 03:55:22 2005`) span tokens: one placeholder per token keeps
     # the raw and masked tokens aligned (a year after it is masked as a number)
     ("ts", _CTIME, "<ts> <ts> <ts> <ts>", (":",)),
-    ("ts", r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b", "<ts>", (":",)),
+    # ISO dates and date-times, or a time of day
+    ("ts", r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+     r"|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b", "<ts>", ("-", ":")),
     ("ip", r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?::\d{1,5})?\b", "<ip>", (".",)),
-    ("path", _LEFT + r"(?:/[\w.@~+%-]+){2,}/?", r"\g<1><path>", ("/",)),
-    ("path", r"""\b[A-Za-z]:\\[^\s"']+""", "<path>", (":\\",)),
+    # Unix paths (two segments or more) or Windows paths; group 1 is the left context
+    ("path", _LEFT + r"(?:/[\w.@~+%-]+){2,}/?" + r"""|\b[A-Za-z]:\\[^\s"']+""",
+     r"\g<1><path>", ("/", ":\\")),
     ("hex", r"\b0[xX][0-9a-fA-F]+\b", "<hex>", ("0x", "0X")),
     ("str", r'"[^"\s]+"', '"<str>"', ('"',)),
     # single quotes also wrap plain words ('Active'): only identifier-like contents are values
@@ -107,8 +109,13 @@ def _masked(column: str) -> pl.Expr:
     return expr
 
 
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
+
+
+@lru_cache(maxsize=1 << 16)
 def is_variable(token: str) -> bool:
-    return "<" in token and any(p in token for p in PLACEHOLDERS)
+    """The token holds a placeholder (cached: templates repeat their tokens)."""
+    return "<" in token and _PLACEHOLDER.search(token) is not None
 
 
 _TRACEBACK_HEAD = "Traceback (most recent call last):"

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from analyzer.errors import AnalyzerError
+from analyzer.mining.batch import add_grouped
 from analyzer.mining.cluster import Cluster, cluster_state, detached
 from analyzer.mining.masks import WILDCARD, is_variable, mask, mask_many
 from analyzer.mining.tokens import (
@@ -53,6 +54,7 @@ class MinerParams:
     max_tokens: int = 64  # a longer line keeps its first tokens; the rest is one `<*>`
     max_examples: int = 3  # example payloads kept per cluster (the first ones)
     max_values: int = 10  # distinct values kept per variable position (the first ones)
+    track_values: bool = True  # count the values of variables (off: templates and counts only)
     cache_size: int = 100_000  # masked lines remembered for the exact-match fast path
 
 
@@ -80,34 +82,20 @@ class TemplateMiner:
 
     def add_many(self, texts: Sequence[str], ts: Sequence[int | None] | None = None,
                  examples: Sequence[Any] | None = None) -> list[Cluster]:
+        if examples is None:
+            return add_grouped(self, texts, ts)
         masked = mask_many(texts)
-        if ts is not None or examples is not None:
-            stamps = ts if ts is not None else [None] * len(texts)
-            payloads = examples if examples is not None else [None] * len(texts)
-            add = self._add
-            return [add(t, m, s, e) for t, m, s, e in zip(texts, masked, stamps, payloads,
-                                                           strict=True)]
-        return self._add_plain(texts, masked)
+        stamps = ts if ts is not None else [None] * len(texts)
+        add = self._add
+        return [add(t, m, s, e) for t, m, s, e in zip(texts, masked, stamps, examples,
+                                                       strict=True)]
 
-    def _add_plain(self, texts: Sequence[str], masked: list[str]) -> list[Cluster]:
-        """`_add` without timestamps or examples, inlined: the bulk path of `templates`."""
-        cache, lookup, note = self._cache, self._lookup, self._note_values
-        out = []
-        append = out.append
-        lines = self.lines
-        for text, key in zip(texts, masked, strict=True):
-            lines += 1
-            cluster = cache.get(key)
-            if cluster is None or cluster.merged_into is not None or cluster.evicted:
-                self.lines = lines
-                cluster = lookup(key, cluster)
-            cluster.last_used = lines
-            cluster.count += 1
-            if cluster.extract:
-                note(cluster, text)
-            append(cluster)
-        self.lines = lines
-        return out
+    def place_masked(self, masked: str) -> Cluster:
+        """The cluster a masked line belongs to, placing it when new (no counting)."""
+        cached = self._cache.get(masked)
+        if cached is not None and cached.merged_into is None and not cached.evicted:
+            return cached
+        return self._lookup(masked, cached)
 
     def _add(self, text: str, masked: str, ts: int | None, example: Any) -> Cluster:
         # the hot path: most lines hit the cache and only count
@@ -124,7 +112,7 @@ class TemplateMiner:
                 cluster.last_seen = ts
         if example is not None and len(cluster.examples) < self.params.max_examples:
             cluster.examples.append(example)
-        if cluster.extract:
+        if cluster.extract and self.params.track_values:
             self._note_values(cluster, text)
         return cluster
 
@@ -134,13 +122,14 @@ class TemplateMiner:
             if not cached.evicted:
                 self._cache[masked] = cached
                 return cached
-        cluster = self._place(self._tokens(masked))
+        cluster = self._place(self.tokens(masked))
         if len(self._cache) >= self.params.cache_size:
             self._cache.clear()
         self._cache[masked] = cluster
         return cluster
 
-    def _tokens(self, text: str) -> list[str]:
+    def tokens(self, text: str) -> list[str]:
+        """Whitespace tokens, cut to max_tokens (the rest is one `<*>`)."""
         tokens = text.split()
         limit = self.params.max_tokens
         if len(tokens) > limit:
@@ -278,7 +267,7 @@ class TemplateMiner:
                 into.examples.append(example)
         for position, counts in other.values.items():
             for value, count in counts.items():
-                self._add_value(into, position, value, count)
+                self.add_value(into, position, value, count)
         for position, count in other.other_values.items():
             into.other_values[position] = into.other_values.get(position, 0) + count
         other.merged_into = into
@@ -311,7 +300,7 @@ class TemplateMiner:
             else:
                 cluster.other_values[i] = cluster.other_values.get(i, 0) + 1
 
-    def _add_value(self, cluster: Cluster, position: int, value: str, count: int) -> None:
+    def add_value(self, cluster: Cluster, position: int, value: str, count: int) -> None:
         counts = cluster.values.setdefault(position, {})
         if value in counts or len(counts) < self.params.max_values:
             counts[value] = counts.get(value, 0) + count

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from analyzer.mining.masks import WILDCARD, is_variable
 
@@ -15,6 +16,7 @@ from analyzer.mining.masks import WILDCARD, is_variable
 _WORD = re.compile(r"""["'(\[]?[A-Za-z]+(?:'[a-z]+)?\d{0,2}["')\]]?[:,.;!?]*""")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_word(token: str) -> bool:
     return _WORD.fullmatch(token) is not None
 

@@ -5,8 +5,11 @@ import io
 import json
 from pathlib import Path
 
+import regex
+
+from analyzer.mining.suggest import template_pattern
 from analyzer.mining.unclassified import is_candidate
-from analyzer.model import Record
+from analyzer.model import Record, frozen_map
 from analyzer.pipeline import analyze
 from analyzer.report.jsonout import report_dict
 from analyzer.rulebook.examples import check_rules
@@ -80,7 +83,6 @@ def test_rule_matches_are_not_mined_again(write):
 
 
 def record(message: str, **fields) -> Record:
-    from analyzer.model import frozen_map
     level = fields.pop("level", None)
     return Record("-", 1, "plain", message, message, level=level, fields=frozen_map(fields))
 
@@ -177,3 +179,10 @@ def test_help_for_the_new_commands():
     for args in (["templates", "--help"], ["rules", "--help"], ["rules", "suggest", "--help"]):
         result = run_module(*args)
         assert result.returncode == 0 and b"Usage" in result.stdout
+
+
+def test_a_suggested_pattern_captures_a_multi_token_date_once():
+    pattern, captures = template_pattern(["at", "<ts>", "<ts>", "<ts>", "<ts>", "<num>:", "x"])
+    assert captures == ["time", "number"]
+    found = regex.search(pattern, "at Sun Jul 10 03:55:22 2005: x")
+    assert found.group("time") == "Sun Jul 10 03:55:22" and found.group("number") == "2005"

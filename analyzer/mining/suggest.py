@@ -38,6 +38,10 @@ def template_pattern(tokens: list[str]) -> tuple[str, list[str]]:
         if not is_variable(token):
             parts.append(regex.escape(token))
             continue
+        if token == "<ts>" and i > 0 and tokens[i - 1] == "<ts>":
+            # a date spread over tokens (`Sun Jul 10 03:55:22`) is one capture
+            parts[-1] = parts[-1][:-1] + r"\s+\S+)"
+            continue
         piece, at = "", 0
         for n, found in enumerate(_PIECES.finditer(token), start=1):
             name = names[i] if n == 1 else f"{names[i]}_{n}"

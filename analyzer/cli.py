@@ -20,11 +20,15 @@ from analyzer import __version__
 from analyzer.diagnose import CHECKS
 from analyzer.errors import AnalyzerError, UsageError
 from analyzer.ingest import FORMATS, get_format
-from analyzer.model import Problem, Report, severity_rank
+from analyzer.mining.suggest import rule_draft
+from analyzer.mining.summary import template_rows
+from analyzer.model import Incident, Problem, Report, severity_rank
 from analyzer.pipeline import (
+    TemplateRun,
     analyze,
     load_ruleset,
     load_schema,
+    mine_templates,
     parse_when,
     redactor,
     scheduled_report,
@@ -37,6 +41,8 @@ from analyzer.report.outputs import check_outputs, write_outputs
 from analyzer.report.postmortem import Facts, facts_dict, facts_from_report, facts_from_state
 from analyzer.report.postmortem_md import render_markdown
 from analyzer.report.progress import ProgressBar
+from analyzer.report.templates import write_csv, write_json, write_per_line_csv
+from analyzer.report.terminal import render_templates
 from analyzer.rulebook import (
     LoadedRules,
     collect_rules,
@@ -390,7 +396,8 @@ def postmortem(
     fatal = found is not None and any(p.fatal for p in found.problems)
     raise typer.Exit(EXIT_ERROR if fatal else EXIT_OK)
 rules_app = typer.Typer(
-    name="rules", help="List, lint and test YAML rules (the built-in ones and your own).",
+    name="rules", help="List, lint and test YAML rules (the built-in ones and your own), or "
+    "draft one for an unclassified incident.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
     pretty_exceptions_enable=False)
 app.add_typer(rules_app, name="rules")
@@ -509,6 +516,94 @@ def formats_command(
         typer.echo(f"{item['name']:<{width}}  {item['description']}")
         for line in item["example"].splitlines():
             typer.echo(f"{'':<{width}}    {line}")
+TEMPLATE_FORMATS = ("table", "csv", "json")
+
+
+@app.command()
+def templates(
+    paths: PathsArg = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="Output: table, csv or json.")] = "table",
+    per_line: Annotated[bool, typer.Option(
+        "--per-line", help="With --format csv: one row per record, line,template_id,template "
+        "(line = the record's first line number in its source).")] = False,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", "-n", help="Show only the N most frequent templates.")] = None,
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Keep secrets in templates and values.")] = False,
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+) -> None:
+    """Mine the message templates of a log (any records, errors or not), most frequent first."""
+    if output_format not in TEMPLATE_FORMATS:
+        fail(f"--format: unknown format {output_format!r} (known: {', '.join(TEMPLATE_FORMATS)})")
+    if per_line and output_format != "csv":
+        fail("--per-line needs --format csv")
+    if limit is not None and limit < 1:
+        fail("--limit must be at least 1")
+
+    def run() -> tuple[TemplateRun, Settings]:
+        settings = resolve_settings(config, input_format=input_format,
+                                    redact=False if no_redact else None)
+        return mine_templates(paths or ["-"], settings, per_line=per_line), settings
+
+    result, settings = run_guarded(run)
+    clean = redactor(settings)
+    rows = template_rows(result.miner, clean, limit)
+    records = sum(s.records for s in result.sources)
+    try:
+        if per_line:
+            write_per_line_csv(result.assignments, sys.stdout, clean)
+        elif output_format == "csv":
+            write_csv(rows, sys.stdout)
+        elif output_format == "json":
+            write_json(rows, sys.stdout, records)
+        else:
+            color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
+            render_templates(rows, sys.stdout, lines=records, width=width, color=color)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_OK) from None
+    for problem in result.problems:
+        (warn if not problem.fatal else _error_line)(str(problem))
+    raise typer.Exit(EXIT_ERROR if any(p.fatal for p in result.problems) else EXIT_OK)
+
+
+@rules_app.command("suggest")
+def rules_suggest(
+    incident: Annotated[str, typer.Argument(
+        help="The unclassified incident's id (or a unique prefix of it), as `scan` shows it.",
+        show_default=False)],
+    paths: PathsArg = None,
+    rules: RulesOpt = None,
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+) -> None:
+    """Print a YAML rule draft that classifies an unclassified incident of these logs."""
+    def run() -> str:
+        settings = resolve_settings(config, rules_dirs=rules, input_format=input_format)
+        report = analyze(paths or ["-"], settings)
+        return rule_draft(find_incident(report, incident))
+
+    typer.echo(run_guarded(run), nl=False)
+
+
+def find_incident(report: Report, wanted: str) -> Incident:
+    """The incident whose id is `wanted` or, failing that, the only one it prefixes."""
+    exact = [i for i in report.incidents if i.id == wanted]
+    found = exact or [i for i in report.incidents if i.id.startswith(wanted)]
+    if len(found) == 1:
+        return found[0]
+    known = ", ".join(i.id for i in report.incidents if i.rule == "unclassified") or "none"
+    if found:
+        raise UsageError(f"incident {wanted!r} is ambiguous: {', '.join(i.id for i in found)}")
+    raise UsageError(f"no incident {wanted!r} in these logs (unclassified ones: {known})")
 
 
 def main() -> None:

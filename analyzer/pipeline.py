@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
 
@@ -17,10 +18,11 @@ from analyzer.catalog import Catalog, load_catalog_sources
 from analyzer.diagnose import ContextWindow, LogEvidence, Resolver, diagnose
 from analyzer.diagnose.clues import CONTEXT_KEYWORDS
 from analyzer.errors import InputError, UsageError
-from analyzer.incidents import Accumulator
+from analyzer.incidents import Accumulator, sort_incidents
 from analyzer.ingest import ReadOptions, expand_sources, read_source
 from analyzer.ingest.sources import is_gzip_file
 from analyzer.ingest.timestamps import parse_iso_ns
+from analyzer.mining import Cluster, TemplateMiner, head_line, unclassified
 from analyzer.model import Problem, Record, Report, SourceStats, frozen_map
 from analyzer.rulebook import RuleSet, load_rules
 from analyzer.settings import Settings
@@ -49,12 +51,14 @@ def load_schema(settings: Settings, problems: list[Problem]) -> Catalog | None:
 
 
 def prefilter_keywords(ruleset: RuleSet) -> tuple[str, ...] | None:
-    """The rules' keywords plus the lines that carry context (ORM SQL logging), so the window
-    sees the statement an error came from."""
+    """The rules' keywords, the lines that carry context (ORM SQL logging, so the window sees
+    the statement an error came from) and the error markers (records no rule matches are still
+    built when they may be unclassified errors, see analyzer.mining.unclassified)."""
     keywords = ruleset.keywords
     if keywords is None:
         return None
-    return tuple(dict.fromkeys((*keywords, *(k.lower() for k in CONTEXT_KEYWORDS))))
+    return tuple(dict.fromkeys((*keywords, *(k.lower() for k in CONTEXT_KEYWORDS),
+                                *unclassified.ERROR_MARKERS)))
 
 
 Window = tuple[int | None, int | None]  # [start, end) in ns; None = unbounded
@@ -112,8 +116,9 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
     if catalog is None:
         catalog = load_schema(settings, problems)
     rules = {rule.id: rule for rule in ruleset.rules}
-    accumulator = Accumulator(rules, max_samples=settings.max_samples,
-                              redact=redactor(settings))
+    clean = redactor(settings)
+    accumulator = Accumulator(rules, max_samples=settings.max_samples, redact=clean)
+    miner = unclassified.new_miner(settings.max_samples)
     evidence = LogEvidence()
     resolver = Resolver(catalog, evidence)
     sources, bad_paths = expand_sources(list(paths))
@@ -136,10 +141,12 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
                 if window is not None and not in_window(record, window):
                     continue
                 match = ruleset.match(record)
-                if match is None:
-                    context.observe(record)
-                else:
+                if match is not None:
                     accumulator.add(resolver.resolve(match, context))
+                    continue
+                context.observe(record)
+                if unclassified.is_candidate(record):
+                    unclassified.add_record(miner, record, clean)
         except InputError as exc:
             problems.append(Problem(exc.where, exc.problem, fatal=True))
         finally:
@@ -153,6 +160,7 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
             problems.append(Problem(source.name, f"{stats.truncated_lines} line(s) longer than "
                                                  f"{settings.max_line_chars} characters were cut"))
     incidents, root_causes = diagnose(accumulator.incidents(), rules, catalog, evidence)
+    incidents = sort_incidents([*incidents, *unclassified.unclassified_incidents(miner, clean)])
     problems.extend(ruleset.problems)
     timelines = accumulator.timelines()
     return Report(sources=tuple(all_stats), incidents=tuple(incidents),
@@ -174,3 +182,52 @@ def scheduled_report(paths: Sequence[str], settings: Settings, *, state: str,
         if run_id is None or any(p.fatal for p in report.problems):
             return report, store.preview(names, window, report)
         return report, store.finish_run(run_id, report)
+
+
+@dataclass(slots=True)
+class TemplateRun:
+    """What `mine_templates` found: the miner (its clusters), the per-source counts, the
+    problems, and with `per_line` the cluster of every record as (source, lineno, cluster)."""
+
+    miner: TemplateMiner
+    sources: list[SourceStats] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    assignments: list[tuple[str, int, Cluster]] = field(default_factory=list)
+
+
+MINE_BATCH = 50_000  # records masked at once (vectorized)
+
+
+def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
+                   per_line: bool = False) -> TemplateRun:
+    """Mine the templates of every record of the inputs (errors or not); no rules involved."""
+    settings = settings or Settings()
+    run = TemplateRun(TemplateMiner())
+    sources, bad_paths = expand_sources(list(paths))
+    run.problems.extend(Problem(err.where, err.problem, fatal=True) for err in bad_paths)
+    options = ReadOptions(keywords=None, max_line_chars=settings.max_line_chars)
+    for source in sources:
+        stats = SourceStats(source.name)
+        run.sources.append(stats)
+        batch: list[Record] = []
+        try:
+            for record in read_source(source, stats, input_format=settings.input_format,
+                                      options=options, block_bytes=settings.block_bytes):
+                batch.append(record)
+                if len(batch) >= MINE_BATCH:
+                    _mine_batch(run, batch, per_line)
+                    batch = []
+        except InputError as exc:
+            run.problems.append(Problem(exc.where, exc.problem, fatal=True))
+        _mine_batch(run, batch, per_line)
+    return run
+
+
+def _mine_batch(run: TemplateRun, records: list[Record], per_line: bool) -> None:
+    if not records:
+        return
+    clusters = run.miner.add_many([head_line(r.message) for r in records],
+                                  ts=[r.ts for r in records])
+    if per_line:
+        run.assignments.extend((r.source, r.lineno, c) for r, c in zip(records, clusters,
+                                                                      strict=True))

@@ -140,3 +140,26 @@ def render(report: Report, out: TextIO, *, width: int | None = None,
     else:
         console.print(Text("No incidents found.", style="green"))
     console.print(_summary(report))
+
+
+def render_templates(rows: list, out: TextIO, *, lines: int, width: int | None = None,
+                     color: bool | None = None) -> None:
+    """`analyzer templates` as a table: TemplateRow values (analyzer.mining.summary)."""
+    console = Console(file=out, width=width, color_system="auto" if color else None,
+                      force_terminal=color, highlight=False, markup=False, emoji=False,
+                      soft_wrap=False)
+    table = Table(title="Templates", title_justify="left", show_lines=True, expand=False)
+    table.add_column("id", no_wrap=True, style="dim")
+    table.add_column("count", justify="right")
+    table.add_column("template")
+    table.add_column("first / last seen (UTC)", no_wrap=True)
+    table.add_column("example values")
+    for row in rows:
+        first, last = format_ts(row.first_seen), format_ts(row.last_seen)
+        when = "-" if not first else f"{first[:19].replace('T', ' ')}\n{(last or first)[:19]}"
+        values = "\n".join(f"{name}: " + ", ".join(f"{v} ×{n}" for v, n in top)
+                           for name, top in row.values.items())
+        table.add_row(row.id, str(row.count), Text(printable(row.template)), when.replace("T", " "),
+                      Text(printable(values)))
+    console.print(table)
+    console.print(Text(f"{len(rows)} template(s) shown, {lines} record(s)", style="dim"))

@@ -1,0 +1,75 @@
+"""A cluster of the template miner: its template tokens and what it counted. Plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzer.mining.masks import is_variable
+from analyzer.mining.tokens import template_id
+
+
+@dataclass(slots=True, eq=False)
+class Cluster:
+    serial: int
+    tokens: list[str]
+    count: int = 0
+    first_seen: int | None = None
+    last_seen: int | None = None
+    examples: list[Any] = field(default_factory=list)
+    values: dict[int, dict[str, int]] = field(default_factory=dict)
+    other_values: dict[int, int] = field(default_factory=dict)
+    merged_into: Cluster | None = None
+    evicted: bool = False
+    sibling_keys: list[tuple[int, ...]] = field(default_factory=list)
+    last_used: int = 0
+    # per variable position: (position, length of the constant text before and after it)
+    extract: list[tuple[int, int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute what depends on the template's tokens."""
+        self.extract = []
+        for i, token in enumerate(self.tokens):
+            if is_variable(token):
+                start, end = token.find("<"), token.rfind(">")
+                self.extract.append((i, start, len(token) - end - 1))
+                self.values.setdefault(i, {})
+
+    @property
+    def template(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def id(self) -> str:
+        return template_id(self.tokens)
+
+    def final(self) -> Cluster:
+        """The cluster this one was merged into (itself when never merged)."""
+        cluster = self
+        while cluster.merged_into is not None:
+            cluster = cluster.merged_into
+        return cluster
+
+    def top_values(self, position: int, limit: int = 5) -> list[tuple[str, int]]:
+        counts = self.values.get(position, {})
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def detached(cluster: Cluster) -> Cluster:
+    return Cluster(0, list(cluster.tokens), cluster.count, cluster.first_seen,
+                   cluster.last_seen, list(cluster.examples),
+                   {p: dict(v) for p, v in cluster.values.items()},
+                   dict(cluster.other_values))
+
+
+def cluster_state(cluster: Cluster) -> dict[str, Any]:
+    return {
+        "tokens": list(cluster.tokens), "count": cluster.count,
+        "first_seen": cluster.first_seen, "last_seen": cluster.last_seen,
+        "examples": list(cluster.examples),
+        "values": {str(p): dict(v) for p, v in cluster.values.items()},
+        "other_values": {str(p): n for p, n in cluster.other_values.items()},
+    }

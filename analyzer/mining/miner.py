@@ -1,0 +1,383 @@
+"""The online template miner: lines in, clusters (a template, counts, values) out. No I/O.
+
+How a line finds its cluster:
+1. Typed variables are masked (masks.py) and the line is split on whitespace; a line already
+   seen in this masked form goes straight to its cluster (a bounded exact-match cache).
+2. Candidates are the clusters with the same token count and the same first token (a first
+   token that is a variable routes as `<*>`).
+3. The best fitting candidate wins when at least `similarity` of the positions agree and no
+   two different plain words meet (tokens.fit): `Ending install` and `Ending cleanup` are two
+   messages, `connect to db1.internal` and `connect to db2.internal` one. Otherwise the line
+   starts a new cluster.
+4. Positions where the line and the template differ become `<*>`; a cluster whose template
+   becomes another cluster's template merges into the older one.
+5. Plain words do vary at some positions (user names, states): when `word_variants` clusters
+   differ only in the plain word at one position, that position is a variable and they merge
+   into one, except where the word labels a value (`column "<str>"` and `relation "<str>"`
+   never merge) or is the first token.
+
+Memory is bounded: at most `max_clusters` clusters (past that the least recently matched is
+evicted and counted), `max_tokens` positions per template, `max_examples` examples and
+`max_values` distinct values per variable position (further values are counted as other).
+
+The state is mergeable (`merge`: shards mined apart, then folded together) and serialisable
+(`to_state` / `from_state`: plain JSON-able data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from analyzer.errors import AnalyzerError
+from analyzer.mining.batch import add_grouped
+from analyzer.mining.cluster import Cluster, cluster_state, detached
+from analyzer.mining.masks import WILDCARD, is_variable, mask, mask_many
+from analyzer.mining.tokens import (
+    fit,
+    generalised,
+    group_key,
+    is_word,
+    labels_value,
+    value_of,
+)
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MinerParams:
+    similarity: float = 0.5  # share of positions that must agree to join a cluster
+    word_variants: int = 3  # clusters differing in one plain word that make it a variable
+    max_clusters: int = 5000  # past this, the least recently matched cluster is evicted
+    max_tokens: int = 64  # a longer line keeps its first tokens; the rest is one `<*>`
+    max_examples: int = 3  # example payloads kept per cluster (the first ones)
+    max_values: int = 10  # distinct values kept per variable position (the first ones)
+    track_values: bool = True  # count the values of variables (off: templates and counts only)
+    cache_size: int = 100_000  # masked lines remembered for the exact-match fast path
+
+
+class TemplateMiner:
+    """Streaming template miner. `add` one line or `add_many` a batch (masked vectorized);
+    each returns the cluster(s) the lines joined. Examples are opaque payloads the caller
+    chooses (kept as given, so keep them JSON-able for `to_state`)."""
+
+    def __init__(self, params: MinerParams | None = None) -> None:
+        self.params = params or MinerParams()
+        self.lines = 0
+        self.evicted_clusters = 0
+        self.evicted_lines = 0
+        self._serial = 0
+        self._clusters: dict[int, Cluster] = {}
+        self._groups: dict[tuple[int, str], list[Cluster]] = {}
+        self._by_template: dict[tuple[str, ...], Cluster] = {}
+        self._siblings: dict[tuple[int, ...], list[Cluster]] = {}
+        self._cache: dict[str, Cluster] = {}
+
+    # -- adding lines -----------------------------------------------------------------------
+
+    def add(self, text: str, ts: int | None = None, example: Any = None) -> Cluster:
+        return self._add(text, mask(text), ts, example)
+
+    def add_many(self, texts: Sequence[str], ts: Sequence[int | None] | None = None,
+                 examples: Sequence[Any] | None = None) -> list[Cluster]:
+        if examples is None:
+            return add_grouped(self, texts, ts)
+        masked = mask_many(texts)
+        stamps = ts if ts is not None else [None] * len(texts)
+        add = self._add
+        return [add(t, m, s, e) for t, m, s, e in zip(texts, masked, stamps, examples,
+                                                       strict=True)]
+
+    def place_masked(self, masked: str) -> Cluster:
+        """The cluster a masked line belongs to, placing it when new (no counting)."""
+        cached = self._cache.get(masked)
+        if cached is not None and cached.merged_into is None and not cached.evicted:
+            return cached
+        return self._lookup(masked, cached)
+
+    def _add(self, text: str, masked: str, ts: int | None, example: Any) -> Cluster:
+        # the hot path: most lines hit the cache and only count
+        self.lines += 1
+        cluster = self._cache.get(masked)
+        if cluster is None or cluster.merged_into is not None or cluster.evicted:
+            cluster = self._lookup(masked, cluster)
+        cluster.last_used = self.lines
+        cluster.count += 1
+        if ts is not None:
+            if cluster.first_seen is None or ts < cluster.first_seen:
+                cluster.first_seen = ts
+            if cluster.last_seen is None or ts > cluster.last_seen:
+                cluster.last_seen = ts
+        if example is not None and len(cluster.examples) < self.params.max_examples:
+            cluster.examples.append(example)
+        if cluster.extract and self.params.track_values:
+            self._note_values(cluster, text)
+        return cluster
+
+    def _lookup(self, masked: str, cached: Cluster | None) -> Cluster:
+        if cached is not None:
+            cached = cached.final()
+            if not cached.evicted:
+                self._cache[masked] = cached
+                return cached
+        cluster = self._place(self.tokens(masked))
+        if len(self._cache) >= self.params.cache_size:
+            self._cache.clear()
+        self._cache[masked] = cluster
+        return cluster
+
+    def tokens(self, text: str) -> list[str]:
+        """Whitespace tokens, cut to max_tokens (the rest is one `<*>`)."""
+        tokens = text.split()
+        limit = self.params.max_tokens
+        if len(tokens) > limit:
+            tokens = [*tokens[: limit - 1], WILDCARD]
+        return tokens
+
+    def _place(self, tokens: list[str]) -> Cluster:
+        """Join the best fitting cluster (generalising it) or start a new one."""
+        found = self._best(tokens)
+        if found is None:
+            return self._create(list(tokens))
+        return self._generalise(found, tokens)
+
+    def _best(self, tokens: list[str]) -> Cluster | None:
+        exact = self._by_template.get(tuple(tokens))
+        if exact is not None:
+            return exact
+        best, best_score = None, self.params.similarity
+        for cluster in self._groups.get(group_key(tokens), ()):
+            score = fit(cluster.tokens, tokens)
+            if score > best_score or (score == best_score and best is None):
+                best, best_score = cluster, score
+        return best
+
+    def _create(self, tokens: list[str]) -> Cluster:
+        if len(self._clusters) >= self.params.max_clusters:
+            self._evict()
+        self._serial += 1
+        cluster = Cluster(self._serial, tokens)
+        self._clusters[cluster.serial] = cluster
+        return self._index(cluster)
+
+    def _evict(self) -> None:
+        oldest = min(self._clusters.values(), key=lambda c: (c.last_used, c.serial))
+        self._unindex(oldest)
+        del self._clusters[oldest.serial]
+        oldest.evicted = True
+        self.evicted_clusters += 1
+        self.evicted_lines += oldest.count
+
+    # -- indexes: by group, by exact template, by "all but one word" --------------------------
+
+    def _index(self, cluster: Cluster) -> Cluster:
+        """Index a cluster under its (new) template; returns the cluster that holds it now
+        (an older cluster with the same template absorbs it)."""
+        twin = self._by_template.get(tuple(cluster.tokens))
+        if twin is not None and twin is not cluster:
+            older, newer = sorted((twin, cluster), key=lambda c: c.serial)
+            if newer is twin:
+                self._unindex(twin)
+                self._by_template[tuple(cluster.tokens)] = cluster
+                self._groups.setdefault(group_key(cluster.tokens), []).append(cluster)
+                self._index_siblings(cluster)
+            self._fold(older, newer)
+            return older
+        self._by_template[tuple(cluster.tokens)] = cluster
+        self._groups.setdefault(group_key(cluster.tokens), []).append(cluster)
+        return self._index_siblings(cluster)
+
+    def _unindex(self, cluster: Cluster) -> None:
+        key = tuple(cluster.tokens)
+        if self._by_template.get(key) is cluster:
+            del self._by_template[key]
+        group = self._groups.get(group_key(cluster.tokens))
+        if group is not None and cluster in group:
+            group.remove(cluster)
+            if not group:
+                del self._groups[group_key(cluster.tokens)]
+        for sibling_key in cluster.sibling_keys:
+            siblings = self._siblings.get(sibling_key)
+            if siblings is not None and cluster in siblings:
+                siblings.remove(cluster)
+                if not siblings:
+                    del self._siblings[sibling_key]
+        cluster.sibling_keys = []
+
+    def _index_siblings(self, cluster: Cluster) -> Cluster:
+        tokens = cluster.tokens
+        crowded: list[int] = []
+        for i in range(1, len(tokens)):
+            if not is_word(tokens[i]) or labels_value(tokens, i):
+                continue
+            key = (len(tokens), i, hash(tuple(tokens[:i])), hash(tuple(tokens[i + 1:])))
+            siblings = self._siblings.setdefault(key, [])
+            siblings.append(cluster)
+            cluster.sibling_keys.append(key)
+            if len(siblings) >= self.params.word_variants:
+                crowded.append(i)
+        for i in crowded:
+            if cluster.merged_into is None:
+                cluster = self._generalise_position(cluster, i)
+        return cluster
+
+    def _generalise_position(self, cluster: Cluster, position: int) -> Cluster:
+        """Enough clusters differ only by the word at `position`: it is a variable."""
+        key = (len(cluster.tokens), position, hash(tuple(cluster.tokens[:position])),
+               hash(tuple(cluster.tokens[position + 1:])))
+        members = sorted(self._siblings.get(key, [cluster]), key=lambda c: c.serial)
+        survivor = members[0]
+        for member in members:
+            self._unindex(member)
+            if member.count:
+                member.values[position] = {member.tokens[position]: member.count}
+            member.tokens[position] = WILDCARD
+        for member in members[1:]:
+            self._fold(survivor, member)
+        survivor.refresh()
+        return self._index(survivor)
+
+    def _generalise(self, cluster: Cluster, tokens: Sequence[str]) -> Cluster:
+        """Turn the positions where `tokens` differs into `<*>`."""
+        changed = [i for i, (mine, theirs) in enumerate(zip(cluster.tokens, tokens, strict=True))
+                   if mine != theirs and mine != WILDCARD
+                   and generalised(mine, theirs) != mine]
+        if not changed:
+            return cluster
+        self._unindex(cluster)
+        for i in changed:
+            mine = cluster.tokens[i]
+            cluster.tokens[i] = generalised(mine, tokens[i])
+            if not is_variable(mine) and cluster.count:
+                # a constant so far: every line had it
+                cluster.values[i] = {value_of(mine, cluster.tokens[i]): cluster.count}
+        cluster.refresh()
+        return self._index(cluster)
+
+    def _fold(self, into: Cluster, other: Cluster) -> None:
+        """Merge the counts, examples and values of `other` (same template) into `into`."""
+        if self._clusters.get(other.serial) is other:
+            del self._clusters[other.serial]
+        self._count(into, other.first_seen, None, other.count, other.last_seen)
+        into.last_used = max(into.last_used, other.last_used)
+        for example in other.examples:
+            if len(into.examples) < self.params.max_examples:
+                into.examples.append(example)
+        for position, counts in other.values.items():
+            for value, count in counts.items():
+                self.add_value(into, position, value, count)
+        for position, count in other.other_values.items():
+            into.other_values[position] = into.other_values.get(position, 0) + count
+        other.merged_into = into
+
+    def _count(self, cluster: Cluster, ts: int | None, example: Any, weight: int,
+               last: int | None = None) -> None:
+        cluster.count += weight
+        last = ts if last is None else last
+        if ts is not None and (cluster.first_seen is None or ts < cluster.first_seen):
+            cluster.first_seen = ts
+        if last is not None and (cluster.last_seen is None or last > cluster.last_seen):
+            cluster.last_seen = last
+        if example is not None and len(cluster.examples) < self.params.max_examples:
+            cluster.examples.append(example)
+
+    def _note_values(self, cluster: Cluster, text: str) -> None:
+        raw = text.split()
+        if len(raw) != len(cluster.tokens):
+            return  # an over-long line, cut to max_tokens: its tail has no one value
+        values, cap = cluster.values, self.params.max_values
+        for i, before, after in cluster.extract:
+            token = raw[i]
+            value = token[before: len(token) - after] if before + after < len(token) else token
+            counts = values[i]
+            seen = counts.get(value)
+            if seen is not None:
+                counts[value] = seen + 1
+            elif len(counts) < cap:
+                counts[value] = 1
+            else:
+                cluster.other_values[i] = cluster.other_values.get(i, 0) + 1
+
+    def add_value(self, cluster: Cluster, position: int, value: str, count: int) -> None:
+        counts = cluster.values.setdefault(position, {})
+        if value in counts or len(counts) < self.params.max_values:
+            counts[value] = counts.get(value, 0) + count
+        else:
+            cluster.other_values[position] = cluster.other_values.get(position, 0) + count
+
+    # -- results, merging, state ------------------------------------------------------------
+
+    def clusters(self) -> list[Cluster]:
+        """Live clusters, most frequent first (ties: created first)."""
+        return sorted(self._clusters.values(), key=lambda c: (-c.count, c.serial))
+
+    def merge(self, other: TemplateMiner) -> None:
+        """Fold another miner's clusters into this one, as if its lines had come after ours."""
+        self.lines += other.lines
+        self.evicted_clusters += other.evicted_clusters
+        self.evicted_lines += other.evicted_lines
+        for theirs in sorted(other._clusters.values(), key=lambda c: c.serial):
+            self._absorb(theirs)
+
+    def _absorb(self, theirs: Cluster) -> None:
+        incoming = detached(theirs)
+        found = self._best(theirs.tokens)
+        if found is None:
+            self._serial += 1
+            incoming.serial = self._serial
+            if len(self._clusters) >= self.params.max_clusters:
+                self._evict()
+            self._clusters[incoming.serial] = incoming
+            self._index(incoming)
+            return
+        target = self._generalise(found, theirs.tokens)
+        for i, token in enumerate(theirs.tokens):
+            if is_variable(target.tokens[i]) and not is_variable(token) and theirs.count:
+                incoming.values[i] = {value_of(token, target.tokens[i]): theirs.count}
+        self._fold(target, incoming)
+
+    def to_state(self) -> dict[str, Any]:
+        """Plain data (JSON-able when the examples are) from which `from_state` rebuilds."""
+        return {
+            "version": STATE_VERSION, "params": asdict(self.params), "lines": self.lines,
+            "evicted_clusters": self.evicted_clusters, "evicted_lines": self.evicted_lines,
+            "clusters": [cluster_state(c) for c in self._clusters.values()],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TemplateMiner:
+        """Rebuild a miner from `to_state` data; AnalyzerError when it is not such data."""
+        if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+            version = state.get("version") if isinstance(state, dict) else None
+            raise AnalyzerError(f"miner state: unsupported version {version!r}")
+        try:
+            return cls._rebuild(state)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise AnalyzerError(f"miner state: invalid data ({exc!r})") from None
+
+    @classmethod
+    def _rebuild(cls, state: dict[str, Any]) -> TemplateMiner:
+        miner = cls(MinerParams(**state["params"]))
+        miner.lines = state["lines"]
+        miner.evicted_clusters = state["evicted_clusters"]
+        miner.evicted_lines = state["evicted_lines"]
+        for data in state["clusters"]:
+            miner._serial += 1
+            cluster = Cluster(
+                miner._serial, list(data["tokens"]), data["count"], data["first_seen"],
+                data["last_seen"], list(data["examples"]),
+                {int(p): dict(v) for p, v in data["values"].items()},
+                {int(p): n for p, n in data["other_values"].items()})
+            miner._clusters[cluster.serial] = cluster
+            miner._index(cluster)
+        return miner
+
+
+def mine(lines: Iterable[str], params: MinerParams | None = None) -> TemplateMiner:
+    """A miner fed with `lines` (a convenience for tests and scripts)."""
+    miner = TemplateMiner(params)
+    for line in lines:
+        miner.add(line)
+    return miner

@@ -1,0 +1,135 @@
+"""Records no rule matched -> `unclassified` incidents, one per mined template.
+
+Candidates are error-level records: the format's level (error, critical) or error markers in
+the text (`Error:`, `❌`, `FATAL`, `Traceback`, `Exception`, an HTTP 5xx status). Their head
+line (masks.head_line) goes to a TemplateMiner; every cluster becomes an Incident with the
+template as title, the top values of each variable as entities and the template id as id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from analyzer.mining.masks import PLACEHOLDERS, WILDCARD, head_line, is_variable
+from analyzer.mining.miner import Cluster, MinerParams, TemplateMiner
+from analyzer.model import Incident, Record, Sample, frozen_map
+
+RULE_ID = "unclassified"
+CATEGORY = "unclassified"
+SEVERITY = "high"  # an unknown error: worth a look, never `critical` until a rule says so
+TOP_VALUES = 3
+
+# Literals for the ingest prefilter (case-insensitive): a record holding none of them cannot
+# be a candidate unless its format gives it an error level. The HTTP ones are the status as a
+# separate word in access-log lines (`GET /x 502 1.2 ms`).
+ERROR_MARKERS: tuple[str, ...] = (
+    "error", "exception", "traceback", "fatal", "panic", "critical", "unhandled", "uncaught",
+    "❌", *(f" {code} " for code in range(500, 512)),
+)
+_ERROR_TEXT = re.compile(
+    r"❌|(?i:\b(?:error|exception|traceback|fatal|panic|critical|unhandled|uncaught)\b)"
+    r"|\b[A-Z]\w*(?:Error|Exception)\b"  # TypeError, SequelizeDatabaseError (not session_error)
+    r"|^(?:[A-Z]+ )?\S*/\S* 5\d\d \d"  # access log: [METHOD] /path 5xx <time>
+    r"|(?i:\bstatus(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)",
+)
+_ERROR_LEVELS = frozenset({"error", "critical"})
+
+
+def is_candidate(record: Record) -> bool:
+    """An error-level record: by the source's own severity, its HTTP status, or its text. A
+    level guessed from free text is not trusted (`session_error sent` is not an error)."""
+    if "severity" in record.fields:
+        return record.level in _ERROR_LEVELS
+    status = str(record.fields.get("status", ""))
+    if len(status) == 3 and status.startswith("5"):
+        return True
+    return _ERROR_TEXT.search(record.message[:512]) is not None
+
+
+def add_record(miner: TemplateMiner, record: Record, redact: Callable[[str], str]) -> Cluster:
+    """Mine one candidate record; its sample (redacted) is the example payload."""
+    example = [record.ts, record.source, record.lineno, redact(record.message),
+               record.service or record.instance]
+    return miner.add(head_line(record.message), ts=record.ts, example=example)
+
+
+def new_miner(max_samples: int) -> TemplateMiner:
+    return TemplateMiner(MinerParams(max_examples=max(max_samples, 1)))
+
+
+_SELF_NAMED = frozenset({"<ip>", "<uuid>", "<ts>", "<url>", "<path>", "<email>"})
+_NAME_CLEAN = re.compile(r"[^a-z0-9_]+")
+_TYPE_NAMES = {"<num>": "number", "<id>": "id", "<hex>": "hex", "<ip>": "ip", "<uuid>": "uuid",
+               "<ts>": "time", "<url>": "url", "<path>": "path", "<email>": "email",
+               "<str>": "name", WILDCARD: "value"}
+
+
+def variable_names(tokens: list[str]) -> dict[int, str]:
+    """A readable, unique identifier for each variable position: the word that labels it
+    (`column "<str>"` -> column, `uid=<num>` -> uid), else its type (ip, path, number…)."""
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for i, token in enumerate(tokens):
+        if not is_variable(token):
+            continue
+        kind = _placeholder(token)
+        # a typed value names itself; a generic one is named by the word labelling it
+        labelled = None if kind in _SELF_NAMED else _label(tokens, i)
+        name = labelled or _TYPE_NAMES.get(kind, "value")
+        base, n = name, 2
+        while name in used:
+            name, n = f"{base}_{n}", n + 1
+        used.add(name)
+        names[i] = name
+    return names
+
+
+def _placeholder(token: str) -> str:
+    for placeholder in PLACEHOLDERS:
+        if placeholder in token:
+            return placeholder
+    return WILDCARD
+
+
+def _label(tokens: list[str], position: int) -> str | None:
+    token = tokens[position]
+    inside = token[: token.find("<")].rstrip("=:([\"'`")
+    if inside and "=" in token[: token.find("<") + 1]:
+        candidate = inside  # key=value within one token
+    elif position > 0 and not is_variable(tokens[position - 1]):
+        candidate = tokens[position - 1]
+    else:
+        return None
+    name = _NAME_CLEAN.sub("_", candidate.lower()).strip("_")
+    if not name or not name[0].isalpha() or len(name) > 30:
+        return None
+    return name
+
+
+def cluster_incident(cluster: Cluster, redact: Callable[[str], str]) -> Incident:
+    names = variable_names(cluster.tokens)
+    entities = {}
+    for position, name in names.items():
+        top = cluster.top_values(position, TOP_VALUES)
+        if top:
+            entities[name] = redact(", ".join(f"{value} ×{count}" for value, count in top))
+    samples = tuple(_sample(example) for example in cluster.examples)
+    services = sorted({e[4] for e in cluster.examples if len(e) > 4 and e[4]})
+    return Incident(
+        id=cluster.id, rule=RULE_ID, title=redact(cluster.template), severity=SEVERITY,
+        category=CATEGORY, count=cluster.count, first_seen=cluster.first_seen,
+        last_seen=cluster.last_seen, services=tuple(services), entities=frozen_map(entities),
+        samples=samples,
+    )
+
+
+def _sample(example: list[Any]) -> Sample:
+    ts, source, lineno, message = example[:4]
+    return Sample(ts, source, lineno, message)
+
+
+def unclassified_incidents(miner: TemplateMiner,
+                           redact: Callable[[str], str]) -> list[Incident]:
+    return [cluster_incident(cluster, redact) for cluster in miner.clusters()]

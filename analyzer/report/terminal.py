@@ -99,7 +99,31 @@ def _summary(report: Report) -> Text:
     return text
 
 
+def _facts(text: Text, label: str, style: str, facts: tuple[str, ...], clean: Clean) -> None:
+    for fact in facts:
+        text.append(f"\n  {label}: ", style=style)
+        text.append(clean(fact))
+
+
+def _root_causes(report: Report, clean: Clean = printable) -> list[Any]:
+    """One block per root cause: what is wrong, which incidents it explains, the fix."""
+    blocks: list[Any] = [Text("Root causes", style="bold underline")] if report.root_causes else []
+    for cause in report.root_causes:
+        text = Text()
+        text.append(f"{cause.id} ", style="dim")
+        text.append(f"{cause.kind} ", style="bold magenta")
+        text.append(clean(cause.summary), style="bold")
+        text.append("\n  incidents: ", style="dim")
+        text.append(", ".join(cause.incidents))
+        _facts(text, "evidence", "dim", cause.evidence, clean)
+        _facts(text, "fix", "green", cause.fixes, clean)
+        blocks.append(text)
+    return blocks
+
+
 def _details(report: Report, clean: Clean = printable) -> list[Any]:
+    """Each diagnosed incident with its evidence; its fixes only when no root cause (above)
+    already carries them."""
     blocks: list[Any] = []
     for incident in report.incidents:
         d = incident.diagnosis
@@ -108,13 +132,14 @@ def _details(report: Report, clean: Clean = printable) -> list[Any]:
         text = Text()
         text.append(f"{incident.id} ", style="dim")
         text.append(clean(d.summary), style="bold")
-        for fact in d.evidence:
-            text.append("\n  evidence: ", style="dim")
-            text.append(clean(fact))
-        for fix in d.fixes:
-            text.append("\n  fix: ", style="green")
-            text.append(clean(fix))
+        _facts(text, "evidence", "dim", d.evidence, clean)
+        if incident.root_cause is None:
+            _facts(text, "fix", "green", d.fixes, clean)
+        else:
+            text.append(f"\n  fix: see root cause {incident.root_cause}", style="green")
         blocks.append(text)
+    if blocks:
+        blocks.insert(0, Text("Incident details", style="bold underline"))
     return blocks
 
 
@@ -134,9 +159,9 @@ def render(report: Report, out: TextIO, *, width: int | None = None,
         console.print(resolved)
     if report.incidents:
         console.print(incidents_table(report, history, clean))
-        details = _details(report, clean)
-        if details:
-            console.print(Group(*details))
+        for blocks in (_root_causes(report, clean), _details(report, clean)):
+            if blocks:
+                console.print(Group(*blocks))
     else:
         console.print(Text("No incidents found.", style="green"))
     console.print(_summary(report))

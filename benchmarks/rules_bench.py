@@ -1,8 +1,8 @@
 """Rule matching cost (not a test): the full built-in pack against the skeleton's two rules, on
 the same 2M-line Render log, each run in a fresh process.
 
-    python benchmarks/rules_make_log.py benchmarks/out/render-2m.log
-    python benchmarks/rules_make_log.py benchmarks/out/render-2m-healthy.log --error-share 0
+    python benchmarks/generate_render_log.py benchmarks/out/render-2m.log
+    python benchmarks/generate_render_log.py benchmarks/out/render-2m-healthy.log --error-share 0
     python benchmarks/rules_bench.py benchmarks/out/render-2m.log \
         benchmarks/out/render-2m-healthy.log [--repeat 3]
 

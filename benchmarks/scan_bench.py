@@ -24,8 +24,8 @@ HERE = Path(__file__).resolve().parent
 def ensure_log(lines: int) -> Path:
     path = HERE / "out" / f"render-{lines}.log"
     if not path.exists():
-        subprocess.run([sys.executable, str(HERE / "generate_render_log.py"), "--lines",
-                        str(lines), "--out", str(path)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, str(HERE / "generate_render_log.py"), str(path),
+                        "--lines", str(lines)], check=True, stdout=subprocess.DEVNULL)
     return path
 
 

@@ -1,11 +1,11 @@
 # Generates samples/seed/render.log (the seed incident as a Render dashboard download):
-#   python samples/seed/generate_render_log.py > samples/seed/render.log
+#   python benchmarks/generate_seed_sample.py > samples/seed/render.log
 # Deterministic: the same output on every run.
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 rnd = random.Random(20251113)
-t = datetime(2025, 11, 13, 6, 19, 58, 120000, tzinfo=timezone.utc)
+t = datetime(2025, 11, 13, 6, 19, 58, 120000, tzinfo=UTC)
 out = []
 
 FIXED = {}
@@ -167,14 +167,14 @@ def counters_failure():
     emit("❌ column \"counters\" does not exist", (0.05, 0.3))
 
 # first failure 06:23:03 per the post-mortem: jump to just before it
-t = datetime(2025, 11, 13, 6, 22, 44, tzinfo=timezone.utc)
+t = datetime(2025, 11, 13, 6, 22, 44, tzinfo=UTC)
 healthy(6)
-t = datetime(2025, 11, 13, 6, 22, 58, 500000, tzinfo=timezone.utc)
-create_failure(at=datetime(2025, 11, 13, 6, 23, 3, 93444, tzinfo=timezone.utc))
+t = datetime(2025, 11, 13, 6, 22, 58, 500000, tzinfo=UTC)
+create_failure(at=datetime(2025, 11, 13, 6, 23, 3, 93444, tzinfo=UTC))
 healthy(8)
 sequelize_relation_error()
-t = datetime(2025, 11, 13, 6, 23, 33, 900000, tzinfo=timezone.utc)
-fetch_failure(at=datetime(2025, 11, 13, 6, 23, 37, 931640, tzinfo=timezone.utc))
+t = datetime(2025, 11, 13, 6, 23, 33, 900000, tzinfo=UTC)
+fetch_failure(at=datetime(2025, 11, 13, 6, 23, 37, 931640, tzinfo=UTC))
 events = ([create_failure] * 9 + [fetch_failure] * 7 + [report_failure] * 3 + [counters_failure] * 3
           + [sequelize_relation_error] * 2
           + [lambda: create_failure_object("session_id")] * 3

@@ -51,14 +51,13 @@ def load_schema(settings: Settings, problems: list[Problem]) -> Catalog | None:
 
 
 def prefilter_keywords(ruleset: RuleSet) -> tuple[str, ...] | None:
-    """The rules' keywords, the lines that carry context (ORM SQL logging, so the window sees
-    the statement an error came from) and the error markers (records no rule matches are still
-    built when they may be unclassified errors, see analyzer.mining.unclassified)."""
+    """The rules' keywords and the error markers (records no rule matches are still built when
+    they may be unclassified errors, see analyzer.mining.unclassified). Lines that carry context
+    (ORM SQL logging) go as ReadOptions.context_keywords."""
     keywords = ruleset.keywords
     if keywords is None:
         return None
-    return tuple(dict.fromkeys((*keywords, *(k.lower() for k in CONTEXT_KEYWORDS),
-                                *unclassified.ERROR_MARKERS)))
+    return tuple(dict.fromkeys((*keywords, *unclassified.ERROR_MARKERS)))
 
 
 Window = tuple[int | None, int | None]  # [start, end) in ns; None = unbounded
@@ -124,7 +123,8 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
     sources, bad_paths = expand_sources(list(paths))
     problems.extend(Problem(err.where, err.problem, fatal=True) for err in bad_paths)
     options = ReadOptions(keywords=prefilter_keywords(ruleset),
-                          max_line_chars=settings.max_line_chars)
+                          max_line_chars=settings.max_line_chars,
+                          context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS))
     all_stats = []
     for source in sources:
         stats = SourceStats(source.name)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from analyzer.catalog import Catalog
 from analyzer.diagnose import ContextWindow, LogEvidence, Resolver, diagnose
+from analyzer.diagnose.clues import CONTEXT_KEYWORDS
 from analyzer.errors import InputError
 from analyzer.incidents import Accumulator, entities_of, fingerprint, incident_id
 from analyzer.ingest import get_format
@@ -308,7 +309,8 @@ class Watcher:
         self.sources.append(stats)
         self.stats.source = live.name
         options = ReadOptions(keywords=self.ruleset.keywords,
-                              max_line_chars=self.settings.max_line_chars)
+                              max_line_chars=self.settings.max_line_chars,
+                              context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS))
         fmt: Format | None = get_format(input_format) if input_format else None
         feeder = _Bursts(live, self.idle, lambda: on_tick(self.take_events()), tick)
         while not feeder.ended:

@@ -11,18 +11,22 @@ import re
 
 from analyzer.model import Record
 
-# Where the SQL sits in a message, per writer. The first group is the statement.
+# Where the SQL sits in a message, per writer: (a literal the message must hold, in lower case,
+# the pattern whose first group is the statement). The literal spares the regex on most records.
 _STATEMENT_RES = (
-    re.compile(r"\bExecuting \([^)]*\): (.+)"),  # Sequelize logging
-    re.compile(r"\bsql: '((?:[^'\\]|\\.)+)'"),  # node-pg / Sequelize error dumps (util.inspect)
-    re.compile(r'\bsql: "((?:[^"\\]|\\.)+)"'),
-    re.compile(r"\bSTATEMENT:  (.+(?:\n\t.*)*)"),  # PostgreSQL stderr, tab-continued
-    re.compile(r"\bLOG:  (?:statement|execute [^:]*): (.+)"),  # log_statement
-    re.compile(r"\bquery(?: failed)?: ((?:SELECT|INSERT|UPDATE|DELETE|WITH)\b.+)", re.I),  # TypeORM
-    re.compile(r"\bprisma:query (.+)"),
-    re.compile(r"\[SQL: (.+?)\]", re.S),  # SQLAlchemy exceptions
-    re.compile(r"\bsqlalchemy\.engine\.Engine (?:\[[^\]]*\] )?((?:SELECT|INSERT|UPDATE|DELETE|WITH)"
-               r"\b.+)"),
+    ("executing (", re.compile(r"\bExecuting \([^)]*\): (.+)")),  # Sequelize logging
+    # node-pg / Sequelize error dumps (util.inspect)
+    ("sql: ", re.compile(r"\bsql: '((?:[^'\\]|\\.)+)'")),
+    ("sql: ", re.compile(r'\bsql: "((?:[^"\\]|\\.)+)"')),
+    ("statement:  ", re.compile(r"\bSTATEMENT:  (.+(?:\n\t.*)*)")),  # PostgreSQL stderr
+    ("log:  ", re.compile(r"\bLOG:  (?:statement|execute [^:]*): (.+)")),  # log_statement
+    ("query", re.compile(r"\bquery(?: failed)?: ((?:SELECT|INSERT|UPDATE|DELETE|WITH)\b.+)",
+                         re.I)),  # TypeORM
+    ("prisma:query", re.compile(r"\bprisma:query (.+)")),
+    ("[sql: ", re.compile(r"\[SQL: (.+?)\]", re.S)),  # SQLAlchemy exceptions
+    ("sqlalchemy.engine", re.compile(
+        r"\bsqlalchemy\.engine\.Engine (?:\[[^\]]*\] )?((?:SELECT|INSERT|UPDATE|DELETE|WITH)"
+        r"\b.+)")),
 )
 _HINT_RES = (
     re.compile(r"\bHINT:  (.+)"),
@@ -41,6 +45,14 @@ ORM_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("knex", re.compile(r"\bknex\b|Knex")),
     ("postgrest", re.compile(r"PGRST\d{3}|schema cache|supabase-js|PostgrestError")),
 )
+# Literals (lower case) one of which a message holds when the writer's marker can match: most
+# records name no ORM, and these spare them eight regex searches.
+_ORM_GATES = {
+    "sequelize": ("sequelize", "executing ("), "prisma": ("prisma", "p20"),
+    "typeorm": ("queryfailederror", "typeorm", "query failed: "), "django": ("django",),
+    "sqlalchemy": ("sqlalchemy",), "activerecord": ("activerecord::",), "knex": ("knex",),
+    "postgrest": ("pgrst", "schema cache", "supabase-js", "postgresterror"),
+}
 _ESCAPES = re.compile(r"\\(.)")
 
 
@@ -55,8 +67,9 @@ def statement_of(record: Record, *, logged_before: bool = False) -> str | None:
     statement = record.fields.get("statement") or record.fields.get("query")
     if isinstance(statement, str) and statement.strip() and not logged_before:
         return statement.strip()
-    for pattern in _STATEMENT_RES:
-        if logged_before and pattern.pattern.startswith(r"\bSTATEMENT"):
+    lowered = record.message.lower()
+    for literal, pattern in _STATEMENT_RES:
+        if literal not in lowered or (logged_before and literal == "statement:  "):
             continue
         found = pattern.search(record.message)
         if found:
@@ -69,6 +82,8 @@ def hint_of(record: Record) -> str | None:
     hint = record.fields.get("hint")
     if isinstance(hint, str) and hint.strip():
         return hint.strip()
+    if "hint" not in record.message.lower():
+        return None
     for pattern in _HINT_RES:
         found = pattern.search(record.message)
         if found:
@@ -79,8 +94,9 @@ def hint_of(record: Record) -> str | None:
 def orm_of(record: Record) -> str | None:
     error_name = record.fields.get("error_name")
     text = f"{error_name} {record.message}" if isinstance(error_name, str) else record.message
+    lowered = text.lower()
     for name, pattern in ORM_MARKERS:
-        if pattern.search(text):
+        if any(gate in lowered for gate in _ORM_GATES[name]) and pattern.search(text):
             return name
     return None
 

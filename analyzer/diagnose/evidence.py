@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
 from analyzer.diagnose.context import Seen
-from analyzer.diagnose.sql import StatementFacts, statement_facts
+from analyzer.diagnose.sql import StatementFacts, statement_facts, statement_shape
 
 MAX_TABLES = 2000
 MAX_COLUMNS = 500
+MAX_SHAPES = 10_000  # statement shapes already taken in (see sql.statement_shape)
 
 # PostgreSQL 42703: `Perhaps you meant to reference the column "s.createdAt".` (one or two)
 _PG_COLUMN_HINT = re.compile(r'the column "(?P<q>[^"]+?)\.(?P<c>[^"]+)"')
@@ -55,6 +56,7 @@ def parse_hint(hint: str, facts: StatementFacts | None = None) -> list[HintFact]
 class LogEvidence:
     catalog: Catalog = field(default_factory=Catalog)
     seen_at: dict[tuple[str, str, str | None], str] = field(default_factory=dict)
+    shapes: set[str] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return len(self.catalog) > 0
@@ -84,7 +86,14 @@ class LogEvidence:
         """A statement that did not fail: its tables and columns exist."""
         if not seen.statement:
             return
-        facts = statement_facts(seen.statement)
+        # the first statement of a shape records every table and column it can: the same shape
+        # again adds nothing (where a name was seen keeps its first place)
+        shape = statement_shape(seen.statement)
+        if shape in self.shapes:
+            return
+        if len(self.shapes) < MAX_SHAPES:
+            self.shapes.add(shape)
+        facts = statement_facts(shape)
         if not facts.parsed:
             return
         where = f"{seen.where} (a statement that did not fail)"

@@ -70,9 +70,26 @@ class _Collector(Visitor):
             self.columns.append((names[-2] if len(names) > 1 else None, names[-1]))
 
 
-@lru_cache(maxsize=256)
+# String and number literals never name a table or a column: a statement with them blanked is
+# its shape, and an app logs the same few hundred shapes over and over (ORM query logging).
+_LITERAL_RE = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+
+
+def statement_shape(sql: str) -> str:
+    return _LITERAL_RE.sub(_blank, sql[:MAX_SQL_CHARS])
+
+
+def _blank(found: re.Match[str]) -> str:
+    return "''" if found.group().startswith("'") else "0"
+
+
 def statement_facts(sql: str) -> StatementFacts:
-    sql = sql[:MAX_SQL_CHARS]
+    """The relations and columns of a statement (parsed once per shape)."""
+    return _shape_facts(statement_shape(sql))
+
+
+@lru_cache(maxsize=4096)
+def _shape_facts(sql: str) -> StatementFacts:
     try:
         statements = pglast.parse_sql(sql)
     except pglast.parser.ParseError:

@@ -23,6 +23,16 @@ from analyzer.model import Record, SourceStats
 class ReadOptions:
     keywords: tuple[str, ...] | None = None  # prefilter: yield only events holding one of these
     max_line_chars: int = 64 * 1024
+    # Lines that only give context (an ORM logging its SQL): with keywords, line formats build
+    # them only near a keyword event (the CONTEXT_SPAN rows before it) or as the first of their
+    # shape (literals blanked) in a block; other readers treat them as keywords.
+    context_keywords: tuple[str, ...] = ()
+
+    @property
+    def all_keywords(self) -> tuple[str, ...] | None:
+        if self.keywords is None:
+            return None
+        return tuple(dict.fromkeys((*self.keywords, *self.context_keywords)))
 
 
 class Format(Protocol):
@@ -100,7 +110,7 @@ def raw_may_hold(wanted: KeywordTest, raw: str) -> bool:
 def filtered(records: Iterable[Record], stats: SourceStats, fmt: str,
              options: ReadOptions) -> Iterator[Record]:
     """Count every record, then yield those the prefilter keeps."""
-    wanted = KeywordTest(options.keywords)
+    wanted = KeywordTest(options.all_keywords)
     for record in records:
         count_record(stats, record, fmt)
         if wanted.record(record):

@@ -1,0 +1,60 @@
+"""Context lines (an ORM logging every query) are built only where they can matter: just before
+an error, or as the first of their statement shape."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from analyzer.ingest import ReadOptions, Source, read_source
+from analyzer.ingest.prefilter import CONTEXT_SPAN, context_rows
+from analyzer.model import SourceStats
+from analyzer.pipeline import analyze
+from analyzer.report.jsonout import report_dict
+from analyzer.settings import Settings
+from tests.conftest import SEED_SCHEMA
+
+QUERY = ("Executing (default): SELECT \"id\", \"status\" FROM \"sessions\" AS \"Session\" "
+         "WHERE \"Session\".\"id\" = '{}' LIMIT {};")
+
+
+def test_context_rows_keep_the_first_of_a_shape_and_those_just_before_a_hit():
+    messages = [QUERY.format(f"s{i:04x}", i % 3 + 1) for i in range(100)] + ["boom"]
+    part = pl.DataFrame({"message": messages})
+    kept = context_rows(part, np.array([100]), ("Executing (",))
+    assert kept.tolist() == [0, *range(100 - CONTEXT_SPAN, 100)]
+
+
+def test_another_shape_is_kept_wherever_it_is():
+    messages = [QUERY.format("a", 1), QUERY.format("b", 2),
+                'Executing (default): SELECT "x" FROM "reports";', QUERY.format("c", 3)]
+    kept = context_rows(pl.DataFrame({"message": messages}), np.array([], dtype=np.int64),
+                        ("Executing (",))
+    assert kept.tolist() == [0, 2]
+
+
+def _log(tmp_path, lines: list[str]):
+    path = tmp_path / "app.log"
+    path.write_text("".join(f"2025-11-13T06:{i // 60 % 60:02d}:{i % 60:02d}.{i:06d}Z {line}\n"
+                            for i, line in enumerate(lines)))
+    return path
+
+
+def test_a_log_of_queries_builds_a_record_per_shape_not_per_line(tmp_path):
+    path = _log(tmp_path, [QUERY.format(f"s{i}", i) for i in range(5000)])
+    stats = SourceStats(str(path))
+    options = ReadOptions(keywords=("does not exist",), context_keywords=("Executing (",))
+    built = list(read_source(Source(str(path)), stats, options=options))
+    # one per shape and block; the last event stays open until the input ends and is read again
+    # as a block of its own
+    assert len(built) <= 2 and stats.records == 5000
+
+
+def test_the_query_just_before_an_error_still_names_its_table(tmp_path):
+    lines = [QUERY.format(f"s{i}", i) for i in range(3000)]
+    lines += ['Executing (default): SELECT "counters" FROM "sessions" WHERE "id" = 1;',
+              '❌ column "counters" does not exist']
+    report = report_dict(analyze([str(_log(tmp_path, lines))],
+                                 Settings(schemas=(str(SEED_SCHEMA),))))
+    (incident,) = [i for i in report["incidents"] if i["entities"].get("column") == "counters"]
+    assert incident["entities"]["table"] == "sessions"

@@ -20,6 +20,7 @@ from analyzer.diagnose.clues import CONTEXT_KEYWORDS
 from analyzer.errors import InputError, UsageError
 from analyzer.incidents import Accumulator, sort_incidents
 from analyzer.ingest import ReadOptions, expand_sources, read_source
+from analyzer.ingest.formats.base import Marker
 from analyzer.ingest.sources import is_gzip_file
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import Cluster, TemplateMiner, head_line, unclassified
@@ -51,13 +52,23 @@ def load_schema(settings: Settings, problems: list[Problem]) -> Catalog | None:
 
 
 def prefilter_keywords(ruleset: RuleSet) -> tuple[str, ...] | None:
-    """The rules' keywords and the error markers (records no rule matches are still built when
-    they may be unclassified errors, see analyzer.mining.unclassified). Lines that carry context
-    (ORM SQL logging) go as ReadOptions.context_keywords."""
+    """The rules' keywords. Records that may be unclassified errors get through by
+    ReadOptions.marker_pattern, lines that carry context (ORM SQL logging) by
+    ReadOptions.context_keywords."""
     keywords = ruleset.keywords
     if keywords is None:
         return None
-    return tuple(dict.fromkeys((*keywords, *unclassified.ERROR_MARKERS)))
+    return keywords
+
+
+def read_options(ruleset: RuleSet, settings: Settings) -> ReadOptions:
+    """What the readers build into records: events holding a rule keyword, events that may be
+    unclassified errors (the marker), and the ORM's SQL logging around them (context)."""
+    return ReadOptions(keywords=prefilter_keywords(ruleset),
+                       max_line_chars=settings.max_line_chars,
+                       context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS),
+                       marker=Marker(unclassified.ERROR_MARKER_LITERALS,
+                                     unclassified.ERROR_MARKER_PATTERN))
 
 
 Window = tuple[int | None, int | None]  # [start, end) in ns; None = unbounded
@@ -122,9 +133,7 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
     resolver = Resolver(catalog, evidence)
     sources, bad_paths = expand_sources(list(paths))
     problems.extend(Problem(err.where, err.problem, fatal=True) for err in bad_paths)
-    options = ReadOptions(keywords=prefilter_keywords(ruleset),
-                          max_line_chars=settings.max_line_chars,
-                          context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS))
+    options = read_options(ruleset, settings)
     all_stats = []
     for source in sources:
         stats = SourceStats(source.name)

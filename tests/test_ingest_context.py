@@ -58,3 +58,47 @@ def test_the_query_just_before_an_error_still_names_its_table(tmp_path):
                                  Settings(schemas=(str(SEED_SCHEMA),))))
     (incident,) = [i for i in report["incidents"] if i["entities"].get("column") == "counters"]
     assert incident["entities"]["table"] == "sessions"
+
+
+def _built(path, settings: Settings | None = None) -> tuple[list, SourceStats]:
+    from analyzer.pipeline import load_ruleset, read_options
+
+    settings = settings or Settings()
+    stats = SourceStats(str(path))
+    options = read_options(load_ruleset(settings), settings)
+    return list(read_source(Source(str(path)), stats, options=options)), stats
+
+
+PINO = ('{{"level":30,"time":{t},"pid":57,"msg":"request completed","req":{{"method":"GET",'
+        '"url":"/api/users/{n}"}},"res":{{"statusCode":{status}}},"responseTime":9.1}}\n')
+
+
+def test_structured_request_logs_are_built_only_for_5xx_statuses(tmp_path):
+    path = tmp_path / "app.jsonl"
+    lines = [PINO.format(t=1763014805886 + i, n=i, status=200) for i in range(2000)]
+    lines.insert(1000, PINO.format(t=1763014806886, n=7, status=503))
+    path.write_text("".join(lines))
+    built, stats = _built(path)
+    assert stats.records == 2001
+    assert [r.fields.get("status") for r in built] == ["503"]
+
+
+def test_a_server_log_of_every_statement_builds_one_record_per_shape(tmp_path):
+    path = tmp_path / "pg.json"
+    row = ('{{"timestamp":"2025-11-13 06:24:{s:02d}.512 UTC","pid":42,"error_severity":"LOG",'
+           '"message":"statement: SELECT \\"id\\" FROM \\"sessions\\" WHERE \\"id\\" = {n}"}}\n')
+    path.write_text("".join(row.format(s=i % 60, n=i) for i in range(3000)))
+    built, stats = _built(path)
+    assert stats.records == 3000 and len(built) <= 2
+
+
+def test_readers_without_frames_take_a_context_line_once_per_shape():
+    from analyzer.ingest.formats.base import KeywordTest, Marker
+
+    wanted = KeywordTest(("does not exist",), Marker(("error",), r"(?i:error\b)"),
+                         ("statement: ",))
+    assert wanted("LOG:  statement: SELECT 1 FROM t WHERE id = 'a'")
+    assert not wanted("LOG:  statement: SELECT 2 FROM t WHERE id = 'b'")
+    assert wanted("LOG:  statement: SELECT x FROM other")
+    assert wanted('ERROR:  column "x" does not exist')
+    assert wanted("TypeError: x is undefined") and not wanted("0 errors")

@@ -12,6 +12,8 @@ import re
 import numpy as np
 import polars as pl
 
+from analyzer.ingest.formats.base import Marker
+
 
 def _unescaped(text: pl.Series) -> pl.Series:
     """JSON string escapes undone, so keywords match what the decoded message will say."""
@@ -43,13 +45,16 @@ _LITERALS = r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b"
 
 def events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: int,
                           keywords: tuple[str, ...], search_message: bool,
-                          context_keywords: tuple[str, ...] = ()) -> np.ndarray:
+                          context_keywords: tuple[str, ...] = (),
+                          marker: Marker | None = None) -> np.ndarray:
     """The heads of the events holding a keyword anywhere in their rows (see `keyword_rows`),
     plus the context events worth building (see `context_rows`)."""
     if len(complete) == 0 or not keywords:
         return complete[:0]
     part = frame.slice(0, open_from)
     hits = keyword_rows(part, keywords, search_message)
+    if marker is not None:
+        hits = np.union1d(hits, marker_rows(part, marker))
     if context_keywords:
         hits = np.union1d(hits, context_rows(part, hits, context_keywords))
     if len(hits) == 0:
@@ -75,6 +80,16 @@ def context_rows(part: pl.DataFrame, hits: np.ndarray,
     shapes = messages.gather(found).str.replace_all(_LITERALS, "")
     first = shapes.is_first_distinct().to_numpy()
     return found[near | first]
+
+
+def marker_rows(part: pl.DataFrame, marker: Marker) -> np.ndarray:
+    """Rows whose raw line matches the marker: its literals first (fast), its regex on those."""
+    lines = part.get_column("line")
+    maybe = _hits(lines, keyword_pattern(marker.literals)).arg_true()
+    if len(maybe) == 0:
+        return maybe.to_numpy()
+    sure = _hits(lines.gather(maybe), marker.rust_pattern)
+    return maybe.filter(sure).to_numpy()
 
 
 def keyword_rows(part: pl.DataFrame, keywords: tuple[str, ...],

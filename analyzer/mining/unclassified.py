@@ -24,9 +24,19 @@ TOP_VALUES = 3
 # Literals for the ingest prefilter (case-insensitive): a record holding none of them cannot
 # be a candidate unless its format gives it an error level. The HTTP ones are the status as a
 # separate word in access-log lines (`GET /x 502 1.2 ms`).
-ERROR_MARKERS: tuple[str, ...] = (
+# The prefilter's test for lines that may be error-level (a regex valid for Rust's regex crate
+# and Python's re): words, not substrings, so a JSON key such as "error_severity" or a count of
+# "0 errors" does not make every line a candidate; `TypeError` still does.
+ERROR_MARKER_PATTERN = (
+    r"❌|(?i:(?:error|exception)\b|\b(?:traceback|fatal|panic|critical|unhandled|uncaught)\b)"
+    r"|\s5\d\d\s|\"level\"\s*:\s*(?:50|60)\b"
+    r"|(?i:status(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)"
+)
+# Literals (ASCII case-insensitive) of which a line matching ERROR_MARKER_PATTERN holds one: the
+# prefilter tests these fast and runs the pattern only on the lines that hold one.
+ERROR_MARKER_LITERALS = (
     "error", "exception", "traceback", "fatal", "panic", "critical", "unhandled", "uncaught",
-    "❌", *(f" {code} " for code in range(500, 512)),
+    "❌", " 5", "\t5", '"level"', "status",
 )
 _ERROR_TEXT = re.compile(
     r"❌|(?i:\b(?:error|exception|traceback|fatal|panic|critical|unhandled|uncaught)\b)"

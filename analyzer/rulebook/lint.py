@@ -105,11 +105,6 @@ def _rule_issues(rule: Rule, known_diagnoses: Collection[str] | None) -> list[Li
                                                "and none is declared: this rule turns the "
                                                "prefilter off and is tried on every line",
                              "warning"))
-    quoted = [k for k in rule.keywords if '"' in k]
-    if quoted:
-        issues.append(_issue(rule, "keywords", f"keywords {quoted} contain a double quote: a "
-                                               "JSON-escaped log line (\\\") would not pass the "
-                                               "prefilter", "warning"))
     if not rule.docs:
         issues.append(_issue(rule, "docs", "no docs: say what it means, the usual causes and "
                                            "the fix", "warning"))

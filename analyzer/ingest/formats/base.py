@@ -16,7 +16,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ahocorasick_rs import AhoCorasick
+
 from analyzer.model import Record, SourceStats
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A prefilter test literals cannot say (a word, not a substring): `pattern` (a regex valid
+    for Rust's regex crate and Python's re, `(?i:…)` groups allowed) runs only on the lines
+    holding one of `literals` (ASCII case-insensitive), each of which it needs."""
+
+    literals: tuple[str, ...]
+    pattern: str
+
+    @property
+    def rust_pattern(self) -> str:
+        # ASCII case folding and word boundaries: Unicode ones make the Rust regex slow
+        return self.pattern.replace("(?i:", "(?i-u:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +44,9 @@ class ReadOptions:
     # them only near a keyword event (the CONTEXT_SPAN rows before it) or as the first of their
     # shape (literals blanked) in a block; other readers treat them as keywords.
     context_keywords: tuple[str, ...] = ()
+    # Also wanted, like a keyword: events a regex says more than literals can (see Marker).
+    marker: Marker | None = None
 
-    @property
-    def all_keywords(self) -> tuple[str, ...] | None:
-        if self.keywords is None:
-            return None
-        return tuple(dict.fromkeys((*self.keywords, *self.context_keywords)))
 
 
 class Format(Protocol):
@@ -49,21 +63,63 @@ class Format(Protocol):
         ...
 
 
-class KeywordTest:
-    """Does a text hold one of the prefilter keywords (ASCII case-insensitive)?"""
+def _automaton(words: Iterable[str]) -> AhoCorasick | None:
+    lowered = sorted({w.lower() for w in words if w})
+    return AhoCorasick(lowered) if lowered else None
 
-    def __init__(self, keywords: tuple[str, ...] | None) -> None:
+
+def _holds(automaton: AhoCorasick | None, lowered: str) -> bool:
+    return automaton is not None and bool(automaton.find_matches_as_indexes(lowered))
+
+
+_QUOTED_RE = re.compile(r"'(?:[^']|'')*'")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+MAX_SHAPES = 10_000
+
+
+class KeywordTest:
+    """The prefilter of readers that are not line frames: does a text hold one of the keywords
+    (ASCII case-insensitive), or match the marker? A text holding only a context keyword is
+    wanted once per shape (its literals blanked), as in the frame prefilter."""
+
+    def __init__(self, keywords: tuple[str, ...] | None, marker: Marker | None = None,
+                 context: tuple[str, ...] = ()) -> None:
         self.everything = keywords is None
-        self.words = tuple(k.lower() for k in keywords or ())
+        # one Aho-Corasick pass per text instead of a substring search per keyword
+        self.words = _automaton(keywords or ())
+        self.marker = re.compile(marker.pattern) if marker and keywords is not None else None
+        self.marker_literals = _automaton(marker.literals if marker else ())
+        self.context = _automaton(context)
+        self.shapes: set[str] = set()
+
+    @classmethod
+    def of(cls, options: ReadOptions) -> KeywordTest:
+        return cls(options.keywords, options.marker, options.context_keywords)
 
     def __call__(self, *texts: str) -> bool:
         if self.everything:
             return True
+        context = None
         for text in texts:
             lowered = text.lower()
-            if any(word in lowered for word in self.words):
+            if _holds(self.words, lowered):
                 return True
-        return False
+            if self.marker is not None and _holds(self.marker_literals, lowered) \
+                    and self.marker.search(text):
+                return True
+            if context is None and _holds(self.context, lowered):
+                context = text
+        return context is not None and self._new_shape(context)
+
+    def _new_shape(self, text: str) -> bool:
+        if len(self.shapes) >= MAX_SHAPES:
+            return True
+        # literals blanked: quoted strings, and digits (numbers, but also a row's time and pid)
+        shape = (_QUOTED_RE.sub("", text) if "'" in text else text).translate(_NO_DIGITS)
+        if shape in self.shapes:
+            return False
+        self.shapes.add(shape)
+        return True
 
     def record(self, record: Record) -> bool:
         if self.everything:
@@ -110,7 +166,7 @@ def raw_may_hold(wanted: KeywordTest, raw: str) -> bool:
 def filtered(records: Iterable[Record], stats: SourceStats, fmt: str,
              options: ReadOptions) -> Iterator[Record]:
     """Count every record, then yield those the prefilter keeps."""
-    wanted = KeywordTest(options.all_keywords)
+    wanted = KeywordTest.of(options)
     for record in records:
         count_record(stats, record, fmt)
         if wanted.record(record):

@@ -212,7 +212,8 @@ class FrameFormat:
             chosen = complete
         else:
             chosen = events_with_keywords(frame, complete, open_from, options.keywords,
-                                          self.search_message, options.context_keywords)
+                                          self.search_message, options.context_keywords,
+                                          options.marker)
         yield from self._build(frame, heads, chosen, open_from, source)
         return None if final else frame.slice(open_from)
 

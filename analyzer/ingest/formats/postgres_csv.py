@@ -63,7 +63,7 @@ class PostgresCsv:
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
         # Counted from a cheap check; built only when the raw row can hold a keyword.
-        wanted = KeywordTest(options.all_keywords)
+        wanted = KeywordTest.of(options)
         for row in csv_rows(numbered_lines(blocks, stats, options.max_line_chars)):
             if not row.raw.strip():
                 continue

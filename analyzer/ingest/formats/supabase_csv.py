@@ -67,7 +67,7 @@ class SupabaseCsv:
             return
         rows = _legacy_rows(lines, len(header)) if quoted else csv_rows(lines)
         # Counted from the split; built only when the raw row can hold a keyword.
-        wanted = KeywordTest(options.all_keywords)
+        wanted = KeywordTest.of(options)
         for row in rows:
             if not row.raw.strip():
                 continue

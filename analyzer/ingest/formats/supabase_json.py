@@ -62,7 +62,7 @@ class SupabaseJson:
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
         # Counted from a cheap check; built only when the raw item can hold a keyword.
-        wanted = KeywordTest(options.all_keywords)
+        wanted = KeywordTest.of(options)
         for item in json_items(blocks, stats, options.max_line_chars):
             may_hold = raw_may_hold(wanted, item.text)
             for row in self._rows(item):

@@ -29,35 +29,48 @@ def printable(text: str) -> str:
     return _CONTROL_RE.sub("", strip_ansi(text))
 
 
-_SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+# (pattern, replacement, literals): a pattern runs only on text holding one of its literals
+# (case-folded; each match holds one), so the common text with no secret costs a few
+# substring tests instead of ten regex passes.
+_SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     # postgres://user:password@host -> postgres://user:***@host (any scheme with userinfo)
-    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]+:)[^\s@/'\"]+(@)", re.I), r"\1***\2"),
+    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]+:)[^\s@/'\"]+(@)", re.I), r"\1***\2",
+     ("://",)),
     # JSON Web Tokens (Supabase anon/service keys and access tokens are JWTs)
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), "[JWT]"),
-    (re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}", re.I), r"\1***"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), "[JWT]",
+     ("eyj",)),
+    (re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}", re.I), r"\1***", ("bearer",)),
     # Supabase secret/publishable keys, Stripe keys, GitHub and AWS tokens
     (re.compile(r"\b(sb_secret_|sb_publishable_|sk_live_|sk_test_|rk_live_|ghp_|gho_|github_pat_)"
-                r"[A-Za-z0-9_]{8,}"), r"\1***"),
-    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "[AWS_KEY]"),
+                r"[A-Za-z0-9_]{8,}"), r"\1***",
+     ("sb_secret_", "sb_publishable_", "k_live_", "sk_test_", "ghp_", "gho_", "github_pat_")),
+    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "[AWS_KEY]", ("akia",)),
     # OpenAI/Anthropic-style `sk-…`, Google `AIza…`, Slack `xox?-…` tokens
-    (re.compile(r"\b(sk-(?:proj-|ant-)?)[A-Za-z0-9_-]{20,}"), r"\1***"),
-    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "[GOOGLE_KEY]"),
-    (re.compile(r"\b(xox[abposr]-)[A-Za-z0-9-]{10,}"), r"\1***"),
-    (re.compile(r"(\bBasic\s+)[A-Za-z0-9+/]{12,}={0,2}", re.I), r"\1***"),
+    (re.compile(r"\b(sk-(?:proj-|ant-)?)[A-Za-z0-9_-]{20,}"), r"\1***", ("sk-",)),
+    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "[GOOGLE_KEY]", ("aiza",)),
+    (re.compile(r"\b(xox[abposr]-)[A-Za-z0-9-]{10,}"), r"\1***", ("xox",)),
+    (re.compile(r"(\bBasic\s+)[A-Za-z0-9+/]{12,}={0,2}", re.I), r"\1***", ("basic",)),
     # key=value and key: value pairs whose key says it is a secret
     (re.compile(r"""(\b(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|"""
                 r"""refresh[_-]?token|auth[_-]?token|client[_-]?secret|pgpassword|x-api-key|"""
                 r"""service[_-]?role[_-]?key|private[_-]?key)\b["']?\s*[:=]\s*["']?)"""
-                r"""[^\s"'&,;}]{3,}""", re.I), r"\1***"),
+                r"""[^\s"'&,;}]{3,}""", re.I), r"\1***",
+     ("passw", "pwd", "secret", "key", "token")),
 )
 
+# Any literal of any secret pattern: one search says whether a text needs the patterns at all.
+_SECRET_HINT = re.compile("|".join(re.escape(literal) for _, _, literals in _SECRET_PATTERNS
+                                   for literal in literals))
 _EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 
 
 def redact(text: str, *, emails: bool = False) -> str:
     """Replace passwords in URLs, JWTs, bearer tokens and API keys with placeholders."""
-    for pattern, replacement in _SECRET_PATTERNS:
-        text = pattern.sub(replacement, text)
+    folded = text.casefold()  # as re.I folds: `ſ` is an `s`, the Kelvin sign a `k`
+    if _SECRET_HINT.search(folded):
+        for pattern, replacement, literals in _SECRET_PATTERNS:
+            if any(literal in folded for literal in literals):
+                text = pattern.sub(replacement, text)
     if emails:
         text = _EMAIL_RE.sub("[EMAIL]", text)
     return text

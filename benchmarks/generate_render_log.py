@@ -1,7 +1,11 @@
-"""Write a deterministic Render dashboard log for the scan and rule benchmarks (not a test).
+"""Write a deterministic Render log for the scan and rule benchmarks (not a test).
 
     python benchmarks/generate_render_log.py benchmarks/out/render-2m.log [--lines 2000000]
     python benchmarks/generate_render_log.py benchmarks/out/render-2m-healthy.log --error-share 0
+    python benchmarks/generate_render_log.py out.log --style text   # `render logs` text output
+
+Styles: `dashboard` (a dashboard download: `<RFC3339 with ns>Z <message>`) or `text` (what
+`render logs` prints to a pipe: `YYYY-MM-DD HH:MM:SS`, two spaces, the message).
 
 About 1% of the lines belong to error events (multi-line stack traces and util.inspect blocks
 included), drawn from every family the built-in pack covers; the rest is healthy traffic:
@@ -76,12 +80,19 @@ def timestamp(ns: int) -> str:
             + (f".{digits}" if digits else "") + "Z")
 
 
+def text_timestamp(ns: int) -> str:
+    return timestamp(ns)[:19].replace("T", " ")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--lines", type=int, default=2_000_000)
     parser.add_argument("--error-share", type=float, default=0.01)
+    parser.add_argument("--style", choices=["dashboard", "text"], default="dashboard")
     args = parser.parse_args()
+    prefix = (lambda ns: timestamp(ns) + " ") if args.style == "dashboard" \
+        else (lambda ns: text_timestamp(ns) + "  ")
     rnd = random.Random(20251113)
     ns = 6 * 3600 * 1_000_000_000
     written = 0
@@ -98,7 +109,7 @@ def main() -> None:
                 block = [healthy(rnd)]
             for line in block:
                 ns += rnd.randint(1_000, 40_000)
-                out.write(f"{timestamp(ns)} {line}\n")
+                out.write(f"{prefix(ns)}{line}\n")
             written += len(block)
 
 

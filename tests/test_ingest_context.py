@@ -7,7 +7,14 @@ import numpy as np
 import polars as pl
 
 from analyzer.ingest import ReadOptions, Source, read_source
-from analyzer.ingest.prefilter import CONTEXT_SPAN, context_rows
+from analyzer.ingest.formats.base import Marker
+from analyzer.ingest.prefilter import (
+    CONTEXT_SPAN,
+    PARALLEL_ROWS,
+    candidate_rows,
+    context_rows,
+    events_with_keywords,
+)
 from analyzer.model import SourceStats
 from analyzer.pipeline import analyze
 from analyzer.report.jsonout import report_dict
@@ -21,7 +28,7 @@ QUERY = ("Executing (default): SELECT \"id\", \"status\" FROM \"sessions\" AS \"
 def test_context_rows_keep_the_first_of_a_shape_and_those_just_before_a_hit():
     messages = [QUERY.format(f"s{i:04x}", i % 3 + 1) for i in range(100)] + ["boom"]
     part = pl.DataFrame({"message": messages})
-    kept = context_rows(part, np.array([100]), ("Executing (",))
+    kept = context_rows(part, np.array([100]), np.arange(100))
     assert kept.tolist() == [0, *range(100 - CONTEXT_SPAN, 100)]
 
 
@@ -29,8 +36,33 @@ def test_another_shape_is_kept_wherever_it_is():
     messages = [QUERY.format("a", 1), QUERY.format("b", 2),
                 'Executing (default): SELECT "x" FROM "reports";', QUERY.format("c", 3)]
     kept = context_rows(pl.DataFrame({"message": messages}), np.array([], dtype=np.int64),
-                        ("Executing (",))
+                        np.arange(4))
     assert kept.tolist() == [0, 2]
+
+
+def test_the_sliced_candidate_pass_finds_what_each_test_finds_alone():
+    rng = np.random.default_rng(5)
+    height = 3 * PARALLEL_ROWS + 17  # several slices, the last one short
+    lines = np.array([f"GET /api/x 200 {i % 97}.1 ms - {i % 400}" for i in range(height)],
+                     dtype=object)
+    special = {"DOES NOT EXIST here": "keyword", "boom Error: x": "marker",
+               "Executing (default): SELECT 1": "context", "col\x1b[31mor": "escape",
+               'say \\"quoted\\"': "backslash"}
+    planted = {}
+    for text in special:
+        edges = [PARALLEL_ROWS - 1, PARALLEL_ROWS]  # both sides of the first slice's end
+        for row in [*rng.choice(height, 5, replace=False).tolist(), *edges]:
+            lines[row] = text
+            planted[row] = text
+    part = pl.DataFrame({"line": lines.tolist(), "message": lines.tolist()})
+    rows = candidate_rows(part, ("does not exist",), False, ("Executing (",),
+                          Marker(("error",), r"(?i:error\b)"))
+    assert rows.tolist() == sorted(planted)
+    heads = np.arange(height)
+    chosen = events_with_keywords(part, heads, height, ("does not exist",), False, (),
+                                  Marker(("error",), r"(?i:error\b)"))
+    assert sorted(part["line"].gather(chosen).unique().to_list()) == \
+        sorted({"DOES NOT EXIST here", "boom Error: x"})
 
 
 def _log(tmp_path, lines: list[str]):

@@ -5,6 +5,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 import regex
 
 from analyzer.mining.suggest import template_pattern
@@ -97,6 +98,21 @@ def test_candidates_are_error_level_records():
     assert not is_candidate(record("ERROR in text but", severity="INFO", level="info"))
     assert not is_candidate(record("session_error sent to client"))
     assert not is_candidate(record("GET /api/x 200 5.0 ms - 5000"))
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("❌ could not save", True),
+    ("Unhandled rejection at promise", True),
+    ("TypeError: Cannot read properties of undefined", True),
+    ("SequelizeDatabaseError: relation missing", True),
+    ("upstream said statusCode=503", True),
+    ("GET /api/x 502 12.1 ms - 7", True),
+    ("payload was 5000 bytes", False),
+    ("session_errors=0 sessionError_count=2", False),
+    ('Executing (default): SELECT "status" FROM "sessions" WHERE "status" = \'active\'', False),
+])
+def test_error_text_by_word_class_name_access_log_and_status(text, error):
+    assert is_candidate(record(text)) is error
 
 
 def test_templates_table_lists_templates_with_counts_and_values():

@@ -12,6 +12,17 @@ from analyzer.textsafe import printable, redact, strip_ansi
     ('{"password": "hunter22"}', "hunter22"),
     ("key eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoiYW5vbiJ9.abcDEF123_-xyz", "eyJyb2xl"),
     ("stripe sk_live_51HcD2eFgHiJkLmNoP", "51HcD2eFg"),
+    ("restricted rk_live_51HcD2eFgHiJkLmNoP", "51HcD2eFg"),
+    ("AUTHORIZATION: BEARER abcdef0123456789abcdef", "abcdef0123456789"),
+    ("PGPASSWORD=Tr0ub4dor&3 psql", "Tr0ub4dor"),
+    ("Client_Secret: 'zq8-Lm2-Pk0'", "zq8-Lm2"),
+    ("aws AKIAIOSFODNN7EXAMPLE", "IOSFODNN7"),
+    ("openai sk-proj-abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnop"),
+    ("slack xoxb-1234567890-abcdefghij", "1234567890-abc"),
+    ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA"),
+    ("google AIzaSyA-1234567890abcdefghijklmnopqrstu", "SyA-1234567890"),
+    ("github ghp_abcdefghijklmnopqrstuvwxyz0123456789", "abcdefghijklmnop"),
+    ("MYSQL://root:rootpw@db:3306/app", "rootpw"),
 ])
 def test_secrets_are_redacted(text, secret):
     assert secret not in redact(text)

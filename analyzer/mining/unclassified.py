@@ -21,28 +21,32 @@ CATEGORY = "unclassified"
 SEVERITY = "high"  # an unknown error: worth a look, never `critical` until a rule says so
 TOP_VALUES = 3
 
-# Literals for the ingest prefilter (case-insensitive): a record holding none of them cannot
-# be a candidate unless its format gives it an error level. The HTTP ones are the status as a
-# separate word in access-log lines (`GET /x 502 1.2 ms`).
 # The prefilter's test for lines that may be error-level (a regex valid for Rust's regex crate
 # and Python's re): words, not substrings, so a JSON key such as "error_severity" or a count of
-# "0 errors" does not make every line a candidate; `TypeError` still does.
+# "0 errors" does not make every line a candidate; `TypeError` still does. The HTTP ones are
+# the status as a separate word in access-log lines (`GET /x 502 1.2 ms`).
 ERROR_MARKER_PATTERN = (
     r"❌|(?i:(?:error|exception)\b|\b(?:traceback|fatal|panic|critical|unhandled|uncaught)\b)"
     r"|\s5\d\d\s|\"level\"\s*:\s*(?:50|60)\b"
     r"|(?i:status(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)"
 )
-# Literals (ASCII case-insensitive) of which a line matching ERROR_MARKER_PATTERN holds one: the
-# prefilter tests these fast and runs the pattern only on the lines that hold one.
+# Literals (ASCII case-insensitive) of which a line matching ERROR_MARKER_PATTERN holds one:
+# Python readers test these first and run the pattern only on the texts that hold one.
 ERROR_MARKER_LITERALS = (
     "error", "exception", "traceback", "fatal", "panic", "critical", "unhandled", "uncaught",
     "❌", " 5", "\t5", '"level"', "status",
 )
-_ERROR_TEXT = re.compile(
-    r"❌|(?i:\b(?:error|exception|traceback|fatal|panic|critical|unhandled|uncaught)\b)"
-    r"|\b[A-Z]\w*(?:Error|Exception)\b"  # TypeError, SequelizeDatabaseError (not session_error)
-    r"|^(?:[A-Z]+ )?\S*/\S* 5\d\d \d"  # access log: [METHOD] /path 5xx <time>
-    r"|(?i:\bstatus(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)",
+_ERROR_WORDS = ("error", "exception", "traceback", "fatal", "panic", "critical", "unhandled",
+                "uncaught")
+# What makes a text error-level: each test runs only when the text holds one of its literals
+# (case-folded), which every match holds; most texts then cost a few substring tests.
+_ERROR_TESTS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("❌",), re.compile("❌")),
+    (_ERROR_WORDS, re.compile(r"(?i:\b(?:" + "|".join(_ERROR_WORDS) + r")\b)")),
+    # TypeError, SequelizeDatabaseError (not session_error)
+    (("error", "exception"), re.compile(r"\b[A-Z]\w*(?:Error|Exception)\b")),
+    ((" 5",), re.compile(r"^(?:[A-Z]+ )?\S*/\S* 5\d\d \d")),  # access log: [METHOD] /path 5xx
+    (("status",), re.compile(r"(?i:\bstatus(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)")),
 )
 _ERROR_LEVELS = frozenset({"error", "critical"})
 
@@ -55,7 +59,13 @@ def is_candidate(record: Record) -> bool:
     status = str(record.fields.get("status", ""))
     if len(status) == 3 and status.startswith("5"):
         return True
-    return _ERROR_TEXT.search(record.message[:512]) is not None
+    return is_error_text(record.message[:512])
+
+
+def is_error_text(text: str) -> bool:
+    folded = text.casefold()
+    return any(any(literal in folded for literal in literals) and test.search(text)
+               for literals, test in _ERROR_TESTS)
 
 
 def add_record(miner: TemplateMiner, record: Record, redact: Callable[[str], str]) -> Cluster:

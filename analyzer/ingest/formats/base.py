@@ -24,16 +24,18 @@ from analyzer.model import Record, SourceStats
 @dataclass(frozen=True, slots=True)
 class Marker:
     """A prefilter test literals cannot say (a word, not a substring): `pattern` (a regex valid
-    for Rust's regex crate and Python's re, `(?i:…)` groups allowed) runs only on the lines
-    holding one of `literals` (ASCII case-insensitive), each of which it needs."""
+    for Rust's regex crate and Python's re, `(?i:…)` groups allowed). Python readers run it only
+    on the texts holding one of `literals` (ASCII case-insensitive), each of which it needs;
+    the frame prefilter runs its ASCII form (`rust_pattern`) over every line in one pass."""
 
     literals: tuple[str, ...]
     pattern: str
 
     @property
     def rust_pattern(self) -> str:
-        # ASCII case folding and word boundaries: Unicode ones make the Rust regex slow
-        return self.pattern.replace("(?i:", "(?i-u:")
+        # ASCII classes, case folding and word boundaries: Unicode `\b` and `\s` keep the Rust
+        # regex off its DFA (measured: 10x slower than the ASCII form on Render lines).
+        return "(?-u:" + self.pattern.replace("(?i:", "(?i-u:") + ")"
 
 
 @dataclass(frozen=True, slots=True)

@@ -589,7 +589,7 @@ def rules_suggest(
     def run() -> str:
         settings = resolve_settings(config, rules_dirs=rules, input_format=input_format)
         report = analyze(paths or ["-"], settings)
-        return rule_draft(find_incident(report, incident))
+        return rule_draft(find_incident(report, incident), report.incidents)
 
     typer.echo(run_guarded(run), nl=False)
 

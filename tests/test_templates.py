@@ -162,9 +162,29 @@ def test_suggested_rule_passes_lint_and_its_examples_and_then_classifies(write, 
     results = check_rules(rules)
     assert results and all(r.ok for r in results), [r.problem for r in results]
     assert rules[0].examples[0].captures == {"ip": "10.0.0.7:6379"}
+    assert [e.match for e in rules[0].examples][-1] is False  # a line of another incident
+    for command in ("lint", "test"):
+        checked = run_module("rules", command, str(draft.parent))
+        assert checked.returncode == 0, checked.stdout + checked.stderr
     after = report_dict(analyze([str(log)], Settings(rules_dirs=(str(draft.parent),))))
     assert {i["rule"]: i["count"] for i in after["incidents"]}[rules[0].id] == 2
     assert incident["title"] not in unclassified(after)
+
+
+def test_a_lone_incident_gets_its_own_line_without_the_keyword_as_the_counter_example(
+        write, tmp_path):
+    log = write("push.log", "❌ Push failed for device 8f3a91c2: APNs rejected (BadDeviceToken)\n")
+    incident = next(iter(unclassified(scan(write, log.read_text())).values()))
+    result = run_module("rules", "suggest", incident["id"], str(log))
+    draft = tmp_path / "rules" / "draft.yaml"
+    draft.parent.mkdir()
+    draft.write_bytes(result.stdout)
+    rules, errors = read_rule_file(draft)
+    assert errors == []
+    negative = rules[0].examples[-1]
+    assert negative.match is False and "BadDeviceToken" not in negative.text
+    for command in ("lint", "test"):
+        assert run_module("rules", command, str(draft.parent)).returncode == 0
 
 
 def test_suggested_rule_for_a_quoted_identifier_keys_incidents_on_it(tmp_path):

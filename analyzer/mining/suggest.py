@@ -3,11 +3,15 @@
 The template becomes one `regex` pattern: constants escaped, `\\s+` between tokens, a named
 capture at every variable (named as the incident's entities: the labelling word or the
 type). The incident's samples become the rule's examples, with the captures the pattern
-takes from them, so the draft passes `analyzer rules lint` and `analyzer rules test` as
-printed.
+takes from them, and a line of another incident (or the sample without its keyword) the
+example it must not match, so the draft passes `analyzer rules lint` and `analyzer rules
+test` as printed.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 import regex
 import yaml
@@ -27,6 +31,7 @@ _CAPTURE = {
 _ANY = r"\S+"
 _PIECES = regex.compile("|".join(regex.escape(p) for p in PLACEHOLDERS))
 _TRACEBACK = "Traceback:"
+_NAME_CLEAN = re.compile(r"[^a-z0-9_]+")
 
 
 def template_pattern(tokens: list[str]) -> tuple[str, list[str]]:
@@ -62,8 +67,10 @@ def _keyword(tokens: list[str]) -> str | None:
     return max(words, key=len) if words else None
 
 
-def rule_draft(incident: Incident) -> str:
-    """YAML text of a rule file holding one rule that matches this unclassified incident."""
+def rule_draft(incident: Incident, others: Sequence[Incident] = ()) -> str:
+    """YAML text of a rule file holding one rule that matches this unclassified incident, with
+    its samples as examples that must match and, as one that must not, a line of another
+    incident of the same logs (see `_counter_example`)."""
     if incident.rule != RULE_ID:
         raise AnalyzerError(f"incident {incident.id} is already classified by rule "
                             f"{incident.rule}")
@@ -90,7 +97,8 @@ def rule_draft(incident: Incident) -> str:
         "docs": f"Drafted by `analyzer rules suggest` from unclassified incident "
                 f"{incident.id} ({incident.count} occurrence(s)). Say what it means, its "
                 "usual causes and the fix.",
-        "examples": _examples(incident, compiled),
+        "examples": [*_examples(incident, compiled),
+                     _counter_example(incident, others, compiled, keyword)],
     }
     if not fingerprint:
         del rule["fingerprint"]
@@ -99,6 +107,23 @@ def rule_draft(incident: Incident) -> str:
               "`analyzer rules test`.\n")
     body = yaml.safe_dump({"rules": [rule]}, sort_keys=False, allow_unicode=True, width=100)
     return header + body
+
+
+def _counter_example(incident: Incident, others: Sequence[Incident],
+                     compiled: regex.Pattern[str], keyword: str) -> dict:
+    """An example the rule must not match (`analyzer rules lint` asks for one): a line of
+    another incident, one holding the rule's keyword first (a near miss says most); without
+    any, the incident's own first line with its keyword taken out."""
+    texts = [head_line(sample.message) for other in others if other.id != incident.id
+             for sample in other.samples]
+    misses = [text for text in texts if compiled.search(text) is None]
+    near = [text for text in misses if keyword.lower() in text.lower()]
+    if near or misses:
+        return {"name": "another_incident", "text": (near or misses)[0], "match": False}
+    first = head_line(incident.samples[0].message) if incident.samples else incident.title
+    text = " ".join(first.replace(keyword, " ").split())
+    return {"name": f"without_{_NAME_CLEAN.sub('_', keyword.lower()).strip('_') or 'keyword'}",
+            "text": text, "match": False}
 
 
 def _examples(incident: Incident, compiled: regex.Pattern[str]) -> list[dict]:

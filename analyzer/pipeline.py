@@ -67,8 +67,7 @@ def read_options(ruleset: RuleSet, settings: Settings) -> ReadOptions:
     return ReadOptions(keywords=prefilter_keywords(ruleset),
                        max_line_chars=settings.max_line_chars,
                        context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS),
-                       marker=Marker(unclassified.ERROR_MARKER_LITERALS,
-                                     unclassified.ERROR_MARKER_PATTERN))
+                       marker=Marker(unclassified.ERROR_MARKER_PARTS))
 
 
 Window = tuple[int | None, int | None]  # [start, end) in ns; None = unbounded

@@ -56,11 +56,11 @@ def test_the_sliced_candidate_pass_finds_what_each_test_finds_alone():
             planted[row] = text
     part = pl.DataFrame({"line": lines.tolist(), "message": lines.tolist()})
     rows = candidate_rows(part, ("does not exist",), False, ("Executing (",),
-                          Marker(("error",), r"(?i:error\b)"))
+                          Marker(((("error",), r"(?i:error\b)"),)))
     assert rows.tolist() == sorted(planted)
     heads = np.arange(height)
     chosen = events_with_keywords(part, heads, height, ("does not exist",), False, (),
-                                  Marker(("error",), r"(?i:error\b)"))
+                                  Marker(((("error",), r"(?i:error\b)"),)))
     assert sorted(part["line"].gather(chosen).unique().to_list()) == \
         sorted({"DOES NOT EXIST here", "boom Error: x"})
 
@@ -127,7 +127,7 @@ def test_a_server_log_of_every_statement_builds_one_record_per_shape(tmp_path):
 def test_readers_without_frames_take_a_context_line_once_per_shape():
     from analyzer.ingest.formats.base import KeywordTest, Marker
 
-    wanted = KeywordTest(("does not exist",), Marker(("error",), r"(?i:error\b)"),
+    wanted = KeywordTest(("does not exist",), Marker(((("error",), r"(?i:error\b)"),)),
                          ("statement: ",))
     assert wanted("LOG:  statement: SELECT 1 FROM t WHERE id = 'a'")
     assert not wanted("LOG:  statement: SELECT 2 FROM t WHERE id = 'b'")

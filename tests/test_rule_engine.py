@@ -132,3 +132,14 @@ def test_prefilter_keywords_drop_those_another_keyword_covers():
 def test_every_rule_is_routed_by_keyword_code_or_fields():
     assert PACK.keywords is not None  # no built-in rule forces every line through the engine
     assert isinstance(PACK, RuleSet)
+
+
+def test_a_repeated_record_gets_the_same_match_for_itself_and_fields_count_in_it():
+    ruleset = load_rules()
+    text = '"name" 이름의 칼럼은 없습니다'
+    first, again = record(text, code="42703"), record(text, code="42703")
+    assert ruleset.match(first).record is first
+    repeated = ruleset.match(again)
+    assert repeated.record is again and repeated.rule_id == ruleset.match(first).rule_id
+    assert ruleset.match(record(text)) is None  # same text, no code field: no match
+    assert ruleset.match(record(text, code="42703")).captures == repeated.captures

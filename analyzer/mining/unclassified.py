@@ -21,20 +21,20 @@ CATEGORY = "unclassified"
 SEVERITY = "high"  # an unknown error: worth a look, never `critical` until a rule says so
 TOP_VALUES = 3
 
-# The prefilter's test for lines that may be error-level (a regex valid for Rust's regex crate
-# and Python's re): words, not substrings, so a JSON key such as "error_severity" or a count of
-# "0 errors" does not make every line a candidate; `TypeError` still does. The HTTP ones are
-# the status as a separate word in access-log lines (`GET /x 502 1.2 ms`).
-ERROR_MARKER_PATTERN = (
-    r"❌|(?i:(?:error|exception)\b|\b(?:traceback|fatal|panic|critical|unhandled|uncaught)\b)"
-    r"|\s5\d\d\s|\"level\"\s*:\s*(?:50|60)\b"
-    r"|(?i:status(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)"
-)
-# Literals (ASCII case-insensitive) of which a line matching ERROR_MARKER_PATTERN holds one:
-# Python readers test these first and run the pattern only on the texts that hold one.
-ERROR_MARKER_LITERALS = (
-    "error", "exception", "traceback", "fatal", "panic", "critical", "unhandled", "uncaught",
-    "❌", " 5", "\t5", '"level"', "status",
+# The prefilter's test for lines that may be error-level, as (literals, regex) alternatives
+# (see ingest Marker; each regex valid for Rust's regex crate and Python's re, and each match
+# holds one of its literals): words, not substrings, so a JSON key such as "error_severity" or a
+# count of "0 errors" does not make every line a candidate; `TypeError` still does. The HTTP
+# ones are the status as a separate word in access-log lines (`GET /x 502 1.2 ms`).
+_SPACES = " \t\n\r\f\v"  # what `\s` is in ASCII
+ERROR_MARKER_PARTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("❌",), "❌"),
+    (("error", "exception"), r"(?i:(?:error|exception)\b)"),
+    (("traceback", "fatal", "panic", "critical", "unhandled", "uncaught"),
+     r"(?i:\b(?:traceback|fatal|panic|critical|unhandled|uncaught)\b)"),
+    (tuple(f"{space}5" for space in _SPACES), r"[ \t\n\r\f\v]5\d\d[ \t\n\r\f\v]"),
+    (('"level"',), r'"level"\s*:\s*(?:50|60)\b'),
+    (("status",), r"(?i:status(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)"),
 )
 _ERROR_WORDS = ("error", "exception", "traceback", "fatal", "panic", "critical", "unhandled",
                 "uncaught")

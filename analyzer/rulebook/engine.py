@@ -26,6 +26,10 @@ MAX_TIMEOUTS = 3  # a rule that times out this often is switched off for the run
 # Codes shorter than this (MySQL's 1054) are not prefilter keywords: as bare digits they would
 # pick out every line with a number in it. Their rules find records by patterns or longer codes.
 MIN_CODE_KEYWORD = 5
+# Outcomes of `match` remembered per (text, fields): an incident repeats one message many times.
+MATCH_CACHE = 4096
+CACHED_CHARS = 4096  # longer messages are matched every time (the cache stays small)
+_UNSEEN = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,7 @@ class RuleSet:
     _field_rules: list[Rule] = field(default_factory=list, init=False)
     _always: list[Rule] = field(default_factory=list, init=False)
     _timeouts: dict[str, int] = field(default_factory=lambda: defaultdict(int), init=False)
+    _timed_out: int = field(default=0, init=False)
     _order: dict[str, int] = field(default_factory=dict, init=False)
     _by_id: dict[str, Rule] = field(default_factory=dict, init=False)
     _weights: dict[str, int] = field(default_factory=dict, init=False)
@@ -55,6 +60,8 @@ class RuleSet:
     # absent from a text is not run (a substring test is ~20x cheaper than a regex search)
     _gates: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
     _router: ahocorasick_rs.AhoCorasick | None = field(default=None, init=False)
+    _cache: dict[tuple, tuple[str, Mapping[str, str]] | None] = field(default_factory=dict,
+                                                                      init=False)
 
     def __post_init__(self) -> None:
         for index, rule in enumerate(self.rules):
@@ -171,14 +178,29 @@ class RuleSet:
     def match(self, record: Record) -> Match | None:
         """The most specific match: a pattern over a bare code, then most captures, then the
         longest matched text (`SequelizeDatabaseError: relation …` over `relation …`), then the
-        pattern that spells out more literally, then worst severity, then rule order."""
+        pattern that spells out more literally, then worst severity, then rule order. The
+        outcome depends only on the record's text and fields, so a repeated record is looked
+        up, not matched again."""
+        key = _cache_key(record)
+        known = self._cache.get(key, _UNSEEN) if key is not None else _UNSEEN
+        if known is _UNSEEN:
+            timeouts = self._timed_out
+            known = self._best(record)
+            # a timeout depends on the moment, not on the record: that outcome is not kept
+            if key is not None and self._timed_out == timeouts:
+                if len(self._cache) >= MATCH_CACHE:
+                    self._cache.clear()
+                self._cache[key] = known
+        return None if known is None else Match(known[0], record, known[1])
+
+    def _best(self, record: Record) -> tuple[str, Mapping[str, str]] | None:
         found = self.matches(record)
         if not found:
             return None
         rule, hit = min(found, key=lambda pair: (
             pair[1].by_code, -len(pair[1].captures), -pair[1].span, -pair[1].literal,
             severity_rank(pair[0].severity), self._order[pair[0].id]))
-        return Match(rule.id, record, frozen_map(hit.captures))
+        return rule.id, frozen_map(hit.captures)
 
     def _run(self, rule: Rule, pattern: regex.Pattern[str], text: str, *,
              full: bool) -> regex.Match[str] | None:
@@ -198,6 +220,7 @@ class RuleSet:
 
     def _note_timeout(self, rule: Rule, pattern: str) -> None:
         self._timeouts[rule.id] += 1
+        self._timed_out += 1
         if self._timeouts[rule.id] == 1:
             self.problems.append(Problem(
                 f"{rule.source}:{rule.line}",
@@ -215,6 +238,19 @@ def matchable(message: str) -> str:
     the same pattern as the server's own `relation "public.x" does not exist`."""
     text = message[:MAX_MATCH_CHARS]
     return text.replace('\\"', '"') if '\\"' in text else text
+
+
+def _cache_key(record: Record) -> tuple | None:
+    """What `match` depends on (None: not cached: a long message, a field value that cannot
+    be a key)."""
+    if len(record.message) > CACHED_CHARS:
+        return None
+    key = (record.message, tuple(record.fields.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def _groups(found: regex.Match[str]) -> dict[str, str]:

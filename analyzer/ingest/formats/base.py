@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ahocorasick_rs import AhoCorasick
@@ -23,13 +23,17 @@ from analyzer.model import Record, SourceStats
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """A prefilter test literals cannot say (a word, not a substring): `pattern` (a regex valid
-    for Rust's regex crate and Python's re, `(?i:…)` groups allowed). Python readers run it only
-    on the texts holding one of `literals` (ASCII case-insensitive), each of which it needs;
-    the frame prefilter runs its ASCII form (`rust_pattern`) over every line in one pass."""
+    """A prefilter test literals cannot say (a word, not a substring): alternatives, each a
+    regex (valid for Rust's regex crate and Python's re, `(?i:…)` groups allowed) and literals
+    (ASCII case-insensitive) one of which every match of it holds. Python readers run an
+    alternative only on the texts holding one of its literals; the frame prefilter runs the
+    ASCII form of them all (`rust_pattern`) over every line in one pass."""
 
-    literals: tuple[str, ...]
-    pattern: str
+    alternatives: tuple[tuple[tuple[str, ...], str], ...]
+
+    @property
+    def pattern(self) -> str:
+        return "|".join(f"(?:{pattern})" for _, pattern in self.alternatives)
 
     @property
     def rust_pattern(self) -> str:
@@ -65,33 +69,44 @@ class Format(Protocol):
         ...
 
 
-def _automaton(words: Iterable[str]) -> AhoCorasick | None:
-    lowered = sorted({w.lower() for w in words if w})
-    return AhoCorasick(lowered) if lowered else None
-
-
-def _holds(automaton: AhoCorasick | None, lowered: str) -> bool:
-    return automaton is not None and bool(automaton.find_matches_as_indexes(lowered))
-
-
 _QUOTED_RE = re.compile(r"'(?:[^']|'')*'")
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 MAX_SHAPES = 10_000
 
 
+@dataclass(slots=True)
+class _Role:
+    """What holding one literal says: a keyword (wanted), the marker alternatives worth
+    running, a context keyword."""
+
+    keyword: bool = False
+    alternatives: set[int] = field(default_factory=set)
+    context: bool = False
+
+
 class KeywordTest:
     """The prefilter of readers that are not line frames: does a text hold one of the keywords
     (ASCII case-insensitive), or match the marker? A text holding only a context keyword is
-    wanted once per shape (its literals blanked), as in the frame prefilter."""
+    wanted once per shape (its literals blanked), as in the frame prefilter. One Aho-Corasick
+    pass per text finds every literal of the three; a marker alternative's regex runs only
+    when the text holds one of its literals."""
 
     def __init__(self, keywords: tuple[str, ...] | None, marker: Marker | None = None,
                  context: tuple[str, ...] = ()) -> None:
         self.everything = keywords is None
-        # one Aho-Corasick pass per text instead of a substring search per keyword
-        self.words = _automaton(keywords or ())
-        self.marker = re.compile(marker.pattern) if marker and keywords is not None else None
-        self.marker_literals = _automaton(marker.literals if marker else ())
-        self.context = _automaton(context)
+        roles: dict[str, _Role] = {}
+        for word in keywords or ():
+            roles.setdefault(word.lower(), _Role()).keyword = True
+        alternatives = marker.alternatives if marker and not self.everything else ()
+        for index, (literals, _) in enumerate(alternatives):
+            for literal in literals:
+                roles.setdefault(literal.lower(), _Role()).alternatives.add(index)
+        for word in context:
+            roles.setdefault(word.lower(), _Role()).context = True
+        roles.pop("", None)
+        self.roles = list(roles.values())
+        self.automaton = AhoCorasick(list(roles)) if roles else None
+        self.tests = [re.compile(pattern) for _, pattern in alternatives]
         self.shapes: set[str] = set()
 
     @classmethod
@@ -103,14 +118,20 @@ class KeywordTest:
             return True
         context = None
         for text in texts:
-            lowered = text.lower()
-            if _holds(self.words, lowered):
+            found = self.automaton.find_matches_as_indexes(text.lower(), overlapping=True) \
+                if self.automaton is not None else ()
+            if not found:
+                continue
+            run: set[int] = set()
+            for index, _, _ in found:
+                role = self.roles[index]
+                if role.keyword:
+                    return True
+                run |= role.alternatives
+                if role.context and context is None:
+                    context = text
+            if any(self.tests[index].search(text) for index in sorted(run)):
                 return True
-            if self.marker is not None and _holds(self.marker_literals, lowered) \
-                    and self.marker.search(text):
-                return True
-            if context is None and _holds(self.context, lowered):
-                context = text
         return context is not None and self._new_shape(context)
 
     def _new_shape(self, text: str) -> bool:

@@ -55,14 +55,24 @@ def test_the_sliced_candidate_pass_finds_what_each_test_finds_alone():
             lines[row] = text
             planted[row] = text
     part = pl.DataFrame({"line": lines.tolist(), "message": lines.tolist()})
-    rows = candidate_rows(part, ("does not exist",), False, ("Executing (",),
+    rows = candidate_rows(part, ("does not exist",), "line", ("Executing (",),
                           Marker(((("error",), r"(?i:error\b)"),)))
     assert rows.tolist() == sorted(planted)
     heads = np.arange(height)
-    chosen = events_with_keywords(part, heads, height, ("does not exist",), False, (),
+    chosen = events_with_keywords(part, heads, height, ("does not exist",), "line", (),
                                   Marker(((("error",), r"(?i:error\b)"),)))
     assert sorted(part["line"].gather(chosen).unique().to_list()) == \
         sorted({"DOES NOT EXIST here", "boom Error: x"})
+
+
+def test_render_time_digits_are_not_read_as_a_sqlstate_but_a_claimed_lines_prefix_is():
+    lines = ["2025-11-13T06:00:00.142703118Z GET /api/health 200 1.0 ms - 2",  # holds 42703
+             "2025-11-13T06:00:01.100000000Z insert failed: code 42703",
+             "2025-11-13 06:00:02.000 UTC [77] 42703 ERROR:  boom"]
+    part = pl.DataFrame({"line": lines, "message": [line[31:] for line in lines[:2]] + ["boom"],
+                         "fmt": [None, None, "postgres"]})
+    assert candidate_rows(part, ("42703",), "message").tolist() == [1, 2]
+    assert candidate_rows(part, ("42703",), "line").tolist() == [0, 1, 2]
 
 
 def _log(tmp_path, lines: list[str]):

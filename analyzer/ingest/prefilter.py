@@ -46,20 +46,21 @@ _LITERALS = r"'(?:[^']|'')*'|(?-u:\b)\d+(?:\.\d+)?(?-u:\b)"
 
 
 def events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: int,
-                          keywords: tuple[str, ...], search_message: bool,
+                          keywords: tuple[str, ...], search: str = "line",
                           context_keywords: tuple[str, ...] = (),
                           marker: Marker | None = None) -> np.ndarray:
     """The heads of the events holding a keyword anywhere in their rows (see `keyword_rows`),
-    matching the marker, plus the context events worth building (see `context_rows`)."""
+    matching the marker, plus the context events worth building (see `context_rows`).
+    `search` says which text of a row the tests read (see `searched`)."""
     if len(complete) == 0 or not keywords:
         return complete[:0]
     part = frame.slice(0, open_from)
-    rows = candidate_rows(part, keywords, search_message, context_keywords, marker)
+    rows = candidate_rows(part, keywords, search, context_keywords, marker)
     if len(rows) == 0:
         return complete[:0]
     some = part[pl.Series(rows)]
-    flags = row_flags(some, keywords, search_message, context_keywords, marker)
-    hits = rows[keyword_rows(some, flags, keywords)]
+    flags = row_flags(some, keywords, search, context_keywords, marker)
+    hits = rows[keyword_rows(some, flags, keywords, search)]
     if marker is not None:
         hits = np.union1d(hits, rows[flags.get_column("marker").arg_true().to_numpy()])
     if context_keywords:
@@ -74,7 +75,22 @@ def events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: i
 PARALLEL_ROWS = 50_000  # frames this tall are searched in slices, one per polars thread
 
 
-def candidate_rows(part: pl.DataFrame, keywords: tuple[str, ...], search_message: bool,
+def searched(columns: list[str], search: str) -> list[pl.Expr]:
+    """The texts of a row the prefilter reads: `line` (the raw line: it holds the message and
+    every field the line gives), `both` (the line and the message, for formats whose message
+    is decoded) or `message` (formats whose line prefix is only a timestamp: its digits would
+    look like SQLSTATE codes; a row another format claimed is still read whole)."""
+    line, message = pl.col("line"), pl.col("message")
+    if search == "line":
+        return [line]
+    if search == "both":
+        return [line, message]
+    if "fmt" in columns:
+        return [pl.when(pl.col("fmt").is_null()).then(message).otherwise(line)]
+    return [message]
+
+
+def candidate_rows(part: pl.DataFrame, keywords: tuple[str, ...], search: str = "line",
                    context_keywords: tuple[str, ...] = (),
                    marker: Marker | None = None) -> np.ndarray:
     """The rows any test of row_flags could be true for, in one pass: a regex that is the
@@ -87,9 +103,8 @@ def candidate_rows(part: pl.DataFrame, keywords: tuple[str, ...], search_message
     if context_keywords:
         parts.append(keyword_pattern(context_keywords))
     pattern = "|".join(parts)
-    columns = ("line", "message") if search_message else ("line",)
-    test = pl.any_horizontal(pl.col(name).str.contains(pattern).fill_null(False)
-                             for name in columns)
+    test = pl.any_horizontal(text.str.contains(pattern).fill_null(False)
+                             for text in searched(part.columns, search))
     slices = max(1, min(pl.thread_pool_size(), part.height // PARALLEL_ROWS))
     size = -(-part.height // slices)
     found = pl.collect_all([part.lazy().slice(start, size).select(pl.arg_where(test) + start)
@@ -97,24 +112,23 @@ def candidate_rows(part: pl.DataFrame, keywords: tuple[str, ...], search_message
     return np.concatenate([f.to_series().to_numpy() for f in found]).astype(np.int64)
 
 
-def row_flags(part: pl.DataFrame, keywords: tuple[str, ...], search_message: bool,
+def row_flags(part: pl.DataFrame, keywords: tuple[str, ...], search: str = "line",
               context_keywords: tuple[str, ...] = (),
               marker: Marker | None = None) -> pl.DataFrame:
     """Every test of the prefilter over these rows, in one select (polars runs them at once).
-    `keyword` (the raw line holds one), `message_keyword` (the message does: formats whose
-    message is decoded), `ansi` and `escaped` (lines whose message or JSON escapes may hide a
-    keyword from the line test), `marker` and `context` (see Marker, context_rows)."""
-    line, message = pl.col("line"), pl.col("message")
+    `keyword` (a searched text holds one), `ansi` and `escaped` (rows whose colour codes or
+    JSON escapes may hide a keyword from that test), `marker` and `context` (see Marker,
+    context_rows)."""
+    texts = searched(part.columns, search)
     pattern = keyword_pattern(keywords)
-    passes = {"keyword": line.str.contains(pattern),
-              "ansi": line.str.contains("\x1b", literal=True),
-              "escaped": line.str.contains("\\", literal=True)}
-    if search_message:
-        passes["message_keyword"] = message.str.contains(pattern)
+    passes = {"keyword": pl.any_horizontal(text.str.contains(pattern).fill_null(False)
+                                           for text in texts),
+              "ansi": pl.col("line").str.contains("\x1b", literal=True),
+              "escaped": texts[0].str.contains("\\", literal=True)}
     if marker is not None:
-        passes["marker"] = line.str.contains(marker.rust_pattern)
+        passes["marker"] = texts[0].str.contains(marker.rust_pattern)
     if context_keywords:
-        passes["context"] = message.str.contains(keyword_pattern(context_keywords))
+        passes["context"] = pl.col("message").str.contains(keyword_pattern(context_keywords))
     return part.select(**{name: expr.fill_null(False) for name, expr in passes.items()})
 
 
@@ -135,19 +149,17 @@ def context_rows(part: pl.DataFrame, hits: np.ndarray, found: np.ndarray) -> np.
     return found[near | first]
 
 
-def keyword_rows(part: pl.DataFrame, flags: pl.DataFrame, keywords: tuple[str, ...]) -> np.ndarray:
-    """Rows holding a keyword: in the raw line (it holds the message and every field the line
-    gives), in the line with JSON escapes undone, and in the message where it is not a plain
-    slice of the line (colours stripped, decoded)."""
-    found = flags.get_column("keyword")
-    if "message_keyword" in flags.columns:
-        found = found | flags.get_column("message_keyword")
-    else:
-        found = found.clone()
+def keyword_rows(part: pl.DataFrame, flags: pl.DataFrame, keywords: tuple[str, ...],
+                 search: str = "line") -> np.ndarray:
+    """Rows holding a keyword: in a searched text, in that text with JSON escapes undone, and
+    (searching the raw line) in the message where colours were stripped from it."""
+    found = flags.get_column("keyword").clone()
+    if search == "line":
         _also(found, flags.get_column("ansi"), part.get_column("message"), keywords)
     escaped = flags.get_column("escaped")
-    lines = part.get_column("line")
-    _also(found, escaped, _unescaped(lines.filter(escaped)) if escaped.any() else None, keywords)
+    if escaped.any():
+        text = part.select(searched(part.columns, search)[0]).to_series()
+        _also(found, escaped, _unescaped(text.filter(escaped)), keywords)
     return found.arg_true().to_numpy()
 
 

@@ -63,8 +63,10 @@ class FrameFormat:
     # Events at the end of a block that stay open for lines of the next block (Postgres: a
     # DETAIL line can come after other backends' lines).
     open_events: ClassVar[int] = 1
-    # Search the message column too (formats whose message is decoded, not a slice of line).
-    search_message: ClassVar[bool] = False
+    # Which text of a row the prefilter reads: "line", "both" (the message too: formats whose
+    # message is decoded, not a slice of the line) or "message" (the line's prefix is only a
+    # timestamp). See prefilter.searched.
+    search: ClassVar[str] = "line"
     # Other line formats that may claim lines this one does not parse (set by the registry).
     _others: dict[str, FrameFormat] = _NO_OTHERS
 
@@ -212,7 +214,7 @@ class FrameFormat:
             chosen = complete
         else:
             chosen = events_with_keywords(frame, complete, open_from, options.keywords,
-                                          self.search_message, options.context_keywords,
+                                          self.search, options.context_keywords,
                                           options.marker)
         yield from self._build(frame, heads, chosen, open_from, source)
         return None if final else frame.slice(open_from)

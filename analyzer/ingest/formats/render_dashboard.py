@@ -23,6 +23,7 @@ class RenderDashboard(LineFormat):
     example = "2025-11-13T06:23:03.093444433Z ❌ Failed to create session in Supabase:"
     line_pattern = rf"^{_TS}(?: |$)"
     proximity_ns = 1_000_000_000
+    search = "message"  # the prefix is only the time: its digits are no SQLSTATE
 
     def columns(self, lines: pl.Series) -> pl.DataFrame:
         # Cheaper than one regex over every whole line: the timestamp ends at the first "Z",

@@ -87,7 +87,7 @@ class RenderJson(FrameFormat):
               '  "message": "error: column \\"created_at\\" does not exist",\n' \
               '  "timestamp": "2025-11-13T06:24:10.51234Z"\n}{\n  …'
     proximity_ns = 1_000_000_000
-    search_message = True
+    search = "both"
 
     def sniff(self, head: Sequence[str]) -> float:
         text = "\n".join(head)

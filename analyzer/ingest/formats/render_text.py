@@ -18,6 +18,7 @@ class RenderText(LineFormat):
     example = '2025-11-13 06:24:10  error: column "created_at" does not exist'
     line_pattern = r"^(?-u:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:  |\s*$)"
     proximity_ns = 1_000_000_000
+    search = "message"  # the prefix is only the time: its digits are no SQLSTATE
 
     def columns(self, lines: pl.Series) -> pl.DataFrame:
         parsed = pl.col("line").str.contains(self.line_pattern)

@@ -109,6 +109,14 @@ SchemaOpt = Annotated[list[str] | None, typer.Option(
 RulesOpt = Annotated[list[str] | None, typer.Option(
     "--rules", "-r", help="Extra rule file or directory; a rule with a built-in id replaces "
     "it. Repeatable.", show_default=False)]
+InputFormatOpt = Annotated[str | None, typer.Option(
+    "--input-format", help="Skip detection and read the input as this format.")]
+NoRedactOpt = Annotated[bool, typer.Option(
+    "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")]
+RedactEmailsOpt = Annotated[bool, typer.Option(
+    "--redact-emails", help="Also replace email addresses with [EMAIL].")]
+ConfigOpt = Annotated[str | None, typer.Option(
+    "--config", help="Settings file (TOML); default ./analyzer.toml if present.")]
 
 
 def print_report(report: Report, fmt: str, **options: Any) -> None:
@@ -155,17 +163,14 @@ def scan(
     output_format: Annotated[str, typer.Option(
         "--format", "-f", help="Output: table (rich terminal table), json, markdown or "
         "html.")] = "table",
-    input_format: Annotated[str | None, typer.Option(
-        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    input_format: InputFormatOpt = None,
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help="Exit 1 when an incident is at or above this severity "
         "(critical, high, medium, low, info).")] = None,
-    no_redact: Annotated[bool, typer.Option(
-        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
+    no_redact: NoRedactOpt = False,
     max_samples: Annotated[int | None, typer.Option(
         "--max-samples", help="Sample lines kept per incident (default 5).")] = None,
-    config: Annotated[str | None, typer.Option(
-        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Analyse logs once and report the incidents found."""
     def run() -> tuple[Report, Any]:
@@ -218,14 +223,10 @@ def report(
         "--dry-run", help="Report statuses without recording this run in the state.")] = False,
     schema: SchemaOpt = None,
     rules: RulesOpt = None,
-    input_format: Annotated[str | None, typer.Option(
-        "--input-format", help="Skip detection and read the input as this format.")] = None,
-    no_redact: Annotated[bool, typer.Option(
-        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
-    redact_emails: Annotated[bool, typer.Option(
-        "--redact-emails", help="Also replace email addresses with [EMAIL].")] = False,
-    config: Annotated[str | None, typer.Option(
-        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+    input_format: InputFormatOpt = None,
+    no_redact: NoRedactOpt = False,
+    redact_emails: RedactEmailsOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Scheduled report: analyse a time window, remember incidents in a state database, and
     mark each one NEW, ONGOING, REGRESSED or RESOLVED."""
@@ -277,14 +278,10 @@ def watch(
     output_format: Annotated[str, typer.Option(
         "--format", "-f", help="Without a terminal: text (one line per event) or json (one "
         "object per line). On a terminal: the live screen.")] = "text",
-    input_format: Annotated[str | None, typer.Option(
-        "--input-format", help="Skip detection and read the input as this format.")] = None,
-    no_redact: Annotated[bool, typer.Option(
-        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
-    redact_emails: Annotated[bool, typer.Option(
-        "--redact-emails", help="Also replace email addresses with [EMAIL].")] = False,
-    config: Annotated[str | None, typer.Option(
-        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+    input_format: InputFormatOpt = None,
+    no_redact: NoRedactOpt = False,
+    redact_emails: RedactEmailsOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Watch a live log (stdin or --follow FILE): incidents appear as they happen; Ctrl-C or
     the end of input prints the summary."""
@@ -348,14 +345,10 @@ def postmortem(
     output_format: Annotated[str, typer.Option(
         "--format", "-f", help="markdown (a draft to edit) or json (the same facts).")
     ] = "markdown",
-    input_format: Annotated[str | None, typer.Option(
-        "--input-format", help="Skip detection and read the input as this format.")] = None,
-    no_redact: Annotated[bool, typer.Option(
-        "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")] = False,
-    redact_emails: Annotated[bool, typer.Option(
-        "--redact-emails", help="Also replace email addresses with [EMAIL].")] = False,
-    config: Annotated[str | None, typer.Option(
-        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+    input_format: InputFormatOpt = None,
+    no_redact: NoRedactOpt = False,
+    redact_emails: RedactEmailsOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Draft a post-mortem (Markdown) for one incident or root cause, from logs or from the
     history a scheduled report kept."""
@@ -529,12 +522,10 @@ def templates(
         "(line = the record's first line number in its source).")] = False,
     limit: Annotated[int | None, typer.Option(
         "--limit", "-n", help="Show only the N most frequent templates.")] = None,
-    input_format: Annotated[str | None, typer.Option(
-        "--input-format", help="Skip detection and read the input as this format.")] = None,
+    input_format: InputFormatOpt = None,
     no_redact: Annotated[bool, typer.Option(
         "--no-redact", help="Keep secrets in templates and values.")] = False,
-    config: Annotated[str | None, typer.Option(
-        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Mine the message templates of a log (any records, errors or not), most frequent first."""
     if output_format not in TEMPLATE_FORMATS:
@@ -580,10 +571,8 @@ def rules_suggest(
         show_default=False)],
     paths: PathsArg = None,
     rules: RulesOpt = None,
-    input_format: Annotated[str | None, typer.Option(
-        "--input-format", help="Skip detection and read the input as this format.")] = None,
-    config: Annotated[str | None, typer.Option(
-        "--config", help="Settings file (TOML); default ./analyzer.toml if present.")] = None,
+    input_format: InputFormatOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Print a YAML rule draft that classifies an unclassified incident of these logs."""
     def run() -> str:

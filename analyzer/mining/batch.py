@@ -59,7 +59,6 @@ def _count_keys(masked: list[str], ts: Sequence[int | None] | None,
 
 def _count_lines(miner: TemplateMiner, texts: Sequence[str], masked: list[str],
                  ts: Sequence[int | None] | None, live: dict[str, Cluster]) -> None:
-    cap = miner.params.max_values
     stamps = ts if ts is not None else [None] * len(texts)
     for text, key, stamp in zip(texts, masked, stamps, strict=True):
         cluster = live.get(key)
@@ -68,23 +67,8 @@ def _count_lines(miner: TemplateMiner, texts: Sequence[str], masked: list[str],
         cluster.count += 1
         if stamp is not None:
             _seen(cluster, stamp, stamp)
-        if not cluster.extract:
-            continue
-        raw = text.split()
-        if len(raw) != len(cluster.tokens):
-            continue  # an over-long line, cut to max_tokens: its tail has no one value
-        values = cluster.values
-        for i, before, after in cluster.extract:
-            token = raw[i]
-            value = token[before: len(token) - after] if before + after < len(token) else token
-            counts = values[i]
-            seen = counts.get(value)
-            if seen is not None:
-                counts[value] = seen + 1
-            elif len(counts) < cap:
-                counts[value] = 1
-            else:
-                cluster.other_values[i] = cluster.other_values.get(i, 0) + 1
+        if cluster.extract:
+            miner.note_values(cluster, text)
 
 
 def _seen(cluster: Cluster, first: int | None, last: int | None) -> None:

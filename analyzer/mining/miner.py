@@ -113,7 +113,7 @@ class TemplateMiner:
         if example is not None and len(cluster.examples) < self.params.max_examples:
             cluster.examples.append(example)
         if cluster.extract and self.params.track_values:
-            self._note_values(cluster, text)
+            self.note_values(cluster, text)
         return cluster
 
     def _lookup(self, masked: str, cached: Cluster | None) -> Cluster:
@@ -283,7 +283,9 @@ class TemplateMiner:
         if example is not None and len(cluster.examples) < self.params.max_examples:
             cluster.examples.append(example)
 
-    def _note_values(self, cluster: Cluster, text: str) -> None:
+    def note_values(self, cluster: Cluster, text: str) -> None:
+        """Count the values this line gives the cluster's variables (at most max_values
+        distinct per variable; the rest are counted as other values)."""
         raw = text.split()
         if len(raw) != len(cluster.tokens):
             return  # an over-long line, cut to max_tokens: its tail has no one value

@@ -299,3 +299,39 @@ def test_unknown_incidents_have_no_root_cause():
 
 def test_seed_schema_file_reads_as_before():
     assert read_sql_file(SEED_SCHEMA).get("sessions").columns[1] == "sessionId"
+
+
+# -- a value written in double quotes ---------------------------------------------------------
+@pytest.mark.parametrize(("sql", "values"), [
+    ('SELECT "id" FROM "sessions" AS "Session" WHERE "Session"."status" = "active";', {"active"}),
+    ("UPDATE sessions SET status = \"done\" WHERE id = 1", {"done"}),
+    ('SELECT * FROM t WHERE kind IN ("a", "b") AND name LIKE "x%"', {"a", "b", "x%"}),
+    ('INSERT INTO "t" ("a", "b") VALUES ("one", 2)', {"one"}),
+    ('SELECT "s"."id" FROM "s" JOIN "u" ON "s"."uid" = "u"."id" WHERE "s"."id" = $1', set()),
+])
+def test_quoted_values_are_names_where_sql_expects_a_value(sql, values):
+    from analyzer.diagnose.sql import quoted_values
+    assert quoted_values(sql) == values
+
+
+def test_a_string_in_double_quotes_is_diagnosed_as_such_with_or_without_a_schema():
+    records = [
+        rec('Executing (default): SELECT "id" FROM "sessions" AS "Session" WHERE '
+            '"Session"."status" = "active";', 1, ts=10),
+        rec('SequelizeDatabaseError: column "active" does not exist', 2, ts=20),
+    ]
+    for catalog in (SESSIONS, None):
+        incidents, causes = run(records, catalog)
+        diagnosis = only(incidents).diagnosis
+        assert (diagnosis.kind, diagnosis.found) == ("quoted_literal", "'active'")
+        assert any("single quotes: 'active'" in fix for fix in diagnosis.fixes)
+        assert [c.kind for c in causes] == ["quoted_literal"]
+
+
+def test_a_quoted_name_like_a_real_column_keeps_the_naming_verdict():
+    incidents, _ = run([
+        rec('Executing (default): SELECT "id" FROM "sessions" WHERE "userId" = "session_id";',
+            1, ts=10),
+        rec('column "session_id" does not exist', 2, ts=20),
+    ], SESSIONS)
+    assert only(incidents).diagnosis.kind == "case_style"

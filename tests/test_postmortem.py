@@ -116,6 +116,20 @@ def test_names_from_logs_are_quoted_in_verification_sql(cli):
     assert "lower('x''); DROP TABLE users; --')" in sql
 
 
+def test_verification_asks_the_right_question_per_kind(cli):
+    table = json.loads(_draft(cli, "sequelize.undefined_table", *SEED, "-f", "json"))
+    assert [q["sql"] for q in table["verification"]] == [
+        "SELECT table_schema, table_name FROM information_schema.tables\n"
+        "WHERE table_name IN ('counseling_sessions', 'sessions');"]
+    quoted = ('2025-11-13T06:30:01Z Executing (default): SELECT "id" FROM "sessions" WHERE '
+              '"status" = "active";\n'
+              '2025-11-13T06:30:01Z SequelizeDatabaseError: column "active" does not exist\n')
+    data = json.loads(_draft(cli, "sessions", "-", "--schema", str(SEED_SCHEMA), "-f", "json",
+                             input=quoted))
+    assert not any("'active'" in q["sql"] or '"active"' in q["sql"]
+                   for q in data["verification"])
+
+
 def _psql(dsn: str, sql: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["psql", dsn, "-v", "ON_ERROR_STOP=1", "-X", "-q", "-c", sql],
                           capture_output=True, text=True, timeout=60)
@@ -137,6 +151,11 @@ def test_verification_queries_run_on_a_real_server(cli, postgres_server):
             assert result.returncode == 0, (sql, result.stderr)
         columns = _psql(dsn, data["verification"][0]["sql"].replace("'public'", f"'{schema}'"))
         assert "createdAt" in columns.stdout and "sessionId" in columns.stdout
+        # a table-name incident: which of the two names exists (the real one does)
+        table = json.loads(_draft(cli, "sequelize.undefined_table", *SEED, "-f", "json"))
+        (query,) = table["verification"]
+        found = _psql(dsn, query["sql"])
+        assert found.returncode == 0 and re.search(rf"{schema}\s+\|\s+sessions", found.stdout)
         # The migration the draft proposes applies cleanly, too
         migration = "\n".join(data["fix"]["migration_sql"]).replace("public.", f"{schema}.")
         assert _psql(dsn, migration).returncode == 0

@@ -65,7 +65,7 @@ def find(subject: Subject, knowledge: Knowledge) -> Finding:
         finding = verdicts.table_in_catalog(subject, catalog, knowledge.index)
     else:
         finding = verdicts.from_logs(subject, knowledge.evidence)
-    finding = finding or verdicts.unknown(subject)
+    finding = verdicts.quoted_literal(subject, finding or verdicts.unknown(subject))
     _corroborate(finding, subject)
     return finding
 
@@ -114,6 +114,8 @@ def fixes_for(finding: Finding, subject: Subject) -> list[str]:
         return fixes.stale_cache_fixes()
     if finding.kind == "unknown":
         return fixes.unknown_fixes()
+    if finding.kind == "quoted_literal":
+        return fixes.quoted_literal_fixes(finding.wanted, orms)
     if finding.kind == "missing":
         return fixes.missing_fixes(finding.wanted, finding.table, is_column)
     if is_column and finding.kind == "other_table":

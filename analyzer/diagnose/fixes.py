@@ -101,6 +101,18 @@ def stale_cache_fixes() -> list[str]:
             "the NOTIFY above in the SQL editor (or restart the project's API)"]
 
 
+def quoted_literal_fixes(wanted: str, orms: tuple[str, ...]) -> list[str]:
+    value = "'" + wanted.replace("'", "''") + "'"
+    found = [f'Write the value in single quotes: {value} (in SQL, "{wanted}" names a column)',
+             "Better, pass it as a bind parameter ($1, ?, :name) instead of writing it into "
+             "the SQL text"]
+    if "sequelize" in orms:
+        found.append(f"Sequelize: put the value in the where object ({{ column: {value} }}) or "
+                     "in `replacements` / `bind`, not in a literal `sequelize.literal` / raw "
+                     "query string")
+    return found
+
+
 def missing_fixes(wanted: str, table: Table | None, is_column: bool) -> list[str]:
     if not is_column:
         return [f"Create {wanted!r}: apply the migration that creates it (compare the "

@@ -149,3 +149,21 @@ def _scan(sql: str) -> StatementFacts:
         if target is None and found.group(0).split()[0].upper() in ("INTO", "UPDATE"):
             target = relation
     return StatementFacts(_unique(relations), (), target, parsed=False)
+
+
+# A double-quoted name where SQL expects a value: after a comparison (or SET x =), LIKE, THEN,
+# ELSE, or as the first of an IN / VALUES list; a name followed by `.` qualifies a column.
+_QUOTED_VALUE_RE = re.compile(
+    r'(?:[=<>]|\b(?:I?LIKE|THEN|ELSE|IN|VALUES)\b)\s*\(?\s*"((?:[^"]|"")+)"(?!\s*\.)', re.I)
+_IN_LIST_RE = re.compile(r"\b(?:IN|VALUES)\s*\(([^()]*)\)", re.I)
+_QUOTED_RE = re.compile(r'"((?:[^"]|"")+)"')
+
+
+def quoted_values(sql: str) -> set[str]:
+    """Names written in double quotes where the statement expects a value (`status =
+    "active"`, `IN ("a", "b")`): in SQL they name columns, so such a query fails with
+    `column "active" does not exist` when a string ('active') was meant."""
+    found = {m.group(1).replace('""', '"') for m in _QUOTED_VALUE_RE.finditer(sql)}
+    for listed in _IN_LIST_RE.finditer(sql):
+        found.update(m.group(1).replace('""', '"') for m in _QUOTED_RE.finditer(listed.group(1)))
+    return found

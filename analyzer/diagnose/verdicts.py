@@ -20,7 +20,7 @@ from analyzer.diagnose.names import (
     style,
 )
 from analyzer.diagnose.search import NameIndex
-from analyzer.diagnose.sql import statement_facts
+from analyzer.diagnose.sql import quoted_values, statement_facts
 
 SCHEMA_CACHE_CODES = frozenset({"PGRST200", "PGRST202", "PGRST204", "PGRST205"})
 LOG_ONLY = 0.85  # a hint is the server's own word, but about one query, not the schema
@@ -327,6 +327,29 @@ def _from_observed(subject: Subject, evidence: LogEvidence) -> Finding | None:
                    [f"{where}: {table.qualified}" + (f" has column {found!r}"
                                                      if subject.column else " exists"),
                     _pair_evidence(kind, wanted, found)])
+
+
+# Verdicts that only say nothing in the schema is like the wanted name: a double-quoted value
+# in the failing SQL explains them better.
+NOTHING_LIKE = frozenset({"missing", "unknown", "other_table"})
+
+
+def quoted_literal(subject: Subject, finding: Finding) -> Finding:
+    """The failing SQL writes the wanted "column" in double quotes where a value belongs
+    (`status = "active"`): PostgreSQL reads a column name, the code meant a string."""
+    wanted = subject.column
+    if not wanted or finding.kind not in NOTHING_LIKE:
+        return finding
+    for statement in subject.clue("statement")[:1]:
+        if wanted in quoted_values(statement):
+            return Finding("quoted_literal", wanted, f"'{wanted}'", 0.85,
+                           f'"{wanted}" is in double quotes where the query compares a value: '
+                           f"SQL reads a column name; the string '{wanted}' takes single quotes",
+                           [f'the failing SQL uses "{wanted}" as a value (after =, IN, LIKE, '
+                            "VALUES …)", *(["nothing in the schema is named like it"]
+                                           if finding.kind != "unknown" else [])],
+                           table=finding.table)
+    return finding
 
 
 def unknown(subject: Subject) -> Finding:

@@ -186,21 +186,26 @@ def verification_queries(facts: Facts) -> list[tuple[str, str]]:
 
     for incident in facts.incidents:
         schema = incident.entities.get("schema") or "public"
-        table = incident.entities.get("table")
+        table, column = incident.entities.get("table"), incident.entities.get("column")
         d = incident.diagnosis
-        if table:
+        if table and column:
             add(f"the columns {schema}.{table} really has",
                 "SELECT column_name, data_type FROM information_schema.columns\n"
                 f"WHERE table_schema = {sql_literal(schema)} AND table_name = "
                 f"{sql_literal(table)}\nORDER BY ordinal_position;")
-        if table and d and d.found:
+        if table and column and d and d.found and d.kind != "quoted_literal":
             target = f"{quote_ident(schema)}.{quote_ident(table)}"
             add(f"the real name works: {d.found}",
                 f"SELECT {quote_ident(d.found)} FROM {target} LIMIT 1;")
+        if table and not column:
+            names = ", ".join(sql_literal(n) for n in dict.fromkeys(
+                [table, *([d.found.rsplit(".", 1)[-1]] if d and d.found else [])]))
+            add(f"which of the tables exist ({table} is what the code asks for)",
+                "SELECT table_schema, table_name FROM information_schema.tables\n"
+                f"WHERE table_name IN ({names});")
         if d and d.kind == "stale_schema_cache":
             add("PostgREST reloads its schema cache", "NOTIFY pgrst, 'reload schema';")
-        if not table and incident.entities.get("column"):
-            column = incident.entities["column"]
+        if not table and column:
             add(f"which tables have a column like {column}",
                 "SELECT table_schema, table_name, column_name FROM information_schema.columns\n"
                 f"WHERE lower(column_name) = lower({sql_literal(column)}) OR "

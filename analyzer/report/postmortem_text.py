@@ -13,6 +13,7 @@ KIND_TITLES = {
     "stale_schema_cache": "PostgREST schema cache out of date",
     "typo": "Misspelled column or table name",
     "missing": "Column or table missing: a migration not applied",
+    "quoted_literal": "A string value written in double quotes (read as a column)",
     "unknown": "Schema/code mismatch",
 }
 
@@ -34,6 +35,8 @@ KIND_LESSONS = {
     "typo": "A misspelled name reached production: schema/model validation in CI catches it.",
     "missing": "A migration was not applied where the code ran: deploys must apply (or check) "
                "migrations before the new code serves traffic.",
+    "quoted_literal": "In SQL, double quotes name identifiers and single quotes hold strings: "
+                      "values belong in bind parameters, never written into the query text.",
     "unknown": "Production logs named the failing table and column precisely; alert on "
                "schema errors instead of finding them in user reports.",
 }

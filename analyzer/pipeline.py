@@ -16,11 +16,9 @@ from typing import Protocol
 
 from analyzer.catalog import Catalog, load_catalog_sources
 from analyzer.diagnose import ContextWindow, LogEvidence, Resolver, diagnose
-from analyzer.diagnose.clues import CONTEXT_KEYWORDS
 from analyzer.errors import InputError, UsageError
 from analyzer.incidents import Accumulator, sort_incidents
 from analyzer.ingest import ReadOptions, expand_sources, read_source
-from analyzer.ingest.formats.base import Marker
 from analyzer.ingest.sources import is_gzip_file
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import Cluster, TemplateMiner, head_line, unclassified
@@ -28,6 +26,7 @@ from analyzer.model import Problem, Record, Report, SourceStats, frozen_map
 from analyzer.rulebook import RuleSet, load_rules
 from analyzer.settings import Settings
 from analyzer.store import RunResult, StateStore
+from analyzer.stream import read_options
 from analyzer.textsafe import redact
 
 
@@ -49,25 +48,6 @@ def load_schema(settings: Settings, problems: list[Problem]) -> Catalog | None:
     for message in loaded.unavailable:
         problems.append(Problem("--schema", f"{message}; diagnosing from the logs alone"))
     return loaded.catalog
-
-
-def prefilter_keywords(ruleset: RuleSet) -> tuple[str, ...] | None:
-    """The rules' keywords. Records that may be unclassified errors get through by
-    ReadOptions.marker_pattern, lines that carry context (ORM SQL logging) by
-    ReadOptions.context_keywords."""
-    keywords = ruleset.keywords
-    if keywords is None:
-        return None
-    return keywords
-
-
-def read_options(ruleset: RuleSet, settings: Settings) -> ReadOptions:
-    """What the readers build into records: events holding a rule keyword, events that may be
-    unclassified errors (the marker), and the ORM's SQL logging around them (context)."""
-    return ReadOptions(keywords=prefilter_keywords(ruleset),
-                       max_line_chars=settings.max_line_chars,
-                       context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS),
-                       marker=Marker(unclassified.ERROR_MARKER_PARTS))
 
 
 Window = tuple[int | None, int | None]  # [start, end) in ns; None = unbounded

@@ -23,10 +23,19 @@ from analyzer.catalog import Catalog
 from analyzer.diagnose import ContextWindow, LogEvidence, Resolver, diagnose
 from analyzer.diagnose.clues import CONTEXT_KEYWORDS
 from analyzer.errors import InputError
-from analyzer.incidents import Accumulator, entities_of, fingerprint, incident_id
+from analyzer.incidents import (
+    Accumulator,
+    entities_of,
+    fingerprint,
+    incident_id,
+    sort_incidents,
+)
 from analyzer.ingest import get_format
 from analyzer.ingest.detect import SNIFF_LINES, detect_format, head_lines
 from analyzer.ingest.formats import Format, ReadOptions
+from analyzer.ingest.formats.base import Marker
+from analyzer.mining import unclassified
+from analyzer.mining.cluster import Cluster
 from analyzer.model import (
     Diagnosis,
     Incident,
@@ -147,6 +156,15 @@ class LiveInput:
 
 
 # --- the streaming analysis ---------------------------------------------------------------
+def read_options(ruleset: RuleSet, settings: Settings) -> ReadOptions:
+    """What the readers build into records, for `scan` and `watch` alike: events holding a
+    rule keyword, events that may be unclassified errors (the marker), and the ORM's SQL
+    logging around them (context). None keywords (a rule that must see every record): all."""
+    return ReadOptions(keywords=ruleset.keywords, max_line_chars=settings.max_line_chars,
+                       context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS),
+                       marker=Marker(unclassified.ERROR_MARKER_PARTS))
+
+
 @dataclass(frozen=True, slots=True)
 class WatchEvent:
     """Announced the moment it happens: a new incident, or one whose severity got worse."""
@@ -170,6 +188,13 @@ class _Trend:
     seconds: dict[int, int] = field(default_factory=dict)
     minutes: dict[int, int] = field(default_factory=dict)
     last_active: int = 0
+
+    def absorb(self, other: _Trend) -> None:
+        for second, count in other.seconds.items():
+            self.seconds[second] = self.seconds.get(second, 0) + count
+        for minute, count in other.minutes.items():
+            self.minutes[minute] = self.minutes.get(minute, 0) + count
+        self.last_active = max(self.last_active, other.last_active)
 
     def add(self, at: int) -> None:
         second, minute = at // SECOND, at // MINUTE
@@ -211,6 +236,10 @@ class Watcher:
         self.context = ContextWindow("-", on_unclaimed=self.evidence.add_statement)
         self.idle, self.max_incidents = idle, max_incidents
         self.trends: dict[str, _Trend] = {}
+        # errors no rule knows, mined into templates as in `scan`; their trends by cluster
+        self.redact = redact
+        self.miner = unclassified.new_miner(settings.max_samples)
+        self.unknown: dict[int, tuple[Cluster, _Trend]] = {}
         self.diagnoses: dict[str, Diagnosis | None] = {}
         self.events: list[WatchEvent] = []
         self.sources: list[SourceStats] = []
@@ -236,8 +265,43 @@ class Watcher:
         match = self.ruleset.match(record)
         if match is None:
             self.context.observe(record)
+            if unclassified.is_candidate(record):
+                self.add_unclassified(record)
         else:
             self.add_match(self.resolver.resolve(match, self.context))
+
+    def add_unclassified(self, record: Record) -> None:
+        """An error no rule matched joins its template's cluster; a new cluster is a new
+        `unclassified` incident, announced like any other. Clusters the miner merged (a
+        template that generalised) hand their trend to the one they joined."""
+        cluster = unclassified.add_record(self.miner, record, self.redact).final()
+        at = self._tick_clock(record)
+        if len(self.unknown) > self.miner.live_count:
+            self._reconcile()
+        known = self.unknown.get(cluster.serial)
+        if known is None:
+            if len(self.unknown) >= self.max_incidents:
+                self.stats.dropped += 1
+                return
+            known = self.unknown[cluster.serial] = (cluster, _Trend(unclassified.SEVERITY))
+            self.events.append(WatchEvent("new", self._unclassified_incident(cluster)))
+        self.stats.matches += 1
+        known[1].add(at)
+
+    def _reconcile(self) -> None:
+        """Tracked clusters the miner merged pass their trend on; evicted ones are dropped."""
+        for serial, (cluster, trend) in list(self.unknown.items()):
+            if cluster.merged_into is None and not cluster.evicted:
+                continue
+            del self.unknown[serial]
+            final = cluster.final()
+            if final.evicted:
+                continue
+            into = self.unknown.setdefault(final.serial, (final, _Trend(unclassified.SEVERITY)))
+            into[1].absorb(trend)
+
+    def _unclassified_incident(self, cluster: Cluster) -> Incident:
+        return unclassified.cluster_incident(cluster, self.redact)
 
     def add_match(self, match: Match) -> None:
         rule = self.rules[match.rule_id]
@@ -280,23 +344,30 @@ class Watcher:
     def rows(self) -> list[LiveRow]:
         """Incidents worst first, then the most recently active."""
         now = self.now()
-        rows = []
-        for incident in self.accumulator.incidents():
-            trend = self.trends[incident.id]
-            rate = sum(c for s, c in trend.seconds.items() if s > now // SECOND - 60)
-            newest = now // MINUTE
-            spark = tuple(trend.minutes.get(m, 0)
-                          for m in range(newest - TREND_MINUTES + 1, newest + 1))
-            rows.append(LiveRow(self._decorate(incident), rate, spark, trend.last_active))
+        rows = [self._row(self._decorate(incident), self.trends[incident.id], now)
+                for incident in self.accumulator.incidents()]
+        rows += [self._row(self._unclassified_incident(cluster), trend, now)
+                 for cluster, trend in self.unknown.values()
+                 if cluster.merged_into is None and not cluster.evicted]
         return sorted(rows, key=lambda r: (severity_rank(r.incident.severity),
                                            -r.last_active, r.incident.id))
+
+    @staticmethod
+    def _row(incident: Incident, trend: _Trend, now: int) -> LiveRow:
+        rate = sum(c for s, c in trend.seconds.items() if s > now // SECOND - 60)
+        newest = now // MINUTE
+        spark = tuple(trend.minutes.get(m, 0)
+                      for m in range(newest - TREND_MINUTES + 1, newest + 1))
+        return LiveRow(incident, rate, spark, trend.last_active)
 
     def report(self) -> Report:
         """The final summary, as `scan` would report it."""
         incidents = [self._decorate(i) for i in self.accumulator.incidents()]
         diagnosed, causes = diagnose(incidents, self.rules, self.catalog, self.evidence)
+        everything = sort_incidents(
+            [*diagnosed, *unclassified.unclassified_incidents(self.miner, self.redact)])
         timelines = self.accumulator.timelines()
-        return Report(sources=tuple(self.sources), incidents=tuple(diagnosed),
+        return Report(sources=tuple(self.sources), incidents=tuple(everything),
                       root_causes=tuple(causes), problems=tuple(self.ruleset.problems),
                       timelines=frozen_map({i: frozen_map(m) for i, m in timelines.items()}))
 
@@ -308,9 +379,7 @@ class Watcher:
         stats = SourceStats(live.name)
         self.sources.append(stats)
         self.stats.source = live.name
-        options = ReadOptions(keywords=self.ruleset.keywords,
-                              max_line_chars=self.settings.max_line_chars,
-                              context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS))
+        options = read_options(self.ruleset, self.settings)
         fmt: Format | None = get_format(input_format) if input_format else None
         feeder = _Bursts(live, self.idle, lambda: on_tick(self.take_events()), tick)
         while not feeder.ended:

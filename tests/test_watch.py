@@ -301,3 +301,39 @@ def test_watch_lines_are_redacted_and_stripped_unless_no_redact():
     process = watch_process("--no-redact")
     out, _ = process.communicate(text.encode(), timeout=60)
     assert "W4tchPass" in out.decode()
+
+
+def test_errors_no_rule_knows_are_announced_and_grouped_as_in_scan(tmp_path, write):
+    watcher = _watcher()
+    lines = ["❌ Push failed for device 8f3a91c2: APNs rejected token (BadDeviceToken)",
+             "❌ Push failed for device 77b0e4d1: APNs rejected token (BadDeviceToken)",
+             "GET /api/health 200 1.0 ms - 2"]
+    for n, text in enumerate(lines):
+        watcher.add_record(_record(text, 10**18 + n))
+    events = watcher.take_events()
+    assert [(e.kind, e.incident.rule, e.incident.severity) for e in events] == [
+        ("new", "unclassified", "high")]
+    (row,) = watcher.rows()
+    assert row.incident.count == 2 and row.rate == 2
+    log = write("push.log", "".join(f"2025-11-13T06:30:0{n}Z {text}\n"
+                                    for n, text in enumerate(lines)))
+    from analyzer.pipeline import analyze
+    scanned = analyze([str(log)])
+    assert [i.id for i in watcher.report().incidents] == [i.id for i in scanned.incidents]
+
+
+def test_unclassified_clusters_are_capped_too():
+    watcher = _watcher(max_incidents=3)
+    for n in range(10):
+        watcher.add_record(_record("❌ failed:" + " at" * n, 10**18 + n))  # 10 templates
+    assert len(watcher.rows()) == 3 and watcher.stats.dropped == 7
+
+
+def test_a_template_that_generalises_keeps_its_trend():
+    watcher = _watcher()
+    for n, word in enumerate(["alpha", "beta", "gamma", "delta", "omega"]):
+        watcher.add_record(_record(f"❌ worker {word} crashed hard", 10**18 + n))
+    rows = watcher.rows()
+    assert sum(row.incident.count for row in rows) == 5
+    assert sum(sum(row.trend) for row in rows) == 5
+    assert len([e for e in watcher.take_events() if e.kind == "new"]) <= 3

@@ -311,6 +311,11 @@ class TemplateMiner:
 
     # -- results, merging, state ------------------------------------------------------------
 
+    @property
+    def live_count(self) -> int:
+        """How many clusters are live (not merged into another, not evicted)."""
+        return len(self._clusters)
+
     def clusters(self) -> list[Cluster]:
         """Live clusters, most frequent first (ties: created first)."""
         return sorted(self._clusters.values(), key=lambda c: (-c.count, c.serial))

@@ -15,11 +15,13 @@ class AnalyzerError(Exception):
 
 
 class InputError(AnalyzerError):
-    """A log source could not be read (missing, a directory, unreadable, corrupt gzip)."""
+    """A log source could not be read (missing, a directory, unreadable, corrupt gzip).
+    `fatal` False: worth a warning, nothing was lost (a directory without logs beside other
+    inputs)."""
 
-    def __init__(self, where: str, problem: str) -> None:
+    def __init__(self, where: str, problem: str, *, fatal: bool = True) -> None:
         super().__init__(f"{where}: {problem}")
-        self.where, self.problem = where, problem
+        self.where, self.problem, self.fatal = where, problem, fatal
 
 
 class RuleError(AnalyzerError):

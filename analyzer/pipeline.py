@@ -111,7 +111,7 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
     evidence = LogEvidence()
     resolver = Resolver(catalog, evidence)
     sources, bad_paths = expand_sources(list(paths))
-    problems.extend(Problem(err.where, err.problem, fatal=True) for err in bad_paths)
+    problems.extend(Problem(err.where, err.problem, fatal=err.fatal) for err in bad_paths)
     options = read_options(ruleset, settings)
     all_stats = []
     for source in sources:
@@ -192,7 +192,7 @@ def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
     settings = settings or Settings()
     run = TemplateRun(TemplateMiner())
     sources, bad_paths = expand_sources(list(paths))
-    run.problems.extend(Problem(err.where, err.problem, fatal=True) for err in bad_paths)
+    run.problems.extend(Problem(err.where, err.problem, fatal=err.fatal) for err in bad_paths)
     options = ReadOptions(keywords=None, max_line_chars=settings.max_line_chars)
     for source in sources:
         stats = SourceStats(source.name)

@@ -37,6 +37,21 @@ def test_scan_reads_every_sample_at_once():
     assert report["input"]["unparsed"] == 0
 
 
+def test_the_shell_expanded_sample_folders_scan_with_a_warning_for_the_rules_folder():
+    folders = sorted(str(p.relative_to(ROOT)) for p in SAMPLES.iterdir() if p.is_dir())
+    result = run_module("scan", *folders, "--format", "json", timeout=180)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"warning: samples/rules: directory holds no log files" in result.stderr
+    assert json.loads(result.stdout)["incidents"]
+
+
+def test_a_directory_without_logs_is_an_error_when_nothing_else_is_read(tmp_path):
+    result = run_module("scan", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.decode().strip().endswith(
+        ".ndjson, .csv, .out, .gz)") and b"error:" in result.stderr
+
+
 def test_input_format_overrides_detection(cli, tmp_path):
     path = tmp_path / "x.log"
     path.write_text("2025-11-13 06:24:10  error: column \"a\" does not exist\n")

@@ -50,7 +50,9 @@ def _directory_files(path: Path) -> list[Path]:
 
 def expand_sources(paths: list[str]) -> tuple[list[Source], list[InputError]]:
     """Resolve paths to sources in a stable order; problems are returned, not raised, so one
-    bad path never stops the others from being read."""
+    bad path never stops the others from being read. A directory without log files is only a
+    warning when other inputs remain (`analyzer scan samples/*` with a rules folder in it),
+    an error when nothing is left to read."""
     sources: list[Source] = []
     problems: list[InputError] = []
     seen: set[str] = set()
@@ -73,7 +75,7 @@ def expand_sources(paths: list[str]) -> tuple[list[Source], list[InputError]]:
                 files = _directory_files(path)
                 if not files and not _has_glob(raw):
                     problems.append(InputError(candidate, f"directory holds no log files "
-                                               f"({', '.join(LOG_SUFFIXES)})"))
+                                               f"({', '.join(LOG_SUFFIXES)})", fatal=False))
                 for file in files:
                     add(str(file))
             elif not _has_glob(raw):
@@ -81,6 +83,8 @@ def expand_sources(paths: list[str]) -> tuple[list[Source], list[InputError]]:
             elif path.is_file() and path.name.lower().endswith(LOG_SUFFIXES) \
                     and not path.name.startswith("."):
                 add(candidate)  # a glob picks log files, as a directory does
+    if not sources:
+        problems = [InputError(p.where, p.problem) for p in problems]
     return sources, problems
 
 

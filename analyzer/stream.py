@@ -240,6 +240,7 @@ class Watcher:
         self.redact = redact
         self.miner = unclassified.new_miner(settings.max_samples)
         self.unknown: dict[int, tuple[Cluster, _Trend]] = {}
+        self._live_clusters = 0
         self.diagnoses: dict[str, Diagnosis | None] = {}
         self.events: list[WatchEvent] = []
         self.sources: list[SourceStats] = []
@@ -276,8 +277,10 @@ class Watcher:
         template that generalised) hand their trend to the one they joined."""
         cluster = unclassified.add_record(self.miner, record, self.redact).final()
         at = self._tick_clock(record)
-        if len(self.unknown) > self.miner.live_count:
+        # a merge or an eviction happened: fewer live clusters, or a cluster not seen before
+        if cluster.serial not in self.unknown or self.miner.live_count < self._live_clusters:
             self._reconcile()
+        self._live_clusters = self.miner.live_count
         known = self.unknown.get(cluster.serial)
         if known is None:
             if len(self.unknown) >= self.max_incidents:

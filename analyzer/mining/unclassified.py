@@ -27,24 +27,24 @@ TOP_VALUES = 3
 # count of "0 errors" does not make every line a candidate; `TypeError` still does. The HTTP
 # ones are the status as a separate word in access-log lines (`GET /x 502 1.2 ms`).
 _SPACES = " \t\n\r\f\v"  # what `\s` is in ASCII
+_SUFFIX_WORDS = ("error", "exception")  # also the end of a class name: TypeError
+_WORDS = ("traceback", "fatal", "panic", "critical", "unhandled", "uncaught")
 ERROR_MARKER_PARTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("❌",), "❌"),
-    (("error", "exception"), r"(?i:(?:error|exception)\b)"),
-    (("traceback", "fatal", "panic", "critical", "unhandled", "uncaught"),
-     r"(?i:\b(?:traceback|fatal|panic|critical|unhandled|uncaught)\b)"),
+    (_SUFFIX_WORDS, r"(?i:(?:" + "|".join(_SUFFIX_WORDS) + r")\b)"),
+    (_WORDS, r"(?i:\b(?:" + "|".join(_WORDS) + r")\b)"),
     (tuple(f"{space}5" for space in _SPACES), r"[ \t\n\r\f\v]5\d\d[ \t\n\r\f\v]"),
     (('"level"',), r'"level"\s*:\s*(?:50|60)\b'),
     (("status",), r"(?i:status(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)"),
 )
-_ERROR_WORDS = ("error", "exception", "traceback", "fatal", "panic", "critical", "unhandled",
-                "uncaught")
+_ERROR_WORDS = _SUFFIX_WORDS + _WORDS
 # What makes a text error-level: each test runs only when the text holds one of its literals
 # (case-folded), which every match holds; most texts then cost a few substring tests.
 _ERROR_TESTS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("❌",), re.compile("❌")),
     (_ERROR_WORDS, re.compile(r"(?i:\b(?:" + "|".join(_ERROR_WORDS) + r")\b)")),
     # TypeError, SequelizeDatabaseError (not session_error)
-    (("error", "exception"), re.compile(r"\b[A-Z]\w*(?:Error|Exception)\b")),
+    (_SUFFIX_WORDS, re.compile(r"\b[A-Z]\w*(?:Error|Exception)\b")),
     ((" 5",), re.compile(r"^(?:[A-Z]+ )?\S*/\S* 5\d\d \d")),  # access log: [METHOD] /path 5xx
     (("status",), re.compile(r"(?i:\bstatus(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)")),
 )

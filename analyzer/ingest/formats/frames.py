@@ -11,6 +11,7 @@ counts. Only the events the prefilter keeps are turned into Python objects.
 from __future__ import annotations
 
 import itertools
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -50,7 +51,7 @@ class EventRows:
     columns: dict[str, Any]  # the head row's other columns (ts text, level, instance, ...)
 
 
-class FrameFormat:
+class FrameFormat(ABC):
     """Base of row formats: subclasses provide `sniff`, `frames` and maybe `record`."""
 
     name: ClassVar[str]
@@ -74,12 +75,14 @@ class FrameFormat:
         """Let these formats read the lines this one does not recognise."""
         self._others = {fmt.name: fmt for fmt in others if fmt is not self}
 
+    @abstractmethod
     def sniff(self, head: Sequence[str]) -> float:
-        raise NotImplementedError
+        """How sure (0..1) this format is that these first lines are its own."""
 
+    @abstractmethod
     def frames(self, blocks: Iterator[bytes], stats: SourceStats,
                options: ReadOptions) -> Iterator[pl.DataFrame]:
-        raise NotImplementedError
+        """The rows of each block, as a frame (see the module docstring for its columns)."""
 
     def continues(self) -> pl.Expr | None:
         """Rows that continue the event above by this format's own rule (Postgres: a DETAIL
@@ -310,11 +313,11 @@ class LineFormat(FrameFormat):
         """Which of these lines (of a file in another format) are this format's."""
         return lines.str.contains(self.line_pattern)
 
+    @abstractmethod
     def columns(self, lines: pl.Series) -> pl.DataFrame:
         """At least: `parsed` (bool: the line is of this format) and `message` (the text after
         the format's prefix, or the whole line when not parsed). Extra columns are handed to
         `record` for the head row of each event."""
-        raise NotImplementedError(f"{type(self).__name__} must describe its columns")
 
     def frames(self, blocks: Iterator[bytes], stats: SourceStats,
                options: ReadOptions) -> Iterator[pl.DataFrame]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from analyzer.model import Incident, Match, Sample, frozen_map, severity_rank
 from analyzer.rulebook import Rule
@@ -58,10 +59,29 @@ def incident_id(key: tuple[str, ...]) -> str:
     return hashlib.sha256("\x1f".join(("v1", *key)).encode()).hexdigest()[:12]
 
 
+ChangeKind = Literal["new", "count", "escalated", "merged", "dropped"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one record did to the incidents (as Drain3's `change_type`): opened a `new` one,
+    added to one (`count`), made one worse (`escalated`, with the `previous` severity), folded
+    others into one (`merged`: the ids in `merged` are gone, their counts live in `incident`),
+    or was `dropped` because the incident cap was reached."""
+
+    kind: ChangeKind
+    incident: str  # the incident id ("" when dropped)
+    severity: str = ""
+    previous: str | None = None
+    merged: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class _Open:
     rule: Rule
     entities: dict[str, str]
+    ident: str = ""
+    severity: str = ""  # the worst severity of the rules that matched
     count: int = 0
     first_seen: int | None = None
     last_seen: int | None = None
@@ -78,20 +98,37 @@ class _Open:
 
 @dataclass(slots=True)
 class Accumulator:
-    """Collects Matches into incidents. `redact` cleans sample text before it is kept."""
+    """Collects Matches into incidents. `redact` cleans sample text before it is kept; with
+    `max_incidents`, matches of incidents beyond that many are dropped (counted, not kept)."""
 
     rules: Mapping[str, Rule]
     max_samples: int = 5
     redact: Callable[[str], str] = lambda text: text
+    max_incidents: int | None = None
+    dropped: int = 0
     _open: dict[tuple[str, ...], _Open] = field(default_factory=dict)
+    _by_id: dict[str, _Open] = field(default_factory=dict)
 
-    def add(self, match: Match) -> str:
+    def add(self, match: Match) -> Change:
         rule = self.rules[match.rule_id]
         entities = entities_of(rule, match.captures)
         key = fingerprint(rule, entities)
         state = self._open.get(key)
+        kind: ChangeKind = "count"
+        previous = None
         if state is None:
-            state = self._open[key] = _Open(rule, entities)
+            if self.max_incidents is not None and len(self._open) >= self.max_incidents:
+                self.dropped += 1
+                return Change("dropped", "")
+            state = self._open[key] = _Open(rule, entities, incident_id(key), rule.severity)
+            self._by_id[state.ident] = state
+            kind = "new"
+        elif severity_rank(rule.severity) < severity_rank(state.severity):
+            kind, previous, state.severity = "escalated", state.severity, rule.severity
+        self._count(state, match)
+        return Change(kind, state.ident, state.severity, previous)
+
+    def _count(self, state: _Open, match: Match) -> None:
         record = match.record
         state.count += 1
         if record.ts is not None:
@@ -108,19 +145,20 @@ class Accumulator:
         if len(state.samples) < self.max_samples:
             state.samples.append(Sample(record.ts, record.source, record.lineno,
                                         self.redact(record.message)))
-        state.add_clue("rule", rule.id)
+        state.add_clue("rule", match.rule_id)
         for name, value in match.clues.items():
             state.add_clue(name, self.redact(value[:MAX_CLUE_CHARS]))
-        return incident_id(key)
 
     def merge(self, other: Accumulator) -> None:
         """Fold another accumulator (e.g. another file's) into this one."""
         for key, theirs in other._open.items():
             mine = self._open.get(key)
             if mine is None:
-                self._open[key] = theirs
+                self._open[key] = self._by_id[theirs.ident] = theirs
                 continue
             mine.count += theirs.count
+            if severity_rank(theirs.severity) < severity_rank(mine.severity):
+                mine.severity = theirs.severity
             mine.first_seen = _min(mine.first_seen, theirs.first_seen)
             mine.last_seen = _max(mine.last_seen, theirs.last_seen)
             for service in theirs.services:
@@ -136,18 +174,20 @@ class Accumulator:
 
     def minutes(self, incident: str) -> dict[int, int]:
         """Per-minute counts (minute = ns // 60e9) of one incident, for timelines."""
-        for key, state in self._open.items():
-            if incident_id(key) == incident:
-                return dict(state.minutes)
-        return {}
+        state = self._by_id.get(incident)
+        return dict(state.minutes) if state is not None else {}
 
     def timelines(self) -> dict[str, dict[int, int]]:
         """Per-minute counts of every incident, by incident id."""
-        return {incident_id(key): dict(state.minutes) for key, state in self._open.items()}
+        return {state.ident: dict(state.minutes) for state in self._open.values()}
+
+    def incident(self, ident: str) -> Incident | None:
+        """One incident as it stands now, by id (no other incident is built)."""
+        state = self._by_id.get(ident)
+        return _freeze(state) if state is not None else None
 
     def incidents(self) -> list[Incident]:
-        built = [_freeze(key, state) for key, state in self._open.items()]
-        return sort_incidents(built)
+        return sort_incidents(_freeze(state) for state in self._open.values())
 
 
 def sort_incidents(incidents: Iterable[Incident]) -> list[Incident]:
@@ -155,10 +195,10 @@ def sort_incidents(incidents: Iterable[Incident]) -> list[Incident]:
     return sorted(incidents, key=lambda i: (severity_rank(i.severity), -i.count, i.id))
 
 
-def _freeze(key: tuple[str, ...], state: _Open) -> Incident:
+def _freeze(state: _Open) -> Incident:
     rule = state.rule
     return Incident(
-        id=incident_id(key), rule=rule.id, title=rule.title, severity=rule.severity,
+        id=state.ident, rule=rule.id, title=rule.title, severity=state.severity,
         category=rule.category, count=state.count, first_seen=state.first_seen,
         last_seen=state.last_seen, services=tuple(sorted(state.services)),
         entities=frozen_map(state.entities), samples=tuple(state.samples),

@@ -11,43 +11,22 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Protocol
 
-from analyzer.catalog import Catalog, load_catalog_sources
-from analyzer.diagnose import ContextWindow, LogEvidence, Resolver, diagnose
+from analyzer.catalog import Catalog
 from analyzer.errors import InputError, UsageError
-from analyzer.incidents import Accumulator, sort_incidents
 from analyzer.ingest import ReadOptions, expand_sources, read_source
 from analyzer.ingest.sources import is_gzip_file
 from analyzer.ingest.timestamps import parse_iso_ns
-from analyzer.mining import Cluster, TemplateMiner, head_line, unclassified
-from analyzer.model import Problem, Record, Report, SourceStats, frozen_map
-from analyzer.rulebook import RuleSet, load_rules
+from analyzer.mining import Cluster, TemplateMiner, head_line
+from analyzer.model import Problem, Record, Report, SourceStats
+from analyzer.rulebook import RuleSet
+from analyzer.session import Session, load_ruleset, load_schema, read_options, redactor
 from analyzer.settings import Settings
 from analyzer.store import RunResult, StateStore
-from analyzer.stream import read_options
-from analyzer.textsafe import redact
 
-
-def load_ruleset(settings: Settings) -> RuleSet:
-    return load_rules(settings.rules_dirs, builtin=settings.builtin_rules,
-                      timeout=settings.regex_timeout)
-
-
-def redactor(settings: Settings):
-    if not settings.redact:
-        return lambda text: text
-    return partial(redact, emails=settings.redact_emails)
-
-
-def load_schema(settings: Settings, problems: list[Problem]) -> Catalog | None:
-    """The catalog of every --schema source. A database that cannot be reached becomes a
-    non-fatal problem (the diagnosis goes on from the logs alone); a bad schema file raises."""
-    loaded = load_catalog_sources(settings.schemas)
-    for message in loaded.unavailable:
-        problems.append(Problem("--schema", f"{message}; diagnosing from the logs alone"))
-    return loaded.catalog
+__all__ = ["Session", "analyze", "load_ruleset", "load_schema", "parse_when", "read_options",
+           "redactor", "scheduled_report"]
 
 
 Window = tuple[int | None, int | None]  # [start, end) in ns; None = unbounded
@@ -104,57 +83,31 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
     problems: list[Problem] = []
     if catalog is None:
         catalog = load_schema(settings, problems)
-    rules = {rule.id: rule for rule in ruleset.rules}
-    clean = redactor(settings)
-    accumulator = Accumulator(rules, max_samples=settings.max_samples, redact=clean)
-    miner = unclassified.new_miner(settings.max_samples)
-    evidence = LogEvidence()
-    resolver = Resolver(catalog, evidence)
+    session = Session(ruleset, settings, catalog)
     sources, bad_paths = expand_sources(list(paths))
-    problems.extend(Problem(err.where, err.problem, fatal=err.fatal) for err in bad_paths)
-    options = read_options(ruleset, settings)
-    all_stats = []
+    for problem in problems:
+        session.add_problem(problem)
+    for err in bad_paths:
+        session.add_problem(Problem(err.where, err.problem, fatal=err.fatal))
     for source in sources:
-        stats = SourceStats(source.name)
-        all_stats.append(stats)
-        context = ContextWindow(source.name, on_unclaimed=evidence.add_statement)
+        stats = session.open_source(source.name)
         on_block: Callable[[int], None] | None = None
         if progress is not None:
             progress.start(source.name, _source_size(source.name))
             on_block = progress.advance
         try:
             for record in read_source(source, stats, input_format=settings.input_format,
-                                      options=options, block_bytes=settings.block_bytes,
+                                      options=session.options, block_bytes=settings.block_bytes,
                                       on_block=on_block):
-                if window is not None and not in_window(record, window):
-                    continue
-                match = ruleset.match(record)
-                if match is not None:
-                    accumulator.add(resolver.resolve(match, context))
-                    continue
-                context.observe(record)
-                if unclassified.is_candidate(record):
-                    unclassified.add_record(miner, record, clean)
+                if window is None or in_window(record, window):
+                    session.add(record)
         except InputError as exc:
-            problems.append(Problem(exc.where, exc.problem, fatal=True))
+            session.add_problem(Problem(exc.where, exc.problem, fatal=True))
         finally:
             if progress is not None:
                 progress.finish()
-        context.close()
-        if stats.unparsed:
-            problems.append(Problem(source.name, f"{stats.unparsed} unparsed line(s) kept as "
-                                                 "plain text"))
-        if stats.truncated_lines:
-            problems.append(Problem(source.name, f"{stats.truncated_lines} line(s) longer than "
-                                                 f"{settings.max_line_chars} characters were cut"))
-    incidents, root_causes = diagnose(accumulator.incidents(), rules, catalog, evidence)
-    incidents = sort_incidents([*incidents, *unclassified.unclassified_incidents(miner, clean)])
-    problems.extend(ruleset.problems)
-    timelines = accumulator.timelines()
-    return Report(sources=tuple(all_stats), incidents=tuple(incidents),
-                  root_causes=tuple(root_causes), problems=tuple(problems),
-                  timelines=frozen_map({i.id: frozen_map(timelines.get(i.id))
-                                        for i in incidents}))
+        session.close_source()
+    return session.report()
 
 
 def scheduled_report(paths: Sequence[str], settings: Settings, *, state: str,

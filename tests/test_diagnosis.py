@@ -4,7 +4,8 @@ import pytest
 
 from analyzer.catalog import Catalog
 from analyzer.catalog.ddl import apply_script, read_sql_file
-from analyzer.diagnose import ContextWindow, LogEvidence, Resolver, diagnose
+from analyzer.diagnose import diagnose
+from analyzer.resolve import ContextWindow, LogEvidence, Resolver
 from analyzer.incidents import Accumulator
 from analyzer.model import Record, frozen_map
 from analyzer.pipeline import analyze
@@ -310,7 +311,7 @@ def test_seed_schema_file_reads_as_before():
     ('SELECT "s"."id" FROM "s" JOIN "u" ON "s"."uid" = "u"."id" WHERE "s"."id" = $1', set()),
 ])
 def test_quoted_values_are_names_where_sql_expects_a_value(sql, values):
-    from analyzer.diagnose.sql import quoted_values
+    from analyzer.resolve.sql import quoted_values
     assert quoted_values(sql) == values
 
 

@@ -45,7 +45,7 @@ def test_sample_user_rules_lint_and_test_clean(cli):
 def test_rules_test_prints_the_line_expected_and_actual_captures(cli, write, tmp_path):
     path = write("w.yaml", BROKEN_EXAMPLE)
     result = cli("rules", "test", str(tmp_path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     lines = result.stdout.splitlines()
     assert lines[0] == f"{path}:10: app.widget_failed::digits: missed: no pattern matched"
     assert lines[1] == "    text:     'widget foo2 failed'"
@@ -57,7 +57,7 @@ def test_rules_test_prints_the_line_expected_and_actual_captures(cli, write, tmp
 def test_rules_test_reports_wrong_captures(cli, write, tmp_path):
     write("w.yaml", BROKEN_EXAMPLE.replace("foo2", "foo").replace("{name: foo}", "{name: bar}"))
     result = cli("rules", "test", str(tmp_path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "missed captures: expected {'name': 'bar'}, got {'name': 'foo'}" in result.stdout
     assert "    actual:   {'name': 'foo'}" in result.stdout
 
@@ -65,13 +65,13 @@ def test_rules_test_reports_wrong_captures(cli, write, tmp_path):
 def test_rules_test_fails_on_an_invalid_file(cli, write, tmp_path):
     write("bad.yaml", "rules:\n  - id: a.b\n    title: t\n")
     result = cli("rules", "test", str(tmp_path))
-    assert result.exit_code == 1 and "missing required key" in result.stdout
+    assert result.exit_code == 2 and "missing required key" in result.stdout
 
 
 def test_rules_lint_exits_1_and_names_file_line_key(cli, write, tmp_path):
     path = write("w.yaml", BROKEN_EXAMPLE.replace("[a-z]+", "[a-z+"))
     result = cli("rules", "lint", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stdout.startswith(f"{path}:6: error: patterns: rule app.widget_failed: "
                                     "invalid regex")
     assert "1 file(s), 0 rule(s): 1 error(s)" in result.stdout
@@ -80,7 +80,7 @@ def test_rules_lint_exits_1_and_names_file_line_key(cli, write, tmp_path):
 def test_rules_lint_knows_the_diagnosis_registry(cli, write, tmp_path):
     write("w.yaml", BROKEN_EXAMPLE.replace("    docs:", "    diagnose: astrology\n    docs:"))
     result = cli("rules", "lint", str(tmp_path))
-    assert result.exit_code == 1 and "unknown diagnosis 'astrology' (known: naming" in \
+    assert result.exit_code == 2 and "unknown diagnosis 'astrology' (known: naming" in \
         result.stdout
 
 

@@ -2,8 +2,9 @@
 and the RootCauses that group them.
 
 A rule's `diagnose:` key names the check in CHECKS that explains its incidents. Entity
-resolution (entities.Resolver, fed by a context.ContextWindow per source) runs earlier, in the
-pipeline, before matches become incidents, so every shape of one problem shares an incident.
+resolution (analyzer.resolve) runs earlier, before matches become incidents, so every shape of
+one problem shares an incident; its LogEvidence is what the diagnosis compares against when no
+schema is given.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from dataclasses import dataclass, field, replace
 
 from analyzer.catalog import Catalog
 from analyzer.diagnose import fixes, verdicts
-from analyzer.diagnose.context import ContextWindow
-from analyzer.diagnose.entities import Resolver
-from analyzer.diagnose.evidence import LogEvidence
 from analyzer.diagnose.rootcause import root_causes
 from analyzer.diagnose.search import NameIndex
 from analyzer.diagnose.verdicts import Finding, Subject
 from analyzer.model import Diagnosis, Incident, RootCause
+from analyzer.resolve.evidence import LogEvidence
 from analyzer.rulebook import Rule
 
 
@@ -175,4 +174,4 @@ def diagnose(incidents: Iterable[Incident], rules: Mapping[str, Rule],
             for i in diagnosed], causes
 
 
-__all__ = ["CHECKS", "ContextWindow", "Knowledge", "LogEvidence", "Resolver", "diagnose"]
+__all__ = ["CHECKS", "Knowledge", "diagnose"]

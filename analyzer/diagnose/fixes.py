@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from analyzer.catalog import Table
-from analyzer.diagnose.names import quote_ident, style
+from analyzer.catalog.names import quote_ident, style
 
 NAMING_KINDS = ("case_style", "case_folding", "pluralization", "typo")
 

@@ -9,8 +9,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from analyzer.catalog.names import style
 from analyzer.diagnose.fixes import ORM_FIXES, rename_column_sql, stale_cache_fixes
-from analyzer.diagnose.names import style
 from analyzer.diagnose.verdicts import Finding, Subject
 from analyzer.model import Incident, RootCause
 

@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from analyzer.catalog import Catalog, Table, loose_key
-from analyzer.diagnose.names import plural_key, typo_limit
+from analyzer.catalog.names import plural_key, typo_limit
 
 MAX_TYPO_CANDIDATES = 20
 

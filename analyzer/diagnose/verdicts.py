@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
-from analyzer.diagnose.evidence import LogEvidence, parse_hint
-from analyzer.diagnose.names import (
+from analyzer.catalog.names import (
     close_spelling,
     differ_by_plural,
     is_folded_form,
@@ -20,7 +19,8 @@ from analyzer.diagnose.names import (
     style,
 )
 from analyzer.diagnose.search import NameIndex
-from analyzer.diagnose.sql import quoted_values, statement_facts
+from analyzer.resolve.evidence import LogEvidence, parse_hint
+from analyzer.resolve.sql import quoted_values, statement_facts
 
 SCHEMA_CACHE_CODES = frozenset({"PGRST200", "PGRST202", "PGRST204", "PGRST205"})
 LOG_ONLY = 0.85  # a hint is the server's own word, but about one query, not the schema

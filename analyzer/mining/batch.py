@@ -11,35 +11,24 @@ per line at all.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
 from analyzer.mining.cluster import Cluster
-from analyzer.mining.masks import mask_many
 
-if TYPE_CHECKING:
-    from analyzer.mining.miner import TemplateMiner
+# told (cluster, text) for each line of a value-extracting cluster
+NoteValues = Callable[[Cluster, str], None]
 
 
-def add_grouped(miner: TemplateMiner, texts: Sequence[str],
-                ts: Sequence[int | None] | None = None) -> list[Cluster]:
-    if not texts:
-        return []
-    masked = mask_many(texts)
-    placed = {key: miner.place_masked(key) for key in dict.fromkeys(masked)}
-    final = {key: cluster.final() for key, cluster in placed.items()}
-    miner.lines += len(texts)
-    live = {key: c for key, c in final.items() if not c.evicted}
-    for cluster in live.values():
-        cluster.last_used = miner.lines
-    if miner.params.track_values:
-        _count_lines(miner, texts, masked, ts, live)
+def count_batch(texts: Sequence[str], masked: list[str], ts: Sequence[int | None] | None,
+                live: dict[str, Cluster], note_values: NoteValues | None) -> None:
+    """Count a placed batch into its live clusters: per line when values are tracked
+    (`note_values`), else per distinct masked line (vectorized)."""
+    if note_values is not None:
+        _count_lines(texts, masked, ts, live, note_values)
     else:
         _count_keys(masked, ts, live)
-    miner.evicted_lines += sum(1 for key in masked if key not in live)
-    return [placed[key] for key in masked]
 
 
 def _count_keys(masked: list[str], ts: Sequence[int | None] | None,
@@ -57,8 +46,8 @@ def _count_keys(masked: list[str], ts: Sequence[int | None] | None,
             _seen(live[key], first, last)
 
 
-def _count_lines(miner: TemplateMiner, texts: Sequence[str], masked: list[str],
-                 ts: Sequence[int | None] | None, live: dict[str, Cluster]) -> None:
+def _count_lines(texts: Sequence[str], masked: list[str], ts: Sequence[int | None] | None,
+                 live: dict[str, Cluster], note_values: NoteValues) -> None:
     stamps = ts if ts is not None else [None] * len(texts)
     for text, key, stamp in zip(texts, masked, stamps, strict=True):
         cluster = live.get(key)
@@ -68,7 +57,7 @@ def _count_lines(miner: TemplateMiner, texts: Sequence[str], masked: list[str],
         if stamp is not None:
             _seen(cluster, stamp, stamp)
         if cluster.extract:
-            miner.note_values(cluster, text)
+            note_values(cluster, text)
 
 
 def _seen(cluster: Cluster, first: int | None, last: int | None) -> None:

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from analyzer.errors import AnalyzerError
-from analyzer.mining.batch import add_grouped
+from analyzer.mining.batch import count_batch
 from analyzer.mining.cluster import Cluster, cluster_state, detached
 from analyzer.mining.masks import WILDCARD, is_variable, mask, mask_many
 from analyzer.mining.tokens import (
@@ -83,12 +83,30 @@ class TemplateMiner:
     def add_many(self, texts: Sequence[str], ts: Sequence[int | None] | None = None,
                  examples: Sequence[Any] | None = None) -> list[Cluster]:
         if examples is None:
-            return add_grouped(self, texts, ts)
+            return self._add_grouped(texts, ts)
         masked = mask_many(texts)
         stamps = ts if ts is not None else [None] * len(texts)
         add = self._add
         return [add(t, m, s, e) for t, m, s, e in zip(texts, masked, stamps, examples,
                                                        strict=True)]
+
+    def _add_grouped(self, texts: Sequence[str], ts: Sequence[int | None] | None
+                     ) -> list[Cluster]:
+        """The bulk path (see mining.batch): masked vectorized, placed once per distinct
+        masked line, then counted. Only eviction recency is batch-grained."""
+        if not texts:
+            return []
+        masked = mask_many(texts)
+        placed = {key: self.place_masked(key) for key in dict.fromkeys(masked)}
+        self.lines += len(texts)
+        live = {key: c for key, c in ((k, p.final()) for k, p in placed.items())
+                if not c.evicted}
+        for cluster in live.values():
+            cluster.last_used = self.lines
+        count_batch(texts, masked, ts, live,
+                    self.note_values if self.params.track_values else None)
+        self.evicted_lines += sum(1 for key in masked if key not in live)
+        return [placed[key] for key in masked]
 
     def place_masked(self, masked: str) -> Cluster:
         """The cluster a masked line belongs to, placing it when new (no counting)."""

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import regex
 import yaml
 
-from analyzer.errors import AnalyzerError
+from analyzer.errors import AnalyzerError, UsageError
 from analyzer.mining.masks import PLACEHOLDERS, head_line, is_variable
 from analyzer.mining.unclassified import RULE_ID, variable_names
 from analyzer.model import Incident
@@ -140,3 +140,15 @@ def _examples(incident: Incident, compiled: regex.Pattern[str]) -> list[dict]:
         examples.append({"name": f"sample_{len(examples) + 1}", "text": text,
                          "captures": captures})
     return examples
+
+
+def find_incident(incidents: Sequence[Incident], wanted: str) -> Incident:
+    """The incident whose id is `wanted` or, failing that, the only one it prefixes."""
+    exact = [i for i in incidents if i.id == wanted]
+    found = exact or [i for i in incidents if i.id.startswith(wanted)]
+    if len(found) == 1:
+        return found[0]
+    known = ", ".join(i.id for i in incidents if i.rule == "unclassified") or "none"
+    if found:
+        raise UsageError(f"incident {wanted!r} is ambiguous: {', '.join(i.id for i in found)}")
+    raise UsageError(f"no incident {wanted!r} in these logs (unclassified ones: {known})")

@@ -131,7 +131,7 @@ class LiveView:
 
     def header(self, rows: list[LiveRow]) -> Text:
         stats = self.watcher.stats
-        lines = sum(s.lines for s in self.watcher.sources)
+        lines = sum(s.lines for s in self.watcher.session.sources)
         elapsed = int(time.monotonic() - stats.started)
         text = Text()
         text.append("analyzer watch ", style="bold")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from analyzer.diagnose.names import quote_ident
+from analyzer.catalog.names import quote_ident
 from analyzer.errors import UsageError
 from analyzer.model import Incident, Report, RootCause, format_ts, severity_rank
 from analyzer.report.common import MINUTE_NS, peak

@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
-from analyzer.diagnose.clues import hint_of, orm_of, statement_of
-from analyzer.diagnose.context import ContextWindow
-from analyzer.diagnose.evidence import LogEvidence
-from analyzer.diagnose.names import close_spelling, is_folded_form, plural_key, same_words
-from analyzer.diagnose.sql import StatementFacts, statement_facts
+from analyzer.catalog.names import close_spelling, is_folded_form, plural_key, same_words
 from analyzer.model import Match, frozen_map
+from analyzer.resolve.clues import hint_of, orm_of, statement_of
+from analyzer.resolve.context import ContextWindow
+from analyzer.resolve.evidence import LogEvidence
+from analyzer.resolve.sql import StatementFacts, statement_facts
 
 _EMBED_ALIAS = re.compile(r"^(?P<base>.+)_(?P<n>\d+)$")  # PostgREST embeds: projects_1
 _TYPEORM_ALIAS = re.compile(r"^(?P<parent>[^_].*?)__(?P=parent)_(?P<relation>.+)$")

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
-from analyzer.diagnose.context import Seen
-from analyzer.diagnose.sql import StatementFacts, statement_facts, statement_shape
+from analyzer.resolve.context import Seen
+from analyzer.resolve.sql import StatementFacts, statement_facts, statement_shape
 
 MAX_TABLES = 2000
 MAX_COLUMNS = 500

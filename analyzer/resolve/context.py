@@ -12,8 +12,8 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from analyzer.diagnose.clues import orm_of, statement_of
 from analyzer.model import Record
+from analyzer.resolve.clues import orm_of, statement_of
 
 WINDOW_SIZE = 8
 MAX_AGE_NS = 5_000_000_000  # an ORM logs its SQL milliseconds before the error, not seconds

@@ -1,0 +1,75 @@
+"""`analyzer postmortem`: a post-mortem draft for one incident or root cause."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from analyzer.cli import console
+from analyzer.cli.options import (
+    ConfigOpt,
+    InputFormatOpt,
+    NoRedactOpt,
+    PathsArg,
+    RedactEmailsOpt,
+    RulesOpt,
+    SchemaOpt,
+    settings_of,
+)
+from analyzer.pipeline import analyze
+from analyzer.report.common import cleaner
+from analyzer.report.jsonout import incident_dict, scrubbed
+from analyzer.report.postmortem import Facts, facts_dict, facts_from_report, facts_from_state
+from analyzer.report.postmortem_md import render_markdown
+from analyzer.settings import Settings
+from analyzer.store import StateStore
+
+POSTMORTEM_FORMATS = ("markdown", "json")
+SelectorArg = Annotated[str, typer.Argument(
+    help="Which incident(s): an incident id, an id prefix (4+ characters), a rule id, a table "
+    "name, or a root-cause id.", show_default=False)]
+StateOpt = Annotated[str | None, typer.Option(
+    "--state", help="Report state database: with no PATHS, draft from the history it kept; "
+    "with PATHS, add its first-seen-ever and run counts.")]
+FormatOpt = Annotated[str, typer.Option(
+    "--format", "-f", help="markdown (a draft to edit) or json (the same facts).")]
+
+
+@console.command
+def postmortem(selector: SelectorArg, paths: PathsArg = None, schema: SchemaOpt = None,
+               rules: RulesOpt = None, state: StateOpt = None,
+               output_format: FormatOpt = "markdown", input_format: InputFormatOpt = None,
+               no_redact: NoRedactOpt = False, redact_emails: RedactEmailsOpt = False,
+               config: ConfigOpt = None) -> None:
+    """Draft a post-mortem (Markdown) for one incident or root cause, from logs or from the
+    history a scheduled report kept."""
+    console.choice("--format", output_format, POSTMORTEM_FORMATS)
+    settings = settings_of(config, schema=schema, rules=rules, input_format=input_format,
+                           no_redact=no_redact, redact_emails=redact_emails)
+    fatal = False
+    if state is not None and not paths:
+        with StateStore(state) as store:
+            facts = facts_from_state(selector, store)
+    else:
+        facts, fatal = _facts_from_logs(selector, console.input_paths(paths), settings, state)
+    clean = cleaner(settings.redact, settings.redact_emails)
+    if output_format == "json":
+        data = facts_dict(facts, clean, lambda i: scrubbed(incident_dict(i), clean))
+        console.stdout().write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_markdown(facts, console.stdout(), clean)
+    raise typer.Exit(console.EXIT_USAGE if fatal else console.EXIT_OK)
+
+
+def _facts_from_logs(selector: str, inputs: list[str], settings: Settings,
+                     state: str | None) -> tuple[Facts, bool]:
+    with console.progress() as bar:
+        found = analyze(inputs, settings, progress=bar)
+    history = []
+    if state is not None:
+        with StateStore(state) as store:
+            history = store.incidents()
+    fatal = console.report_problems(found.problems)
+    return facts_from_report(selector, found, history), fatal

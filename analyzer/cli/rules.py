@@ -1,0 +1,127 @@
+"""`analyzer rules list|lint|test|suggest`: the YAML rules, and drafts of new ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from analyzer.cli import console
+from analyzer.cli.options import (
+    ConfigOpt,
+    InputFormatOpt,
+    NoBuiltinRulesOpt,
+    PathsArg,
+    RulesOpt,
+    settings_of,
+)
+from analyzer.diagnose import CHECKS
+from analyzer.errors import UsageError
+from analyzer.mining.suggest import find_incident, rule_draft
+from analyzer.pipeline import analyze
+from analyzer.rulebook import collect_rules, default_lint_paths, lint_paths, run_rule_examples
+from analyzer.rulebook.listing import rule_rows
+from analyzer.textsafe import printable
+
+rules_app = typer.Typer(
+    name="rules", help="List, lint and test YAML rules (the built-in ones and your own), or "
+    "draft one for an unclassified incident.",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    pretty_exceptions_enable=False)
+
+RulePathsArg = Annotated[list[str] | None, typer.Argument(
+    help="Rule files or directories (default: the built-in rules).", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Also list the examples that pass.")]
+IncidentArg = Annotated[str, typer.Argument(
+    help="The unclassified incident's id (or a unique prefix of it), as `scan` shows it.",
+    show_default=False)]
+
+
+@rules_app.command("list")
+@console.command
+def rules_list(rules: RulesOpt = None, no_builtin_rules: NoBuiltinRulesOpt = False,
+               as_json: JsonOpt = False) -> None:
+    """Show the rules a scan would use: id, severity, category, codes, source file."""
+    if no_builtin_rules and not rules:
+        raise UsageError("--no-builtin-rules needs at least one --rules")
+    loaded = collect_rules(rules or (), builtin=not no_builtin_rules)
+    if loaded.errors:
+        for problem in loaded.errors:
+            console.error(str(problem))
+        raise typer.Exit(console.EXIT_USAGE)
+    rows = rule_rows(loaded)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        print_rule_table(rows)
+
+
+def print_rule_table(rows: list[dict[str, Any]]) -> None:
+    table = Table(title=f"{len(rows)} rules", show_lines=False)
+    for column in ("id", "severity", "category", "codes", "source", "overrides"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        overrides = f"built-in {Path(row['overrides']).name}" if row["overrides"] else ""
+        table.add_row(*(Text(printable(str(v))) for v in (
+            row["id"], row["severity"], row["category"], ", ".join(row["codes"]),
+            f"{row['source']}:{row['line']}", overrides)))
+    Console(file=console.stdout(), width=console.width(160), no_color=not console.color(),
+            highlight=False).print(table)
+
+
+@rules_app.command("lint")
+@console.command
+def rules_lint(paths: RulePathsArg = None) -> None:
+    """Validate rule files: unknown or missing keys, invalid regex, duplicate ids, fingerprints
+    naming captures no pattern defines, missing examples, unknown diagnoses. Exit 2 on any
+    error (warnings do not fail)."""
+    report = lint_paths(paths or default_lint_paths(), known_diagnoses=set(CHECKS))
+    for issue in report.issues:
+        typer.echo(printable(str(issue)))
+    typer.echo(f"{report.files} file(s), {len(report.rules)} rule(s): "
+               f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    raise typer.Exit(console.EXIT_USAGE if report.errors else console.EXIT_OK)
+
+
+@rules_app.command("test")
+@console.command
+def rules_test(paths: RulePathsArg = None, verbose: VerboseOpt = False) -> None:
+    """Run every rule's examples: lines that must match (with their captures) and lines that
+    must not. Prints each failure with its line, expected and actual captures; exit 2 on any
+    failure or invalid rule file."""
+    results, errors = run_rule_examples(paths or ())
+    for error in errors:
+        typer.echo(printable(f"{error}"))
+    for result in results:
+        if result.ok and not verbose:
+            continue
+        label = f"{result.where}: {result.rule.id}::{result.example.name}"
+        typer.echo(printable(f"{label}: {'ok' if result.ok else result.problem}"))
+        if not result.ok:
+            typer.echo(f"    text:     {printable(repr(result.example.text))}")
+            if result.expected is not None or result.actual is not None:
+                typer.echo(f"    expected: {printable(str(result.expected))}")
+                typer.echo(f"    actual:   {printable(str(result.actual))}")
+    failed = sum(not r.ok for r in results)
+    typer.echo(f"{len(results)} example(s) in {len({r.rule.id for r in results})} rule(s): "
+               f"{failed} failed" + (f", {len(errors)} invalid rule file problem(s)"
+                                     if errors else ""))
+    raise typer.Exit(console.EXIT_USAGE if failed or errors else console.EXIT_OK)
+
+
+@rules_app.command("suggest")
+@console.command
+def rules_suggest(incident: IncidentArg, paths: PathsArg = None, rules: RulesOpt = None,
+                  input_format: InputFormatOpt = None, config: ConfigOpt = None) -> None:
+    """Print a YAML rule draft that classifies an unclassified incident of these logs."""
+    settings = settings_of(config, rules=rules, input_format=input_format)
+    report = analyze(console.input_paths(paths), settings)
+    typer.echo(rule_draft(find_incident(report.incidents, incident), report.incidents),
+               nl=False)

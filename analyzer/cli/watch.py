@@ -1,0 +1,72 @@
+"""`analyzer watch`: a live log (stdin or --follow FILE), incidents as they happen."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from analyzer.cli import console
+from analyzer.cli.options import (
+    ConfigOpt,
+    InputFormatOpt,
+    NoRedactOpt,
+    RedactEmailsOpt,
+    RulesOpt,
+    SchemaOpt,
+    settings_of,
+)
+from analyzer.errors import AnalyzerError
+from analyzer.model import Problem
+from analyzer.report import terminal
+from analyzer.report.common import cleaner
+from analyzer.report.live import LineView, LiveView, run_watch
+from analyzer.session import load_ruleset, load_schema
+from analyzer.stream import LiveInput, Watcher
+
+WATCH_FORMATS = ("text", "json")
+FollowOpt = Annotated[str | None, typer.Option(
+    "--follow", "-F", help="Follow this file like `tail -F` (rotation and truncation survive) "
+    "instead of reading stdin.", show_default=False)]
+FormatOpt = Annotated[str, typer.Option(
+    "--format", "-f", help="Without a terminal: text (one line per event) or json (one object "
+    "per line). On a terminal: the live screen.")]
+
+
+@console.command
+def watch(follow: FollowOpt = None, schema: SchemaOpt = None, rules: RulesOpt = None,
+          output_format: FormatOpt = "text", input_format: InputFormatOpt = None,
+          no_redact: NoRedactOpt = False, redact_emails: RedactEmailsOpt = False,
+          config: ConfigOpt = None) -> None:
+    """Watch a live log (stdin or --follow FILE): incidents appear as they happen; Ctrl-C or
+    the end of input prints the summary."""
+    console.choice("--format", output_format, WATCH_FORMATS)
+    settings = settings_of(config, schema=schema, rules=rules, input_format=input_format,
+                           no_redact=no_redact, redact_emails=redact_emails)
+    if follow is None:
+        console.input_paths(None)  # refuses a terminal on stdin
+    problems: list[Problem] = []
+    watcher = Watcher(load_ruleset(settings), settings, load_schema(settings, problems))
+    console.report_problems(problems)
+    clean = cleaner(settings.redact, settings.redact_emails)
+    source = (LiveInput.follow(follow) if follow else LiveInput.stdin()).start()
+    as_json = output_format == "json"
+    interactive = console.is_tty(console.stdout()) and not as_json
+    view: LineView | LiveView
+    if interactive:
+        view = LiveView(watcher, terminal.console_for(console.stdout(), None, True), clean)
+    else:
+        view = LineView(console.stdout(), clean, as_json=as_json)
+    failed = None
+    try:
+        run_watch(watcher, source, view, settings.input_format)
+    except AnalyzerError as exc:
+        failed = exc
+    final = watcher.report()
+    summary = LineView(console.stdout(), clean, as_json=as_json)
+    summary.summary(final, width=console.width(), color=interactive and console.color(),
+                    redact=settings.redact, emails=settings.redact_emails)
+    if failed is not None:
+        raise failed
+    fatal = console.report_problems(p for p in final.problems if p not in problems)
+    raise typer.Exit(console.EXIT_USAGE if fatal else console.EXIT_OK)

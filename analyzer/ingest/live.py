@@ -1,0 +1,218 @@
+"""Live byte input for `analyzer watch` (and any long-running driver): stdin or a followed
+file (surviving rotation and truncation) read on a thread into a bounded queue, cut into bursts
+of whole lines, and read as Records with the same formats (and detection) as `read_source`.
+
+A burst ends when the input goes quiet, so the format closes its last open multi-line event
+and a lone error line is seen within a fraction of a second; `on_tick` runs after each burst
+and at least every `tick` seconds while the input is idle.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from analyzer.errors import InputError
+from analyzer.ingest import get_format
+from analyzer.ingest.detect import SNIFF_LINES, detect_format, head_lines
+from analyzer.ingest.formats import Format, ReadOptions
+from analyzer.model import Record, SourceStats
+
+CHUNK_BYTES = 1 << 20
+MAX_BLOCK_BYTES = 8 << 20  # queued chunks are joined up to this, for vectorized parsing
+MAX_PARTIAL_BYTES = 4 << 20  # a "line" longer than this without a newline is cut
+_EOF = object()
+
+
+class LiveInput:
+    """Raw byte chunks from a thread: get(timeout) -> bytes, None when idle, or _EOF."""
+
+    def __init__(self, name: str, reader: Callable[[LiveInput], None]) -> None:
+        self.name = name
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=32)  # backpressure
+        self._reader = reader
+        self.stopped = threading.Event()
+
+    @classmethod
+    def stdin(cls, fd: int | None = None) -> LiveInput:
+        descriptor = sys.stdin.fileno() if fd is None else fd
+        return cls("-", lambda live: live._read_fd(descriptor))
+
+    @classmethod
+    def follow(cls, path: str, poll: float = 0.2) -> LiveInput:
+        return cls(path, lambda live: live._follow(path, poll))
+
+    def start(self) -> LiveInput:
+        threading.Thread(target=self._run, name=f"watch-{self.name}", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def get(self, timeout: float) -> object:
+        try:
+            item = (self._queue.get(timeout=timeout) if timeout > 0
+                    else self._queue.get_nowait())
+        except queue.Empty:
+            return None
+        if isinstance(item, InputError):
+            raise item
+        return item
+
+    def _put(self, item: object) -> None:
+        while not self.stopped.is_set():
+            try:
+                self._queue.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        try:
+            self._reader(self)
+        except OSError as exc:
+            self._put(InputError(self.name, f"read failed: {exc.strerror or exc}"))
+        self._put(_EOF)
+
+    def _read_fd(self, fd: int) -> None:
+        while not self.stopped.is_set():
+            data = os.read(fd, CHUNK_BYTES)
+            if not data:
+                return
+            self._put(data)
+
+    def _follow(self, path: str, poll: float) -> None:
+        """`tail -F`: read to the end, then poll; a new file at the path (rotation) is read
+        from its start once the old one is drained, a shrunk file (truncation) from 0."""
+        handle = None
+        identity: tuple[int, int] | None = None
+        while not self.stopped.is_set():
+            if handle is None:
+                try:
+                    handle = open(path, "rb")  # noqa: SIM115 - kept open across polls
+                except FileNotFoundError:
+                    time.sleep(poll)
+                    continue
+                except OSError as exc:
+                    raise InputError(path, f"cannot open: {exc.strerror}") from None
+                stat = os.fstat(handle.fileno())
+                identity = (stat.st_dev, stat.st_ino)
+            data = handle.read(CHUNK_BYTES)
+            if data:
+                self._put(data)
+                continue
+            try:
+                current = os.stat(path)
+            except FileNotFoundError:
+                current = None
+            if current is None or (current.st_dev, current.st_ino) != identity:
+                if current is not None:
+                    handle.close()
+                    handle = None
+                    continue  # rotated: the old file is drained, read the new one
+            elif current.st_size < handle.tell():
+                handle.seek(0)  # truncated in place (copytruncate)
+                self._put(b"\n")  # end any partial line from before the cut
+                continue
+            time.sleep(poll)
+        if handle is not None:
+            handle.close()
+
+
+def read_live(live: LiveInput, stats: SourceStats, *, input_format: str | None = None,
+              options: ReadOptions | None = None, idle: float = 0.25, tick: float = 0.25,
+              on_tick: Callable[[], None] = lambda: None) -> Iterator[Record]:
+    """Records of a live input until it ends. The format is detected on the first burst (and
+    again while only plain text was seen in the first SNIFF_LINES lines); line numbers count
+    from the start of the input across bursts. Raises InputError when the input fails."""
+    options = options or ReadOptions()
+    fmt: Format | None = get_format(input_format) if input_format else None
+    feeder = Bursts(live, idle, on_tick, tick)
+    while not feeder.ended:
+        blocks = feeder.burst()
+        first = next(blocks, None)
+        if first is None:
+            continue
+        if fmt is None or (input_format is None and fmt.name == "plain"
+                           and stats.lines < SNIFF_LINES):
+            fmt = detect_format(head_lines(first))
+        offset = stats.lines
+        for record in fmt.read(itertools.chain((first,), blocks), live.name, stats, options):
+            if offset:
+                record = replace(record, lineno=record.lineno + offset,
+                                 end_lineno=record.end_lineno + offset)
+            yield record
+        on_tick()
+
+
+class Bursts:
+    """Cuts the live byte stream into bursts of whole-line blocks; a burst ends when the input
+    is idle for `idle` seconds after some data (so the format flushes its open event)."""
+
+    def __init__(self, live: LiveInput, idle: float, tick: Callable[[], None],
+                 every: float) -> None:
+        self.live, self.idle, self.tick, self.every = live, idle, tick, every
+        self.pending = b""
+        self.ended = False
+        self._last_tick = time.monotonic()
+
+    def _maybe_tick(self) -> None:
+        if time.monotonic() - self._last_tick >= self.every:
+            self._last_tick = time.monotonic()
+            self.tick()
+
+    def burst(self) -> Iterator[bytes]:
+        gave = False
+        while not self.ended:
+            item = self.live.get(timeout=self.idle)
+            if item is None:
+                if gave:
+                    return
+                self._maybe_tick()
+                continue
+            data, eof = self._coalesce(item)
+            block = self._whole_lines(data)
+            if block:
+                gave = True
+                yield block
+            if eof:
+                self.ended = True
+                if self.pending:
+                    rest, self.pending = self.pending, b""
+                    yield rest
+                return
+            self._maybe_tick()
+
+    def _coalesce(self, first: object) -> tuple[bytes, bool]:
+        """Join what is already queued (no waiting): fewer, larger blocks under load.
+        Returns the bytes and whether the input ended."""
+        parts: list[bytes] = []
+        size, item = 0, first
+        while item is not None:
+            if item is _EOF:
+                return b"".join(parts), True
+            assert isinstance(item, bytes)
+            parts.append(item)
+            size += len(item)
+            if size >= MAX_BLOCK_BYTES:
+                break
+            item = self.live.get(timeout=0)
+        return b"".join(parts), False
+
+    def _whole_lines(self, chunk: bytes) -> bytes:
+        data = self.pending + chunk if self.pending else chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            if len(data) > MAX_PARTIAL_BYTES:  # a runaway line: cut it here
+                self.pending = b""
+                return data + b"\n"
+            self.pending = data
+            return b""
+        self.pending = data[cut + 1:]
+        return data[: cut + 1]

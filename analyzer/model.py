@@ -14,8 +14,6 @@ from typing import Any
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 CATEGORIES = ("schema", "database", "connection", "auth", "platform", "application",
               "unclassified")
-DIAGNOSIS_KINDS = ("case_style", "case_folding", "table_name", "pluralization", "other_schema",
-                   "other_table", "stale_schema_cache", "typo", "missing", "unknown")
 
 _EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from analyzer.catalog import Catalog
-from analyzer.diagnose import fixes, verdicts
+from analyzer.diagnose import verdicts
+from analyzer.diagnose.finding import Finding, Subject
+from analyzer.diagnose.kinds import DIAGNOSIS_KINDS, KINDS, fixes_for
 from analyzer.diagnose.rootcause import root_causes
 from analyzer.diagnose.search import NameIndex
-from analyzer.diagnose.verdicts import Finding, Subject
 from analyzer.model import Diagnosis, Incident, RootCause
 from analyzer.resolve.evidence import LogEvidence
 from analyzer.rulebook import Rule
@@ -99,35 +100,6 @@ def _short(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
-def orms_of(subject: Subject) -> tuple[str, ...]:
-    orms = list(subject.clue("orm"))
-    if subject.clue("via"):
-        orms.append("postgrest")
-    return tuple(dict.fromkeys(orms))
-
-
-def fixes_for(finding: Finding, subject: Subject) -> list[str]:
-    orms, model = orms_of(subject), next(iter(subject.clue("model")), None)
-    is_column = bool(subject.column)
-    if finding.kind == "stale_schema_cache":
-        return fixes.stale_cache_fixes()
-    if finding.kind == "unknown":
-        return fixes.unknown_fixes()
-    if finding.kind == "quoted_literal":
-        return fixes.quoted_literal_fixes(finding.wanted, orms)
-    if finding.kind == "missing":
-        return fixes.missing_fixes(finding.wanted, finding.table, is_column)
-    if is_column and finding.kind == "other_table":
-        return fixes.other_table_fixes(finding.wanted, finding.found_table)
-    if not is_column and finding.found_table is not None:
-        return fixes.table_fixes(finding.kind, finding.wanted, finding.found_table, orms, model)
-    if is_column and finding.kind == "other_schema" and finding.found_table is not None:
-        return fixes.table_fixes("other_schema", finding.table.name if finding.table else "",
-                                 finding.found_table, orms, model)
-    found = (finding.found or "").rsplit(".", 1)[-1]
-    return fixes.column_fixes(finding.kind, finding.table, finding.wanted, found, orms, model)
-
-
 def diagnosis_of(finding: Finding, subject: Subject) -> Diagnosis:
     return Diagnosis(kind=finding.kind, summary=finding.summary, wanted=finding.wanted,
                      found=finding.found, confidence=round(finding.confidence, 3),
@@ -174,4 +146,4 @@ def diagnose(incidents: Iterable[Incident], rules: Mapping[str, Rule],
             for i in diagnosed], causes
 
 
-__all__ = ["CHECKS", "Knowledge", "diagnose"]
+__all__ = ["CHECKS", "DIAGNOSIS_KINDS", "KINDS", "Knowledge", "diagnose"]

@@ -1,6 +1,7 @@
 """Fix suggestions: the change per ORM (when the logs show which ORM wrote the query) and the
 alternative migration SQL, generated from the catalog. ORM_FIXES is the registry: one entry per
-ORM, each a function per finding kind family (column name, table name)."""
+ORM, each a function per finding kind family (column name, table name); which applies to a
+finding is the diagnosis-kind registry's choice (kinds.KINDS)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from collections.abc import Callable
 
 from analyzer.catalog import Table
 from analyzer.catalog.names import quote_ident, style
-
-NAMING_KINDS = ("case_style", "case_folding", "pluralization", "typo")
 
 
 def rename_column_sql(table: Table, current: str, wanted: str) -> str:
@@ -68,11 +67,12 @@ def raw_sql_column(wanted: str, found: str) -> str:
             "to lower case)")
 
 
-def column_fixes(kind: str, table: Table | None, wanted: str, found: str,
-                 orms: tuple[str, ...], model: str | None = None) -> list[str]:
-    """The code-side fix per ORM seen, then the schema-side alternative."""
+def column_fixes(table: Table | None, wanted: str, found: str, orms: tuple[str, ...],
+                 model: str | None = None, *, quote: bool = False) -> list[str]:
+    """The code-side fix per ORM seen, then the schema-side alternative; the raw-SQL fix when
+    no ORM is seen, or always with `quote` (an identifier that needs its quotes)."""
     fixes = [ORM_FIXES[orm][0](wanted, found, model) for orm in orms if orm in ORM_FIXES]
-    if kind == "case_folding" or not fixes:
+    if quote or not fixes:
         fixes.append(raw_sql_column(wanted, found))
     if table is not None and found in table.columns:
         fixes.append("Or rename the column to what the code expects: "
@@ -80,18 +80,24 @@ def column_fixes(kind: str, table: Table | None, wanted: str, found: str,
     return fixes
 
 
-def table_fixes(kind: str, wanted: str, found: Table, orms: tuple[str, ...],
+def table_fixes(wanted: str, found: Table, orms: tuple[str, ...],
                 model: str | None = None) -> list[str]:
-    target = found.name if kind != "other_schema" else found.qualified
-    fixes = [ORM_FIXES[orm][1](wanted, target, model) for orm in orms if orm in ORM_FIXES]
-    if kind == "other_schema":
-        fixes.append(f"Qualify the table as {quote_ident(found.schema)}."
-                     f"{quote_ident(found.name)} or put {found.schema!r} on the search_path")
-    else:
-        fixes.append(f"Raw SQL: use the table's real name "
-                     f"{quote_ident(found.schema)}.{quote_ident(found.name)}")
-        fixes.append("Or rename the table to what the code expects: "
-                     + rename_table_sql(found, wanted))
+    """A table the code names differently: the ORM's mapping, raw SQL, or a rename."""
+    fixes = [ORM_FIXES[orm][1](wanted, found.name, model) for orm in orms if orm in ORM_FIXES]
+    fixes.append(f"Raw SQL: use the table's real name "
+                 f"{quote_ident(found.schema)}.{quote_ident(found.name)}")
+    fixes.append("Or rename the table to what the code expects: "
+                 + rename_table_sql(found, wanted))
+    return fixes
+
+
+def other_schema_fixes(wanted: str, found: Table, orms: tuple[str, ...],
+                       model: str | None = None) -> list[str]:
+    """A table in another schema than the query reached: map, qualify, or the search_path."""
+    fixes = [ORM_FIXES[orm][1](wanted, found.qualified, model)
+             for orm in orms if orm in ORM_FIXES]
+    fixes.append(f"Qualify the table as {quote_ident(found.schema)}."
+                 f"{quote_ident(found.name)} or put {found.schema!r} on the search_path")
     return fixes
 
 

@@ -10,12 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from analyzer.catalog.names import style
+from analyzer.diagnose.finding import Finding, Subject
 from analyzer.diagnose.fixes import ORM_FIXES, rename_column_sql, stale_cache_fixes
-from analyzer.diagnose.verdicts import Finding, Subject
+from analyzer.diagnose.kinds import KINDS
 from analyzer.model import Incident, RootCause
-
-TABLE_KINDS = ("table_name", "pluralization", "other_schema", "case_style", "case_folding",
-               "typo")
 
 
 @dataclass(slots=True)
@@ -43,22 +41,26 @@ def _column(finding: Finding) -> str:
 
 def cause_key(incident: Incident, finding: Finding, subject: Subject
               ) -> tuple[tuple[str, ...], str | None] | None:
-    kind = finding.kind
-    if kind == "unknown":
+    """What incidents of one cause share (the kind's grouping in the registry), and the table
+    the cause concerns; None for a finding that names no cause."""
+    kind = KINDS[finding.kind]
+    grouping = kind.column_causes
+    if grouping == "none":
         return None
-    if kind == "stale_schema_cache":
-        return ("stale_schema_cache",), None
+    if grouping == "global":
+        return (kind.name,), None
     if subject.column:
         table = finding.table.qualified if finding.table else subject.table
-        if kind in ("case_style", "case_folding"):
-            return (kind, table or "*", style(finding.wanted), style(_column(finding))), table
-        if kind == "missing":
-            return ("missing", table or "*"), table
-        return (kind, incident.id), table
-    if kind in TABLE_KINDS:
+        if grouping == "convention":
+            return (kind.name, table or "*", style(finding.wanted),
+                    style(_column(finding))), table
+        if grouping == "table":
+            return (kind.name, table or "*"), table
+        return (kind.name, incident.id), table
+    if kind.table_pair_cause:
         real = finding.found_table.qualified if finding.found_table else finding.found
-        return (kind, "table", finding.wanted, finding.found or ""), real
-    return (kind, incident.id), subject.table
+        return (kind.name, "table", finding.wanted, finding.found or ""), real
+    return (kind.name, incident.id), subject.table
 
 
 def root_causes(findings: Sequence[tuple[Incident, Finding, Subject]]
@@ -95,7 +97,7 @@ def _naming(group: _Group) -> tuple[str, list[str], list[str]]:
     wanted_style, found_style = style(pairs[0][0]), style(pairs[0][1])
     listed = ", ".join(f"{w} → {f}" for w, f in pairs[:6])
     table = group.table or "the tables"
-    if group.kind == "case_folding":
+    if KINDS[group.kind].quote_fix:
         summary = (f"the SQL writes mixed-case identifiers without quotes; PostgreSQL folds them "
                    f"to lower case, {table} has them mixed-case ({listed})")
     elif "sequelize" in group.orms and wanted_style == "snake_case":
@@ -107,7 +109,7 @@ def _naming(group: _Group) -> tuple[str, list[str], list[str]]:
                    f"({listed})")
     fixes = [ORM_FIXES[o][0](pairs[0][0], pairs[0][1], group.model)
              for o in group.orms if o in ORM_FIXES]
-    if group.kind == "case_folding" or not fixes:
+    if KINDS[group.kind].quote_fix or not fixes:
         fixes.append("Raw SQL: quote the identifiers as the table has them, e.g. "
                      + ", ".join(f'"{f}"' for _, f in pairs[:3]))
     renames = dict.fromkeys(rename_column_sql(f.table, _column(f), f.wanted)
@@ -122,7 +124,7 @@ def _table(group: _Group) -> tuple[str, list[str], list[str]]:
     target = finding.found_table
     summary = (f"the code uses table {finding.wanted!r}, the database has "
                f"{target.qualified if target else finding.found}")
-    if group.kind == "other_schema" and target is not None:
+    if KINDS[group.kind].in_another_schema and target is not None:
         summary += " (another schema than the one the query reached)"
     return summary, _first_diagnosis_fixes(group), _shared_evidence(group)
 
@@ -181,7 +183,7 @@ def _shared_model_fixes(groups: dict[tuple[str, ...], _Group]
     extra: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
     tables = [g for g in groups.values() if _table_group(g) and "sequelize" in g.orms]
     namings = [g for g in groups.values() if not _table_group(g)
-               and g.kind == "case_style" and "sequelize" in g.orms]
+               and KINDS[g.kind].orm_convention and "sequelize" in g.orms]
     for table_group in tables:
         found = table_group.members[0][1].found_table
         for naming in namings:

@@ -6,90 +6,42 @@ in order of specificity and turns the first into a Diagnosis with its evidence a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
-from analyzer.catalog.names import (
-    close_spelling,
-    differ_by_plural,
-    is_folded_form,
-    plural_key,
-    same_words,
-    shares_words,
-    style,
-)
+from analyzer.catalog.names import plural_key, shares_words
+from analyzer.diagnose.finding import Finding, Subject
+from analyzer.diagnose.kinds import KINDS, PAIR_KINDS
 from analyzer.diagnose.search import NameIndex
 from analyzer.resolve.evidence import LogEvidence, parse_hint
 from analyzer.resolve.sql import quoted_values, statement_facts
+
+__all__ = ["Finding", "Subject", "best_match"]
 
 SCHEMA_CACHE_CODES = frozenset({"PGRST200", "PGRST202", "PGRST204", "PGRST205"})
 LOG_ONLY = 0.85  # a hint is the server's own word, but about one query, not the schema
 OBSERVED = 0.7  # columns seen in statements that did not fail: real, but partial knowledge
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
-    """What an incident asked for, and what its records said around it."""
-
-    column: str | None
-    table: str | None
-    schema: str | None
-    schema_cache_only: bool  # every record came from PostgREST's schema cache (PGRST2xx)
-    clues: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def clue(self, key: str) -> tuple[str, ...]:
-        return self.clues.get(key, ())
-
-
-@dataclass(slots=True)
-class Finding:
-    kind: str
-    wanted: str
-    found: str | None
-    confidence: float
-    summary: str
-    evidence: list[str]
-    table: Table | None = None  # the real table the fix concerns
-    found_table: Table | None = None  # for table kinds: the table the code should use
-
-
-def _pair_kind(wanted: str, candidate: str) -> tuple[str, float] | None:
-    """How wanted relates to one existing name, most specific relation first."""
-    if is_folded_form(wanted, candidate):
-        return "case_folding", 0.9
-    if same_words(wanted, candidate):
-        return "case_style", 0.9 if style(wanted) != style(candidate) else 0.75
-    if differ_by_plural(wanted, candidate):
-        return "pluralization", 0.8
-    distance = close_spelling(wanted, candidate)
-    if distance is not None:
-        return "typo", 0.75 - 0.1 * (distance - 1)
-    return None
-
-
-_ORDER = ("case_folding", "case_style", "pluralization", "typo")
-
-
 def best_match(wanted: str, candidates: list[str]) -> tuple[str, str, float] | None:
-    """(kind, candidate, confidence) of the closest existing name, or None."""
-    best = None
+    """(kind, candidate, confidence) of the closest existing name, or None: the most specific
+    name-pair kind of the registry (kinds.PAIR_KINDS, in order) whose test holds."""
+    best: tuple[int, str, str, float] | None = None
     for candidate in candidates:
-        pair = _pair_kind(wanted, candidate)
-        if pair and (best is None or _ORDER.index(pair[0]) < _ORDER.index(best[0])):
-            best = (pair[0], candidate, pair[1])
-    return best
+        for rank, kind in enumerate(PAIR_KINDS):
+            if best is not None and rank >= best[0]:
+                break
+            confidence = kind.test(wanted, candidate) if kind.test else None
+            if confidence is not None:
+                best = (rank, kind.name, candidate, confidence)
+                break
+    return best[1:] if best else None
 
 
 def _describe(kind: str, wanted: str, found: str, where: str) -> str:
-    texts = {
-        "case_folding": f"{wanted!r} is {found!r} written without quotes: PostgreSQL folds "
-                        f"unquoted identifiers to lower case",
-        "case_style": f"the code uses {style(wanted)} {wanted!r}, {where} has {style(found)} "
-                      f"{found!r}",
-        "pluralization": f"{wanted!r} and {found!r} differ only in singular/plural",
-        "typo": f"{wanted!r} is a misspelling of {found!r}",
-    }
-    return texts[kind]
+    return KINDS[kind].describe(wanted, found, where)
+
+
+def _pair_evidence(kind: str, wanted: str, found: str) -> str:
+    return KINDS[kind].evidence(wanted, found)
 
 
 # -- columns --------------------------------------------------------------------------------
@@ -331,7 +283,7 @@ def _from_observed(subject: Subject, evidence: LogEvidence) -> Finding | None:
 
 # Verdicts that only say nothing in the schema is like the wanted name: a double-quoted value
 # in the failing SQL explains them better.
-NOTHING_LIKE = frozenset({"missing", "unknown", "other_table"})
+NOTHING_LIKE = frozenset(k.name for k in KINDS.values() if k.nothing_like)
 
 
 def quoted_literal(subject: Subject, finding: Finding) -> Finding:
@@ -347,7 +299,7 @@ def quoted_literal(subject: Subject, finding: Finding) -> Finding:
                            f"SQL reads a column name; the string '{wanted}' takes single quotes",
                            [f'the failing SQL uses "{wanted}" as a value (after =, IN, LIKE, '
                             "VALUES …)", *(["nothing in the schema is named like it"]
-                                           if finding.kind != "unknown" else [])],
+                                           if KINDS[finding.kind].compared else [])],
                            table=finding.table)
     return finding
 
@@ -359,17 +311,6 @@ def unknown(subject: Subject) -> Finding:
                    "schema was given to compare with",
                    ["no --schema source, and no hint or statement in the logs names a similar "
                     "column or table"])
-
-
-def _pair_evidence(kind: str, wanted: str, found: str) -> str:
-    if kind == "case_folding":
-        return f"lower({found!r}) = {wanted!r}"
-    if kind == "case_style":
-        return (f"{wanted!r} and {found!r} are the same words in {style(wanted)} and "
-                f"{style(found)}")
-    if kind == "pluralization":
-        return f"{wanted!r} and {found!r} are the same words, singular and plural"
-    return f"{wanted!r} is {close_spelling(wanted, found) or 0} edit(s) from {found!r}"
 
 
 def _few(names: tuple[str, ...], limit: int = 8) -> str:

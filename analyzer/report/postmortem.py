@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from analyzer.catalog.names import quote_ident
+from analyzer.diagnose.kinds import KINDS
 from analyzer.errors import UsageError
 from analyzer.model import Incident, Report, RootCause, format_ts, severity_rank
 from analyzer.report.common import MINUTE_NS, peak
@@ -193,7 +194,7 @@ def verification_queries(facts: Facts) -> list[tuple[str, str]]:
                 "SELECT column_name, data_type FROM information_schema.columns\n"
                 f"WHERE table_schema = {sql_literal(schema)} AND table_name = "
                 f"{sql_literal(table)}\nORDER BY ordinal_position;")
-        if table and column and d and d.found and d.kind != "quoted_literal":
+        if table and column and d and d.found and KINDS[d.kind].real_name:
             target = f"{quote_ident(schema)}.{quote_ident(table)}"
             add(f"the real name works: {d.found}",
                 f"SELECT {quote_ident(d.found)} FROM {target} LIMIT 1;")
@@ -203,7 +204,7 @@ def verification_queries(facts: Facts) -> list[tuple[str, str]]:
             add(f"which of the tables exist ({table} is what the code asks for)",
                 "SELECT table_schema, table_name FROM information_schema.tables\n"
                 f"WHERE table_name IN ({names});")
-        if d and d.kind == "stale_schema_cache":
+        if d and KINDS[d.kind].cache_reload:
             add("PostgREST reloads its schema cache", "NOTIFY pgrst, 'reload schema';")
         if not table and column:
             add(f"which tables have a column like {column}",

@@ -6,6 +6,7 @@ epoch, UTC (Python's datetime stops at microseconds; Render and Postgres give na
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -169,5 +170,5 @@ class Report:
         return dict(sorted(total.items()))
 
 
-def frozen_map(mapping: dict[str, Any] | None = None) -> MappingProxyType[str, Any]:
+def frozen_map(mapping: Mapping[Any, Any] | None = None) -> MappingProxyType[Any, Any]:
     return MappingProxyType(dict(mapping)) if mapping else _EMPTY

@@ -224,9 +224,9 @@ def _drop(replay: Replay, stmt: ast.DropStmt, where: str) -> None:
         parts = [n.sval for n in names]
         relation = ast.RangeVar(relname=parts[-1],
                                 schemaname=parts[-2] if len(parts) > 1 else None)
-        table = replay.find(relation)
-        if table is not None:
-            replay.catalog.drop(table.schema, table.name)
+        found = replay.find(relation)
+        if found is not None:
+            replay.catalog.drop(found.schema, found.name)
 
 
 def _create_schema(replay: Replay, stmt: ast.CreateSchemaStmt, where: str) -> None:

@@ -213,9 +213,9 @@ def app_entry(obj: dict) -> Entry:
 def _lift_error(error: dict, fields: dict[str, Any]) -> None:
     for key, name in ERROR_FIELDS.items():
         _put(fields, name, error.get(key))
-    name = error.get("name") or error.get("type")
-    if isinstance(name, str) and name[:1].isupper():
-        _put(fields, "error_name", name)
+    error_name = error.get("name") or error.get("type")
+    if isinstance(error_name, str) and error_name[:1].isupper():
+        _put(fields, "error_name", error_name)
     meta = error.get("meta")
     if isinstance(meta, dict):
         for key in ("column", "table"):

@@ -127,7 +127,8 @@ def _counter_example(incident: Incident, others: Sequence[Incident],
 
 
 def _examples(incident: Incident, compiled: regex.Pattern[str]) -> list[dict]:
-    examples, seen = [], set()
+    examples: list[dict] = []
+    seen: set[str] = set()
     for sample in incident.samples:
         text = head_line(sample.message)
         if text.startswith(_TRACEBACK + " "):

@@ -58,7 +58,7 @@ def timeline_svg(series: Mapping[str, Sequence[int]], start: int, end: int, labe
              'stroke="currentColor" stroke-opacity=".3"/>']
     step = max(1, (end - start) // len(totals))
     for index in range(len(totals)):
-        base = height - bottom
+        base = float(height - bottom)
         for name, values in series.items():
             value = values[index]
             if not value:
@@ -95,7 +95,7 @@ class HtmlWriter:
         bars = bar_count(self.start, self.end)
         series = {s: [0] * bars for s in SEVERITIES}
         for entry in listed:
-            minutes = self.report.timelines.get(entry.incident.id, {})
+            minutes: Mapping[int, int] = self.report.timelines.get(entry.incident.id, {})
             for index, value in enumerate(buckets(minutes, self.start, self.end, bars)):
                 series[entry.incident.severity][index] += value
         return timeline_svg(series, self.start, self.end, "Errors over the window, by severity")

@@ -101,6 +101,6 @@ class LogEvidence:
             self.add(relation.schema, relation.name, None, where)
         only = facts.target or (facts.relations[0] if len(facts.relations) == 1 else None)
         for qualifier, column in facts.columns:
-            relation = facts.relation_for(qualifier) if qualifier else only
-            if relation is not None:
-                self.add(relation.schema, relation.name, column, where)
+            owner = facts.relation_for(qualifier) if qualifier else only
+            if owner is not None:
+                self.add(owner.schema, owner.name, column, where)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, cast
 
 import ahocorasick_rs
 import regex
@@ -191,7 +192,10 @@ class RuleSet:
                 if len(self._cache) >= MATCH_CACHE:
                     self._cache.clear()
                 self._cache[key] = known
-        return None if known is None else Match(known[0], record, known[1])
+        if known is None:
+            return None
+        rule_id, captures = cast(tuple[str, MappingProxyType[str, str]], known)
+        return Match(rule_id, record, captures)
 
     def _best(self, record: Record) -> tuple[str, Mapping[str, str]] | None:
         found = self.matches(record)

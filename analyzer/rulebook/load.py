@@ -168,6 +168,7 @@ class _RuleBuilder:
         examples = self.examples(captures)
         if self.errors:
             return None, self.errors
+        assert isinstance(rule_id, str)  # a missing or bad id is an error above
         rule = Rule(
             id=rule_id, title=entry["title"], severity=entry["severity"],
             category=entry["category"], codes=self.text_list("codes"), patterns=patterns,

@@ -19,9 +19,7 @@ from analyzer.ingest.formats.supabase_csv import SupabaseCsv
 from analyzer.ingest.formats.supabase_edge import SupabaseEdge
 from analyzer.ingest.formats.supabase_json import SupabaseJson, SupabaseMarkdown
 
-FORMATS: dict[str, Format] = {
-    fmt.name: fmt
-    for fmt in (
+_ALL: tuple[Format, ...] = (
         RenderDashboard(),
         RenderText(),
         RenderJson(),
@@ -38,8 +36,8 @@ FORMATS: dict[str, Format] = {
         SupabaseAuth(),
         AppJson(),
         PlainText(),
-    )
-}
+)
+FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in _ALL}
 
 # Two formats in one file: a line format hands the lines it does not parse to the others.
 _LINE_FORMATS = [fmt for fmt in FORMATS.values()

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import polars as pl
 from ahocorasick_rs import AhoCorasick
 
 from analyzer.model import Record, SourceStats
@@ -56,9 +57,13 @@ class ReadOptions:
 
 
 class Format(Protocol):
-    name: str
-    description: str
-    example: str
+    # read-only: a format may declare them on the class or the instance
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def example(self) -> str: ...
 
     def sniff(self, head: Sequence[str]) -> float:
         """How sure (0..1) this format is that these first lines are its own."""
@@ -194,3 +199,9 @@ def filtered(records: Iterable[Record], stats: SourceStats, fmt: str,
         count_record(stats, record, fmt)
         if wanted.record(record):
             yield record
+
+
+def share(flags: pl.Series) -> float:
+    """The share of true values of a boolean Series (0.0 when it is empty)."""
+    value = flags.mean()
+    return float(value) if isinstance(value, int | float) else 0.0

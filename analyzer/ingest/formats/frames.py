@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import polars as pl
 
 from analyzer.ingest import multiline
 from analyzer.ingest.events import event_record
-from analyzer.ingest.formats.base import ReadOptions
+from analyzer.ingest.formats.base import ReadOptions, share
 from analyzer.ingest.lines import block_to_lines, cap_lengths
 from analyzer.ingest.prefilter import events_with_keywords
 from analyzer.ingest.timestamps import parse_iso_ns
@@ -71,7 +71,7 @@ class FrameFormat(ABC):
     # Other line formats that may claim lines this one does not parse (set by the registry).
     _others: dict[str, FrameFormat] = _NO_OTHERS
 
-    def adopt(self, others: list[FrameFormat]) -> None:
+    def adopt(self, others: Sequence[FrameFormat]) -> None:
         """Let these formats read the lines this one does not recognise."""
         self._others = {fmt.name: fmt for fmt in others if fmt is not self}
 
@@ -204,7 +204,8 @@ class FrameFormat(ABC):
         return claimed if own is None else pl.select(pl.coalesce(claimed, own)).to_series()
 
     def _emit(self, frame: pl.DataFrame, source: str, stats: SourceStats,
-              options: ReadOptions, *, final: bool) -> Iterator[Record]:
+              options: ReadOptions, *, final: bool
+              ) -> Generator[Record, None, pl.DataFrame | None]:
         """Yield the complete events of frame; return the rows of the last, maybe open, one."""
         if frame.height == 0:
             return None
@@ -236,7 +237,7 @@ class FrameFormat(ABC):
         instances = frame.get_column("instance").gather(near_end)
         last = pl.DataFrame({"row": near_end, "instance": instances}).group_by(
             "instance").agg(pl.col("row").max()).get_column("row")
-        return min(start, int(last.min()))
+        return min(start, int(cast(int, last.min())))
 
     def _count(self, frame: pl.DataFrame, complete: np.ndarray, stats: SourceStats) -> None:
         if len(complete) == 0:
@@ -307,7 +308,7 @@ class LineFormat(FrameFormat):
         if not lines:
             return 0.0
         series = pl.Series(lines, dtype=pl.String)
-        return float(series.str.contains(self.line_pattern).mean() or 0.0)
+        return share(series.str.contains(self.line_pattern))
 
     def claims(self, lines: pl.Series) -> pl.Series:
         """Which of these lines (of a file in another format) are this format's."""

@@ -16,6 +16,7 @@ from typing import ClassVar
 import polars as pl
 
 from analyzer.ingest.events import event_record
+from analyzer.ingest.formats.base import share
 from analyzer.ingest.formats.frames import EventRows, LineFormat
 from analyzer.ingest.shapes import decode_object, entry_of
 from analyzer.model import Record
@@ -38,7 +39,7 @@ class JsonLines(LineFormat):
         ours = series.str.contains(_OBJECT_LINE) & series.str.contains(self.keys_pattern)
         if self.not_pattern:
             ours = ours & ~series.str.contains(self.not_pattern)
-        return float(ours.mean() or 0.0)
+        return share(ours)
 
     def claims(self, lines: pl.Series) -> pl.Series:
         ours = lines.str.contains(_OBJECT_LINE) & lines.str.contains(self.keys_pattern)
@@ -94,7 +95,7 @@ class SupabaseAuth(JsonLines):
                 & series.str.contains(r'"msg"\s*:')
                 & series.str.contains(r'"(?:status|remote_addr|auth_event)"\s*:'))
         # A GoTrue file is an app log too: win over app_json only when clearly GoTrue.
-        return float(ours.mean() or 0.0) * 1.01
+        return share(ours) * 1.01
 
 
 class AppJson(JsonLines):

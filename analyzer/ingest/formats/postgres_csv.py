@@ -11,7 +11,13 @@ import polars as pl
 
 from analyzer.ingest.csvrows import CsvRow, csv_rows
 from analyzer.ingest.events import event_record
-from analyzer.ingest.formats.base import KeywordTest, ReadOptions, count_item, raw_may_hold
+from analyzer.ingest.formats.base import (
+    KeywordTest,
+    ReadOptions,
+    count_item,
+    raw_may_hold,
+    share,
+)
 from analyzer.ingest.levels import normalize_level
 from analyzer.ingest.lines import numbered_lines
 from analyzer.ingest.shapes import pg_event_text
@@ -58,7 +64,7 @@ class PostgresCsv:
         if not lines:
             return 0.0
         starts = pl.Series(lines, dtype=pl.String).str.contains(RECORD_START)
-        return min(1.0, float(starts.mean() or 0.0) * 1.5) if starts.any() else 0.0
+        return min(1.0, share(starts) * 1.5) if starts.any() else 0.0
 
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:

@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 
 from analyzer.ingest.events import event_record
+from analyzer.ingest.formats.base import share
 from analyzer.ingest.formats.frames import EventRows, LineFormat
 from analyzer.ingest.levels import normalize_level
 from analyzer.ingest.timestamps import parse_iso_ns
@@ -82,7 +83,7 @@ class PostgresStderr(LineFormat):
         # A real prefix holds a time or a pid; a bare "ERROR:  x" line is not enough.
         ours = prefixed.str.contains(r"\d{2}:\d{2}:\d{2}|\[\d+\]|\b\d{10}\.\d{3}\b")
         tabbed = series.str.starts_with("\t")
-        return float((ours.fill_null(False) | tabbed).mean() or 0.0) * 0.95
+        return share(ours.fill_null(False) | tabbed) * 0.95
 
     def columns(self, lines: pl.Series) -> pl.DataFrame:
         # The severity ends at the first ":  " (colon, two spaces: elog.c's separator), so one

@@ -74,7 +74,7 @@ def _frame(batch: list[dict[str, Any]]) -> pl.DataFrame:
                *sorted({k for row in batch for k in row} - {"parsed", "message", "line",
                                                               "lineno", "end_lineno", "ts"})]
     data = {name: [row.get(name) for row in batch] for name in columns}
-    schema = {name: pl.String for name in columns}
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {name: pl.String for name in columns}
     schema.update(parsed=pl.Boolean, lineno=pl.Int64, end_lineno=pl.Int64)
     return pl.DataFrame(data, schema=schema)
 

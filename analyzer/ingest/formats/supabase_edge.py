@@ -35,7 +35,7 @@ class SupabaseEdge(LineFormat):
         url = next((p for p in parts[2:] if p.startswith(("http://", "https://"))), None)
         if url:
             split = urlsplit(url)
-            fields.update(path=split.path, host=split.hostname)
+            fields.update(path=split.path, host=split.hostname or "")
         if len(parts) >= 6:
             fields["client_ip"], fields["cf_ray"] = parts[2], parts[3]
         return event_record(source=source, lineno=rows.lineno, end_lineno=rows.end_lineno,

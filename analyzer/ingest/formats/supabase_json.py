@@ -64,6 +64,8 @@ class SupabaseJson:
         # Counted from a cheap check; built only when the raw item can hold a keyword.
         wanted = KeywordTest.of(options)
         for item in json_items(blocks, stats, options.max_line_chars):
+            if item is None:  # only with marks=True
+                continue
             may_hold = raw_may_hold(wanted, item.text)
             for row in self._rows(item):
                 count_item(stats, is_log_row(row), self.name)

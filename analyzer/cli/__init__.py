@@ -10,14 +10,7 @@ from typing import Annotated
 import typer
 
 from analyzer import __version__
-from analyzer.cli import console
-from analyzer.cli.formats import formats_command
-from analyzer.cli.postmortem import postmortem
-from analyzer.cli.report import report
-from analyzer.cli.rules import rules_app
-from analyzer.cli.scan import scan
-from analyzer.cli.templates import templates
-from analyzer.cli.watch import watch
+from analyzer.cli import console, formats, postmortem, report, rules, scan, templates, watch
 
 app = typer.Typer(
     name="analyzer",
@@ -46,13 +39,13 @@ def _main(
     console.State.verbose = verbose
 
 
-app.command()(scan)
-app.command()(report)
-app.command()(watch)
-app.command()(postmortem)
-app.command("formats")(formats_command)
-app.command()(templates)
-app.add_typer(rules_app, name="rules")
+app.command("scan")(scan.scan)
+app.command("report")(report.report)
+app.command("watch")(watch.watch)
+app.command("postmortem")(postmortem.postmortem)
+app.command("formats")(formats.formats_command)
+app.command("templates")(templates.templates)
+app.add_typer(rules.rules_app, name="rules")
 
 
 def main() -> None:

@@ -18,6 +18,34 @@ SEED_LOG = SAMPLES / "seed" / "render.log"
 SEED_SCHEMA = SAMPLES / "seed" / "init.sql"
 
 
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite the golden files under tests/golden/ from the current "
+                          "output instead of comparing with them.")
+
+
+@pytest.fixture
+def golden(request):
+    """golden("name.ext", text): the text must equal tests/golden/name.ext; with
+    --update-golden the file is (re)written instead."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"no golden file {name}: run pytest --update-golden"
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, f"{name} differs from its golden file (pytest --update-golden)"
+
+    return check
+
+
 @pytest.fixture
 def cli():
     """Invoke the CLI in-process: cli("scan", "x.log") -> Result (exit_code, stdout, stderr)."""

@@ -6,9 +6,20 @@ masks.py types the variables of a line, miner.py groups lines into templates onl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from analyzer.mining.masks import head_line, mask, mask_many
-from analyzer.mining.miner import Cluster, MinerParams, TemplateMiner, mine
+from analyzer.mining.miner import Cluster, MinerParams, TemplateMiner
 from analyzer.mining.tokens import template_id
+
+
+def mine(lines: Iterable[str], params: MinerParams | None = None) -> TemplateMiner:
+    """A miner fed with `lines` (a convenience for tests and scripts)."""
+    miner = TemplateMiner(params)
+    for line in lines:
+        miner.add(line)
+    return miner
+
 
 __all__ = ["Cluster", "MinerParams", "TemplateMiner", "head_line", "mask", "mask_many", "mine",
            "template_id"]

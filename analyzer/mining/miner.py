@@ -26,7 +26,7 @@ The state is mergeable (`merge`: shards mined apart, then folded together) and s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -92,19 +92,15 @@ class TemplateMiner:
 
     def _add_grouped(self, texts: Sequence[str], ts: Sequence[int | None] | None
                      ) -> list[Cluster]:
-        """The bulk path (see mining.batch): masked vectorized, placed once per distinct
-        masked line, then counted. Only eviction recency is batch-grained."""
-        if not texts:
-            return []
-        masked = mask_many(texts)
+        """The bulk path (mining.batch): each distinct masked line placed once, then counted."""
+        masked = mask_many(texts) if texts else []
         placed = {key: self.place_masked(key) for key in dict.fromkeys(masked)}
         self.lines += len(texts)
-        live = {key: c for key, c in ((k, p.final()) for k, p in placed.items())
-                if not c.evicted}
+        live = {k: c for k, c in ((k, p.final()) for k, p in placed.items()) if not c.evicted}
         for cluster in live.values():
             cluster.last_used = self.lines
-        count_batch(texts, masked, ts, live,
-                    self.note_values if self.params.track_values else None)
+        count_batch(texts, masked, ts, live, self.note_values if self.params.track_values
+                    else None)
         self.evicted_lines += sum(1 for key in masked if key not in live)
         return [placed[key] for key in masked]
 
@@ -398,11 +394,3 @@ class TemplateMiner:
             miner._clusters[cluster.serial] = cluster
             miner._index(cluster)
         return miner
-
-
-def mine(lines: Iterable[str], params: MinerParams | None = None) -> TemplateMiner:
-    """A miner fed with `lines` (a convenience for tests and scripts)."""
-    miner = TemplateMiner(params)
-    for line in lines:
-        miner.add(line)
-    return miner

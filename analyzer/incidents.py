@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from analyzer.model import Incident, Match, Sample, frozen_map, severity_rank
+from analyzer.model import Incident, Match, Sample, Span, frozen_map, severity_rank
 from analyzer.rulebook import Rule
 
 ENTITY_NAMES = ("schema", "table", "column", "relation", "function", "constraint", "code")
@@ -83,8 +83,7 @@ class _Open:
     ident: str = ""
     severity: str = ""  # the worst severity of the rules that matched
     count: int = 0
-    first_seen: int | None = None
-    last_seen: int | None = None
+    span: Span = field(default_factory=Span)
     services: list[str] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
     minutes: dict[int, int] = field(default_factory=dict)
@@ -132,10 +131,7 @@ class Accumulator:
         record = match.record
         state.count += 1
         if record.ts is not None:
-            if state.first_seen is None or record.ts < state.first_seen:
-                state.first_seen = record.ts
-            if state.last_seen is None or record.ts > state.last_seen:
-                state.last_seen = record.ts
+            state.span.add(record.ts)
             minute = record.ts // 60_000_000_000
             if minute in state.minutes or len(state.minutes) < MAX_BUCKETS:
                 state.minutes[minute] = state.minutes.get(minute, 0) + 1
@@ -159,8 +155,7 @@ class Accumulator:
             mine.count += theirs.count
             if severity_rank(theirs.severity) < severity_rank(mine.severity):
                 mine.severity = theirs.severity
-            mine.first_seen = _min(mine.first_seen, theirs.first_seen)
-            mine.last_seen = _max(mine.last_seen, theirs.last_seen)
+            mine.span.merge(theirs.span)
             for service in theirs.services:
                 if service not in mine.services and len(mine.services) < MAX_SERVICES:
                     mine.services.append(service)
@@ -199,16 +194,8 @@ def _freeze(state: _Open) -> Incident:
     rule = state.rule
     return Incident(
         id=state.ident, rule=rule.id, title=rule.title, severity=state.severity,
-        category=rule.category, count=state.count, first_seen=state.first_seen,
-        last_seen=state.last_seen, services=tuple(sorted(state.services)),
+        category=rule.category, count=state.count, first_seen=state.span.first,
+        last_seen=state.span.last, services=tuple(sorted(state.services)),
         entities=frozen_map(state.entities), samples=tuple(state.samples),
         clues=frozen_map({k: tuple(v) for k, v in state.clues.items()}),
     )
-
-
-def _min(a: int | None, b: int | None) -> int | None:
-    return b if a is None else a if b is None else min(a, b)
-
-
-def _max(a: int | None, b: int | None) -> int | None:
-    return b if a is None else a if b is None else max(a, b)

@@ -101,6 +101,34 @@ class Incident:
     clues: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
 
 
+@dataclass(slots=True)
+class Span:
+    """When something was first and last seen (ns since the epoch; None: nothing it counted
+    had a timestamp). The one type for it: incidents, templates and their merges all widen a
+    Span in place."""
+
+    first: int | None = None
+    last: int | None = None
+
+    def add(self, ts: int | None) -> None:
+        if ts is None:
+            return
+        if self.first is None or ts < self.first:
+            self.first = ts
+        if self.last is None or ts > self.last:
+            self.last = ts
+
+    def cover(self, first: int | None, last: int | None) -> None:
+        """Widen to include [first, last] (either may be None)."""
+        if first is not None and (self.first is None or first < self.first):
+            self.first = first
+        if last is not None and (self.last is None or last > self.last):
+            self.last = last
+
+    def merge(self, other: Span) -> None:
+        self.cover(other.first, other.last)
+
+
 @dataclass(frozen=True, slots=True)
 class RootCause:
     id: str

@@ -43,7 +43,7 @@ def _count_keys(masked: list[str], ts: Sequence[int | None] | None,
                                   pl.col("ts").max().alias("last")))
     for key, first, last in spans.iter_rows():
         if key in live:
-            _seen(live[key], first, last)
+            live[key].span.cover(first, last)
 
 
 def _count_lines(texts: Sequence[str], masked: list[str], ts: Sequence[int | None] | None,
@@ -55,13 +55,6 @@ def _count_lines(texts: Sequence[str], masked: list[str], ts: Sequence[int | Non
             continue
         cluster.count += 1
         if stamp is not None:
-            _seen(cluster, stamp, stamp)
+            cluster.span.add(stamp)
         if cluster.extract:
             note_values(cluster, text)
-
-
-def _seen(cluster: Cluster, first: int | None, last: int | None) -> None:
-    if first is not None and (cluster.first_seen is None or first < cluster.first_seen):
-        cluster.first_seen = first
-    if last is not None and (cluster.last_seen is None or last > cluster.last_seen):
-        cluster.last_seen = last

@@ -7,6 +7,7 @@ from typing import Any
 
 from analyzer.mining.masks import is_variable
 from analyzer.mining.tokens import template_id
+from analyzer.model import Span
 
 
 @dataclass(slots=True, eq=False)
@@ -14,8 +15,7 @@ class Cluster:
     serial: int
     tokens: list[str]
     count: int = 0
-    first_seen: int | None = None
-    last_seen: int | None = None
+    span: Span = field(default_factory=Span)
     examples: list[Any] = field(default_factory=list)
     values: dict[int, dict[str, int]] = field(default_factory=dict)
     other_values: dict[int, int] = field(default_factory=dict)
@@ -39,6 +39,14 @@ class Cluster:
                 self.values.setdefault(i, {})
 
     @property
+    def first_seen(self) -> int | None:
+        return self.span.first
+
+    @property
+    def last_seen(self) -> int | None:
+        return self.span.last
+
+    @property
     def template(self) -> str:
         return " ".join(self.tokens)
 
@@ -59,8 +67,8 @@ class Cluster:
 
 
 def detached(cluster: Cluster) -> Cluster:
-    return Cluster(0, list(cluster.tokens), cluster.count, cluster.first_seen,
-                   cluster.last_seen, list(cluster.examples),
+    return Cluster(0, list(cluster.tokens), cluster.count,
+                   Span(cluster.span.first, cluster.span.last), list(cluster.examples),
                    {p: dict(v) for p, v in cluster.values.items()},
                    dict(cluster.other_values))
 

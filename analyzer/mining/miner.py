@@ -42,6 +42,7 @@ from analyzer.mining.tokens import (
     labels_value,
     value_of,
 )
+from analyzer.model import Span
 
 STATE_VERSION = 1
 
@@ -120,10 +121,7 @@ class TemplateMiner:
         cluster.last_used = self.lines
         cluster.count += 1
         if ts is not None:
-            if cluster.first_seen is None or ts < cluster.first_seen:
-                cluster.first_seen = ts
-            if cluster.last_seen is None or ts > cluster.last_seen:
-                cluster.last_seen = ts
+            cluster.span.add(ts)
         if example is not None and len(cluster.examples) < self.params.max_examples:
             cluster.examples.append(example)
         if cluster.extract and self.params.track_values:
@@ -274,7 +272,8 @@ class TemplateMiner:
         """Merge the counts, examples and values of `other` (same template) into `into`."""
         if self._clusters.get(other.serial) is other:
             del self._clusters[other.serial]
-        self._count(into, other.first_seen, None, other.count, other.last_seen)
+        self._count(into, None, None, other.count)
+        into.span.merge(other.span)
         into.last_used = max(into.last_used, other.last_used)
         for example in other.examples:
             if len(into.examples) < self.params.max_examples:
@@ -286,14 +285,9 @@ class TemplateMiner:
             into.other_values[position] = into.other_values.get(position, 0) + count
         other.merged_into = into
 
-    def _count(self, cluster: Cluster, ts: int | None, example: Any, weight: int,
-               last: int | None = None) -> None:
+    def _count(self, cluster: Cluster, ts: int | None, example: Any, weight: int) -> None:
         cluster.count += weight
-        last = ts if last is None else last
-        if ts is not None and (cluster.first_seen is None or ts < cluster.first_seen):
-            cluster.first_seen = ts
-        if last is not None and (cluster.last_seen is None or last > cluster.last_seen):
-            cluster.last_seen = last
+        cluster.span.add(ts)
         if example is not None and len(cluster.examples) < self.params.max_examples:
             cluster.examples.append(example)
 
@@ -387,8 +381,8 @@ class TemplateMiner:
         for data in state["clusters"]:
             miner._serial += 1
             cluster = Cluster(
-                miner._serial, list(data["tokens"]), data["count"], data["first_seen"],
-                data["last_seen"], list(data["examples"]),
+                miner._serial, list(data["tokens"]), data["count"],
+                Span(data["first_seen"], data["last_seen"]), list(data["examples"]),
                 {int(p): dict(v) for p, v in data["values"].items()},
                 {int(p): n for p, n in data["other_values"].items()})
             miner._clusters[cluster.serial] = cluster

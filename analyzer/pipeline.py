@@ -18,7 +18,8 @@ from analyzer.errors import InputError, UsageError
 from analyzer.ingest import ReadOptions, expand_sources, read_source
 from analyzer.ingest.sources import is_gzip_file
 from analyzer.ingest.timestamps import parse_iso_ns
-from analyzer.mining import Cluster, TemplateMiner, head_line
+from analyzer.mining import TemplateMiner, head_line
+from analyzer.mining.cluster import Assignment
 from analyzer.model import Problem, Record, Report, SourceStats
 from analyzer.rulebook import RuleSet
 from analyzer.session import Session, load_ruleset, load_schema, read_options, redactor
@@ -128,12 +129,12 @@ def scheduled_report(paths: Sequence[str], settings: Settings, *, state: str,
 @dataclass(slots=True)
 class TemplateRun:
     """What `mine_templates` found: the miner (its clusters), the per-source counts, the
-    problems, and with `per_line` the cluster of every record as (source, lineno, cluster)."""
+    problems, and with `per_line` the cluster of every record (an Assignment)."""
 
     miner: TemplateMiner
     sources: list[SourceStats] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    assignments: list[tuple[str, int, Cluster]] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
 
 
 MINE_BATCH = 50_000  # records masked at once (vectorized)
@@ -170,5 +171,5 @@ def _mine_batch(run: TemplateRun, records: list[Record], per_line: bool) -> None
     clusters = run.miner.add_many([head_line(r.message) for r in records],
                                   ts=[r.ts for r in records])
     if per_line:
-        run.assignments.extend((r.source, r.lineno, c) for r, c in zip(records, clusters,
+        run.assignments.extend(Assignment(r.source, r.lineno, c) for r, c in zip(records, clusters,
                                                                       strict=True))

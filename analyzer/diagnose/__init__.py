@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from analyzer.catalog import Catalog
 from analyzer.diagnose import verdicts
-from analyzer.diagnose.finding import Finding, Subject
+from analyzer.diagnose.finding import Explained, Finding, Subject, Verdict
 from analyzer.diagnose.kinds import DIAGNOSIS_KINDS, KINDS, fixes_for
 from analyzer.diagnose.rootcause import root_causes
 from analyzer.diagnose.search import NameIndex
@@ -108,17 +108,17 @@ def diagnosis_of(finding: Finding, subject: Subject) -> Diagnosis:
 
 
 def naming(incident: Incident, rules: Mapping[str, Rule], knowledge: Knowledge
-           ) -> tuple[Diagnosis, Finding, Subject] | None:
+           ) -> Verdict | None:
     """Naming mismatches between what the code asked for and what the database has."""
     subject = subject_of(incident, rules)
     if not (subject.column or subject.table):
         return None
     finding = find(subject, knowledge)
-    return diagnosis_of(finding, subject), finding, subject
+    return Verdict(diagnosis_of(finding, subject), finding, subject)
 
 
 Check = Callable[[Incident, Mapping[str, Rule], Knowledge],
-                 tuple[Diagnosis, Finding, Subject] | None]
+                 Verdict | None]
 
 CHECKS: dict[str, Check] = {
     "naming": naming,
@@ -129,7 +129,8 @@ def diagnose(incidents: Iterable[Incident], rules: Mapping[str, Rule],
              catalog: Catalog | None, evidence: LogEvidence | None = None
              ) -> tuple[list[Incident], list[RootCause]]:
     knowledge = Knowledge(catalog, evidence if evidence is not None else LogEvidence())
-    diagnosed, findings = [], []
+    diagnosed: list[Incident] = []
+    findings: list[Explained] = []
     for incident in incidents:
         rule = rules.get(incident.rule)
         check = CHECKS.get(rule.diagnose) if rule and rule.diagnose else None
@@ -140,7 +141,7 @@ def diagnose(incidents: Iterable[Incident], rules: Mapping[str, Rule],
         diagnosis, finding, subject = result
         incident = replace(incident, diagnosis=diagnosis)
         diagnosed.append(incident)
-        findings.append((incident, finding, subject))
+        findings.append(Explained(incident, finding, subject))
     causes, owner = root_causes(findings)
     return [replace(i, root_cause=owner[i.id]) if i.id in owner else i
             for i in diagnosed], causes

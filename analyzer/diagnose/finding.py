@@ -4,8 +4,10 @@ of mismatch, what exists instead, how sure, and why)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from analyzer.catalog import Table
+from analyzer.model import Diagnosis, Incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +34,19 @@ class Finding:
     evidence: list[str]
     table: Table | None = None  # the real table the fix concerns
     found_table: Table | None = None  # for table kinds: the table the code should use
+
+
+class Verdict(NamedTuple):
+    """What a check made of one incident: the Diagnosis shown, and what it rests on."""
+
+    diagnosis: Diagnosis
+    finding: Finding
+    subject: Subject
+
+
+class Explained(NamedTuple):
+    """A diagnosed incident with its finding, as root causes group them."""
+
+    incident: Incident
+    finding: Finding
+    subject: Subject

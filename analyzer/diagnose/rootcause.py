@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from analyzer.catalog.names import style
-from analyzer.diagnose.finding import Finding, Subject
+from analyzer.diagnose.finding import Explained, Finding, Subject
 from analyzer.diagnose.fixes import ORM_FIXES, rename_column_sql, stale_cache_fixes
 from analyzer.diagnose.kinds import KINDS
 from analyzer.model import Incident, RootCause
@@ -21,7 +21,7 @@ class _Group:
     key: tuple[str, ...]
     kind: str
     table: str | None
-    members: list[tuple[Incident, Finding, Subject]] = field(default_factory=list)
+    members: list[Explained] = field(default_factory=list)
 
     @property
     def orms(self) -> tuple[str, ...]:
@@ -63,7 +63,7 @@ def cause_key(incident: Incident, finding: Finding, subject: Subject
     return (kind.name, incident.id), subject.table
 
 
-def root_causes(findings: Sequence[tuple[Incident, Finding, Subject]]
+def root_causes(findings: Sequence[Explained]
                 ) -> tuple[list[RootCause], dict[str, str]]:
     groups: dict[tuple[str, ...], _Group] = {}
     for incident, finding, subject in findings:
@@ -72,7 +72,7 @@ def root_causes(findings: Sequence[tuple[Incident, Finding, Subject]]
             continue
         key, table = keyed
         group = groups.setdefault(key, _Group(key, finding.kind, table))
-        group.members.append((incident, finding, subject))
+        group.members.append(Explained(incident, finding, subject))
     extra = _shared_model_fixes(groups)
     causes, owner = [], {}
     for group in groups.values():

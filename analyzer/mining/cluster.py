@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from analyzer.mining.masks import is_variable
 from analyzer.mining.tokens import template_id
@@ -81,3 +81,11 @@ def cluster_state(cluster: Cluster) -> dict[str, Any]:
         "values": {str(p): dict(v) for p, v in cluster.values.items()},
         "other_values": {str(p): n for p, n in cluster.other_values.items()},
     }
+
+
+class Assignment(NamedTuple):
+    """The cluster one record joined (`templates --per-line`): where the record is, and it."""
+
+    source: str
+    lineno: int
+    cluster: Cluster

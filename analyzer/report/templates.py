@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from analyzer.mining import Cluster
+from analyzer.mining.cluster import Assignment
 from analyzer.mining.summary import TemplateRow
 from analyzer.model import format_ts
 from analyzer.textsafe import printable
@@ -37,7 +37,7 @@ def write_csv(rows: Iterable[TemplateRow], out: TextIO) -> None:
                          format_ts(row.last_seen) or "", printable(row.template)])
 
 
-def write_per_line_csv(assignments: Iterable[tuple[str, int, Cluster]], out: TextIO,
+def write_per_line_csv(assignments: Iterable[Assignment], out: TextIO,
                        redact) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["line", "template_id", "template"])

@@ -100,7 +100,8 @@ class Session:
         self.options = read_options(ruleset, self.settings)
         self._context: ContextWindow | None = None
         # unclassified templates announced: by serial, the cluster and the id it was announced as
-        self._clusters: dict[int, tuple[Cluster, str]] = {}
+        # (and its template's generation then: the id is recomputed only when that changes)
+        self._clusters: dict[int, tuple[Cluster, str, int]] = {}
         self._live_clusters = 0
         self._dropped_unknown = 0
         self._diagnoses: dict[str, Diagnosis | None] = {}
@@ -159,43 +160,49 @@ class Session:
         the miner merged into another is reported as `merged` into the incident it now is;
         evicted ones are forgotten."""
         cluster = unclassified.add_record(self.miner, record, self.redact).final()
-        changes: list[Change] = []
-        if cluster.serial not in self._clusters or self.miner.live_count < self._live_clusters:
-            changes.extend(self._reconcile())
-        self._live_clusters = self.miner.live_count
+        live = self.miner.live_count
         known = self._clusters.get(cluster.serial)
+        if known is not None and known[2] == cluster.generation and live >= self._live_clusters:
+            self._live_clusters = live
+            return (Change("count", known[1], unclassified.SEVERITY),)  # the common case
+        changes: list[Change] = []
+        if known is None or live < self._live_clusters:
+            changes.extend(self._reconcile())
+            known = self._clusters.get(cluster.serial)
+        self._live_clusters = live
         if known is not None:
-            ident = cluster.id
-            if ident != known[1]:
-                self._clusters[cluster.serial] = (cluster, ident)
-                changes.append(Change("merged", ident, unclassified.SEVERITY,
-                                      merged=(known[1],)))
+            ident = known[1]
+            if cluster.id != ident:  # the template generalised: its id changed
+                changes.append(Change("merged", cluster.id, unclassified.SEVERITY,
+                                      merged=(ident,)))
+                ident = cluster.id
+            self._clusters[cluster.serial] = (cluster, ident, cluster.generation)
             changes.append(Change("count", ident, unclassified.SEVERITY))
         elif self.max_incidents is not None and len(self._clusters) >= self.max_incidents:
             self._dropped_unknown += 1
             changes.append(Change("dropped", ""))
         else:
-            self._clusters[cluster.serial] = (cluster, cluster.id)
+            self._clusters[cluster.serial] = (cluster, cluster.id, cluster.generation)
             changes.append(Change("new", cluster.id, unclassified.SEVERITY))
         return tuple(changes)
 
     def _reconcile(self) -> list[Change]:
         merged: dict[int, list[str]] = {}
-        for serial, (cluster, ident) in list(self._clusters.items()):
+        for serial, (cluster, ident, _) in list(self._clusters.items()):
             if cluster.merged_into is None and not cluster.evicted:
                 continue
             del self._clusters[serial]
             final = cluster.final()
             if not final.evicted:
-                self._clusters.setdefault(final.serial, (final, final.id))
+                self._clusters.setdefault(final.serial, (final, final.id, final.generation))
                 merged.setdefault(final.serial, []).append(ident)
         changes = []
         for serial, ids in merged.items():
-            final, ident = self._clusters[serial]
+            final, ident, _ = self._clusters[serial]
             if ident != final.id:  # the survivor generalised too
                 ids.append(ident)
                 ident = final.id
-                self._clusters[serial] = (final, ident)
+            self._clusters[serial] = (final, ident, final.generation)
             changes.append(Change("merged", ident, unclassified.SEVERITY, merged=tuple(ids)))
         return changes
 
@@ -211,7 +218,7 @@ class Session:
         return replace(found, diagnosis=self._diagnoses[ident])
 
     def _unclassified(self, ident: str) -> Incident | None:
-        for cluster, known in self._clusters.values():
+        for cluster, known, _ in self._clusters.values():
             if known == ident:
                 return unclassified.cluster_incident(cluster, self.redact)
         return None
@@ -220,7 +227,8 @@ class Session:
         """Every incident kept now (rule incidents diagnosed as in `incident`), unsorted."""
         found = [self.incident(i.id) for i in self.accumulator.incidents()]
         found += [unclassified.cluster_incident(c, self.redact)
-                  for c, _ in self._clusters.values() if c.merged_into is None and not c.evicted]
+                  for c, _, _ in self._clusters.values()
+                  if c.merged_into is None and not c.evicted]
         return [i for i in found if i is not None]
 
     def report(self) -> Report:

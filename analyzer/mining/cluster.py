@@ -25,12 +25,14 @@ class Cluster:
     last_used: int = 0
     # per variable position: (position, length of the constant text before and after it)
     extract: list[tuple[int, int, int]] = field(default_factory=list)
+    generation: int = 0  # bumped whenever the template's tokens change (its id may change)
 
     def __post_init__(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:
         """Recompute what depends on the template's tokens."""
+        self.generation += 1
         self.extract = []
         for i, token in enumerate(self.tokens):
             if is_variable(token):

@@ -128,7 +128,9 @@ class Watcher:
             return
         self.stats.matches += 1
         at = self._tick_clock(record)
-        trend = self.trends.setdefault(change.incident, _Trend(change.severity))
+        trend = self.trends.get(change.incident)
+        if trend is None:
+            trend = self.trends[change.incident] = _Trend(change.severity)
         trend.add(at)
         if change.kind in ("new", "escalated"):
             trend.severity = change.severity
@@ -168,9 +170,13 @@ class Watcher:
         least every `tick` seconds and right after each burst."""
         stats = self.session.open_source(live.name)
         self.stats.source = live.name
+        add, apply = self.session.add, self._apply
         for record in read_live(live, stats, input_format=input_format,
                                 options=self.session.options, idle=self.idle, tick=tick,
                                 on_tick=lambda: on_tick(self.take_events())):
-            self.add_record(record)
+            changes = add(record)  # most records change nothing: no loop for them
+            if changes:
+                for change in changes:
+                    apply(change, record)
         self.stats.ended = True
         on_tick(self.take_events())

@@ -143,11 +143,13 @@ def read_live(live: LiveInput, stats: SourceStats, *, input_format: str | None =
                            and stats.lines < SNIFF_LINES):
             fmt = detect_format(head_lines(first))
         offset = stats.lines
-        for record in fmt.read(itertools.chain((first,), blocks), live.name, stats, options):
-            if offset:
-                record = replace(record, lineno=record.lineno + offset,
-                                 end_lineno=record.end_lineno + offset)
-            yield record
+        records = fmt.read(itertools.chain((first,), blocks), live.name, stats, options)
+        if not offset:
+            yield from records
+        else:
+            for record in records:
+                yield replace(record, lineno=record.lineno + offset,
+                              end_lineno=record.end_lineno + offset)
         on_tick()
 
 

@@ -4,8 +4,8 @@ import pytest
 
 from analyzer.catalog import load_catalog
 from analyzer.catalog.ddl import read_sql_file
-from analyzer.diagnose import diagnose
 from analyzer.catalog.names import quote_ident, same_words, style, words
+from analyzer.diagnose import diagnose
 from analyzer.errors import SchemaError
 from analyzer.incidents import Accumulator
 from analyzer.model import Match, Record, frozen_map

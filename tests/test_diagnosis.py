@@ -5,11 +5,11 @@ import pytest
 from analyzer.catalog import Catalog
 from analyzer.catalog.ddl import apply_script, read_sql_file
 from analyzer.diagnose import diagnose
-from analyzer.resolve import ContextWindow, LogEvidence, Resolver
 from analyzer.incidents import Accumulator
 from analyzer.model import Record, frozen_map
 from analyzer.pipeline import analyze
 from analyzer.report.jsonout import report_dict
+from analyzer.resolve import ContextWindow, LogEvidence, Resolver
 from analyzer.rulebook import load_rules
 from analyzer.settings import Settings
 from analyzer.textsafe import redact

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from analyzer.ingest.live import LiveInput
-from analyzer.session import load_ruleset, load_schema
 from analyzer.report.jsonout import report_dict
+from analyzer.session import load_ruleset, load_schema
 from analyzer.settings import Settings
 from analyzer.stream import Watcher
 from tests.conftest import SAMPLES

@@ -126,11 +126,11 @@ def test_help_for_every_command():
         assert result.returncode == 0 and b"Usage" in result.stdout
 
 
-def test_table_output_leads_with_root_causes_and_the_postmortem_fix(cli, monkeypatch):
+def test_table_output_ends_with_root_causes_and_the_postmortem_fix(cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "400")
     out = cli("scan", *SEED_ARGS).stdout
     causes, details = out.index("Root causes"), out.index("Incident details")
-    assert causes < details
+    assert details < causes
     assert "Sequelize model Session: `underscored: false`, `tableName: 'sessions'`" in \
-        out[causes:details]
-    assert "fix: see root cause rc-" in out[details:]
+        out[causes:]
+    assert "fix: see root cause rc-" in out[details:causes]

@@ -130,6 +130,16 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelChange:
+    """One change to an ORM model's options that fixes a cause: (option, before, after) as
+    source text, e.g. ("underscored", "true", "false")."""
+
+    orm: str
+    model: str
+    options: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RootCause:
     id: str
     kind: str
@@ -138,6 +148,7 @@ class RootCause:
     incidents: tuple[str, ...]
     fixes: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
+    change: ModelChange | None = None  # the model change the first fix names, when known
 
 
 @dataclass(slots=True)

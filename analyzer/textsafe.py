@@ -113,6 +113,31 @@ def md_code(text: str, *, table: bool = False) -> str:
     return f"{fence}{pad}{one_line}{pad}{fence}"
 
 
+_CODE_SPAN_RE = re.compile(r"`([^`\n]+)`")
+
+
+def md_prose(text: str, *, table: bool = False) -> str:
+    """Prose the analyzer wrote around `code` (a fix, a summary): the backticked parts become
+    code spans (md_code), the rest md_text, so a rendered fix shows code, not backslashes."""
+    one_line = " ".join(printable(text).split())
+    parts, at = [], 0
+    for match in _CODE_SPAN_RE.finditer(one_line):
+        parts.append(_md_between(one_line[at:match.start()]))
+        parts.append(md_code(match.group(1), table=table))
+        at = match.end()
+    parts.append(_md_between(one_line[at:]))
+    return "".join(parts)
+
+
+def _md_between(text: str) -> str:
+    """md_text keeping the spaces at either end (they separate it from the code spans)."""
+    if not text.strip():
+        return text
+    escaped = md_text(text)
+    lead = " " if text.startswith(" ") else ""
+    return lead + escaped + (" " if text.endswith(" ") else "")
+
+
 def md_fence(text: str, info: str = "text") -> str:
     """A fenced code block holding text literally: the fence is longer than any backtick or
     tilde run in the text, so a log line cannot end the block and start Markdown."""

@@ -1,8 +1,9 @@
-"""`analyzer postmortem`: a post-mortem draft for one incident or root cause."""
+"""`analyzer postmortem`: a post-mortem draft for one outage."""
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Annotated
 
 import typer
@@ -18,18 +19,30 @@ from analyzer.cli.options import (
     SchemaOpt,
     settings_of,
 )
-from analyzer.pipeline import analyze
+from analyzer.errors import UsageError
+from analyzer.pipeline import analyze, parse_when
 from analyzer.report.common import cleaner
 from analyzer.report.jsonout import incident_dict, scrubbed
+from analyzer.report.outage import Selection
 from analyzer.report.postmortem import Facts, facts_dict, facts_from_report, facts_from_state
 from analyzer.report.postmortem_md import render_markdown
 from analyzer.settings import Settings
 from analyzer.store import StateStore
 
 POSTMORTEM_FORMATS = ("markdown", "json")
-SelectorArg = Annotated[str, typer.Argument(
-    help="Which incident(s): an incident id, an id prefix (4+ characters), a rule id, a table "
-    "name, or a root-cause id.", show_default=False)]
+IncidentOpt = Annotated[list[str] | None, typer.Option(
+    "--incident", "-i", metavar="SELECTOR", help="Which incident(s): an incident id, an id "
+    "prefix (4+ characters), a rule id, a table name, or a root-cause id. Repeatable.",
+    show_default=False)]
+RootCauseOpt = Annotated[list[str] | None, typer.Option(
+    "--root-cause", metavar="ID", help="The incidents of this root cause (rc-…, as scan shows "
+    "it). Repeatable.", show_default=False)]
+SinceOpt = Annotated[str | None, typer.Option(
+    "--since", metavar="WHEN", help="Incidents active from this time: a duration back from "
+    "now (24h) or an RFC3339 time.")]
+UntilOpt = Annotated[str | None, typer.Option(
+    "--until", metavar="WHEN", help="Incidents active before this time.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every incident found.")]
 StateOpt = Annotated[str | None, typer.Option(
     "--state", help="Report state database: with no PATHS, draft from the history it kept; "
     "with PATHS, add its first-seen-ever and run counts.")]
@@ -38,14 +51,24 @@ FormatOpt = Annotated[str, typer.Option(
 
 
 @console.command
-def postmortem(selector: SelectorArg, paths: PathsArg = None, schema: SchemaOpt = None,
+def postmortem(paths: PathsArg = None, incident: IncidentOpt = None,
+               root_cause: RootCauseOpt = None, since: SinceOpt = None, until: UntilOpt = None,
+               everything: AllOpt = False, schema: SchemaOpt = None,
                rules: RulesOpt = None, state: StateOpt = None,
                output_format: FormatOpt = "markdown", input_format: InputFormatOpt = None,
                no_redact: NoRedactOpt = False, redact_emails: RedactEmailsOpt = False,
                config: ConfigOpt = None) -> None:
-    """Draft a post-mortem (Markdown) for one incident or root cause, from logs or from the
-    history a scheduled report kept."""
+    """Draft a post-mortem (Markdown) for one outage, from logs or from the history a
+    scheduled report kept. The draft also covers the root causes that share a fix with the
+    chosen ones (one model change, two mismatches)."""
     console.choice("--format", output_format, POSTMORTEM_FORMATS)
+    now = time.time_ns()
+    selector = Selection(tuple(incident or ()), tuple(root_cause or ()),
+                         parse_when(since, now) if since else None,
+                         parse_when(until, now, "--until") if until else None, everything)
+    if selector.empty:
+        raise UsageError("say which incidents: --incident SELECTOR, --root-cause ID, "
+                         "--since/--until or --all")
     settings = settings_of(config, schema=schema, rules=rules, input_format=input_format,
                            no_redact=no_redact, redact_emails=redact_emails)
     fatal = False
@@ -63,7 +86,7 @@ def postmortem(selector: SelectorArg, paths: PathsArg = None, schema: SchemaOpt 
     raise typer.Exit(console.EXIT_USAGE if fatal else console.EXIT_OK)
 
 
-def _facts_from_logs(selector: str, inputs: list[str], settings: Settings,
+def _facts_from_logs(selector: Selection, inputs: list[str], settings: Settings,
                      state: str | None) -> tuple[Facts, bool]:
     with console.progress() as bar:
         found = analyze(inputs, settings, progress=bar)

@@ -13,7 +13,7 @@ from analyzer.catalog.names import style
 from analyzer.diagnose.finding import Explained, Finding, Subject
 from analyzer.diagnose.fixes import ORM_FIXES, rename_column_sql, stale_cache_fixes
 from analyzer.diagnose.kinds import KINDS
-from analyzer.model import Incident, RootCause
+from analyzer.model import Incident, ModelChange, RootCause
 
 
 @dataclass(slots=True)
@@ -76,20 +76,21 @@ def root_causes(findings: Sequence[Explained]
     extra = _shared_model_fixes(groups)
     causes, owner = [], {}
     for group in groups.values():
-        cause = _build(group, extra.get(group.key, ([], [])))
+        cause = _build(group, extra.get(group.key) or _Extra())
         causes.append(cause)
         for incident_id in cause.incidents:
             owner[incident_id] = cause.id
     return causes, owner
 
 
-def _build(group: _Group, extra: tuple[list[str], list[str]]) -> RootCause:
+def _build(group: _Group, extra: _Extra) -> RootCause:
     cause_id = "rc-" + hashlib.sha256("\x1f".join(group.key).encode()).hexdigest()[:10]
     summary, fixes, evidence = _SUMMARIES.get(group.kind, _single)(group)
     return RootCause(id=cause_id, kind=group.kind, summary=summary, table=group.table,
                      incidents=tuple(i.id for i, _, _ in group.members),
-                     fixes=tuple(dict.fromkeys(extra[0] + fixes)),
-                     evidence=tuple(dict.fromkeys(evidence + extra[1])))
+                     fixes=tuple(dict.fromkeys(extra.fixes + fixes)),
+                     evidence=tuple(dict.fromkeys(evidence + extra.evidence)),
+                     change=extra.change)
 
 
 def _naming(group: _Group) -> tuple[str, list[str], list[str]]:
@@ -175,12 +176,20 @@ _SUMMARIES = {"case_style": lambda g: _table(g) if _table_group(g) else _naming(
               else _single(g), "other_schema": lambda g: _table(g) if _table_group(g)
               else _single(g), "stale_schema_cache": _stale, "missing": _missing}
 
-def _shared_model_fixes(groups: dict[tuple[str, ...], _Group]
-                        ) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
+@dataclass(slots=True)
+class _Extra:
+    """What a shared model change adds to a cause: its fix, evidence and the change itself."""
+
+    fixes: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    change: ModelChange | None = None
+
+
+def _shared_model_fixes(groups: dict[tuple[str, ...], _Group]) -> dict[tuple[str, ...], _Extra]:
     """One model, two mismatches (its table name and its columns' convention): both causes
     carry the whole model change, as the seed post-mortem's fix did, and share the evidence
-    of the model's SQL. Returns key -> (fixes, evidence) to add."""
-    extra: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+    of the model's SQL."""
+    extra: dict[tuple[str, ...], _Extra] = {}
     tables = [g for g in groups.values() if _table_group(g) and "sequelize" in g.orms]
     namings = [g for g in groups.values() if not _table_group(g)
                and KINDS[g.kind].orm_convention and "sequelize" in g.orms]
@@ -190,15 +199,19 @@ def _shared_model_fixes(groups: dict[tuple[str, ...], _Group]
             if found is None or naming.table != found.qualified:
                 continue
             model = table_group.model or naming.model or "the model"
-            underscored = "false" if style(naming.members[0][1].wanted) == "snake_case" \
-                else "true"
+            snake = style(naming.members[0][1].wanted) == "snake_case"
+            underscored = "false" if snake else "true"
+            wanted_table = table_group.members[0][1].wanted
             fix = (f"Sequelize model {model}: `underscored: {underscored}`, "
                    f"`tableName: '{found.name}'` (one change fixes both mismatches)")
+            change = ModelChange("sequelize", model, (
+                ("underscored", "true" if snake else "false", underscored),
+                ("tableName", f"'{wanted_table}'", f"'{found.name}'")))
             for group in (table_group, naming):
-                fixes, evidence = extra.setdefault(group.key, ([], []))
-                fixes.append(fix)
-                evidence.extend(_shared_evidence(table_group) + _shared_evidence(naming))
-            extra[naming.key][1].append(
-                f"the same model reads {found.qualified} under the name "
-                f"{table_group.members[0][1].wanted!r}")
+                added = extra.setdefault(group.key, _Extra())
+                added.fixes.append(fix)
+                added.change = change
+                added.evidence.extend(_shared_evidence(table_group) + _shared_evidence(naming))
+            extra[naming.key].evidence.append(
+                f"the same model reads {found.qualified} under the name {wanted_table!r}")
     return extra

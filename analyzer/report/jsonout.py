@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from analyzer.model import Diagnosis, Incident, Report, RootCause, format_ts
+from analyzer.model import Diagnosis, Incident, ModelChange, Report, RootCause, format_ts
 from analyzer.report.common import cleaner, window_of
 from analyzer.store import History, RunInfo, RunResult
 
@@ -38,7 +38,15 @@ def incident_dict(incident: Incident) -> dict[str, Any]:
 def root_cause_dict(cause: RootCause) -> dict[str, Any]:
     return {"id": cause.id, "kind": cause.kind, "summary": cause.summary, "table": cause.table,
             "incidents": list(cause.incidents), "fixes": list(cause.fixes),
-            "evidence": list(cause.evidence)}
+            "evidence": list(cause.evidence), "change": change_dict(cause.change)}
+
+
+def change_dict(change: ModelChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {"orm": change.orm, "model": change.model,
+            "options": [{"option": name, "before": before, "after": after}
+                        for name, before, after in change.options]}
 
 
 def report_dict(report: Report) -> dict[str, Any]:

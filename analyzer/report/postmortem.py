@@ -1,4 +1,4 @@
-"""Post-mortem draft: the incidents a selector picks (id, id prefix, rule, table or root cause)
+"""Post-mortem draft: the incidents of one outage (analyzer.report.outage picks them)
 -> the facts the logs can tell (symptoms, impact, wanted-vs-found names, fixes, verification
 queries, timeline), as Markdown in the shape of the seed post-mortem or as JSON, with TODO
 slots for what logs cannot know.
@@ -13,14 +13,14 @@ from typing import Any
 
 from analyzer.catalog.names import quote_ident
 from analyzer.diagnose.kinds import KINDS
-from analyzer.errors import UsageError
-from analyzer.model import Incident, Report, RootCause, format_ts, severity_rank
+from analyzer.model import Incident, ModelChange, Report, RootCause, format_ts, severity_rank
 from analyzer.report.common import MINUTE_NS, peak
+from analyzer.report.jsonout import change_dict
+from analyzer.report.outage import Selection, select_outage
 from analyzer.report.postmortem_text import KIND_LESSONS, KIND_TITLES, PREVENTION, TODOS
 from analyzer.store import History, StateStore
 
 _SQL_RE = re.compile(r"\b((?:ALTER|CREATE|DROP|COMMENT ON|NOTIFY)\b[^;]*;)", re.I)
-MIN_PREFIX = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,49 +77,6 @@ def _table_name(incident: Incident) -> str:
     return f"{schema}.{table}" if schema else table
 
 
-# --- choosing the incidents --------------------------------------------------------------
-def select(incidents: Sequence[Incident], root_causes: Sequence[RootCause],
-           selector: str) -> tuple[list[Incident], list[RootCause]]:
-    """Incidents by exact id, root-cause id, rule id, table name, or a unique id prefix.
-    Raises UsageError naming the candidates when nothing or too much matches."""
-    wanted = selector.strip()
-    by_id = {i.id: i for i in incidents}
-    if wanted in by_id:
-        chosen = [by_id[wanted]]
-    elif any(c.id == wanted for c in root_causes):
-        cause = next(c for c in root_causes if c.id == wanted)
-        chosen = [by_id[i] for i in cause.incidents if i in by_id]
-    elif any(i.rule == wanted for i in incidents):
-        chosen = [i for i in incidents if i.rule == wanted]
-    elif tables := [i for i in incidents if _matches_table(i, wanted)]:
-        chosen = tables
-    else:
-        chosen = _by_prefix(incidents, wanted)
-    ids = {i.id for i in chosen}
-    causes = [c for c in root_causes if ids & set(c.incidents)]
-    return sorted(chosen, key=lambda i: (i.first_seen or 0, i.id)), causes
-
-
-def _matches_table(incident: Incident, wanted: str) -> bool:
-    table = incident.entities.get("table")
-    if not table:
-        return False
-    lowered = wanted.lower()
-    return lowered in (table.lower(), _table_name(incident).lower())
-
-
-def _by_prefix(incidents: Sequence[Incident], wanted: str) -> list[Incident]:
-    hits = [i for i in incidents if len(wanted) >= MIN_PREFIX and i.id.startswith(wanted)]
-    if len(hits) == 1:
-        return hits
-    known = ", ".join(sorted(i.id for i in incidents)[:10]) or "none found"
-    if hits:
-        raise UsageError(f"selector {wanted!r} is ambiguous: it starts "
-                         f"{', '.join(i.id for i in hits)}")
-    raise UsageError(f"no incident matches {wanted!r} (an id, id prefix of {MIN_PREFIX}+ "
-                     f"characters, rule id or table name; incidents: {known})")
-
-
 def merge_timelines(timelines: Iterable[Mapping[int, int]]) -> dict[int, int]:
     merged: dict[int, int] = {}
     for timeline in timelines:
@@ -128,10 +85,15 @@ def merge_timelines(timelines: Iterable[Mapping[int, int]]) -> dict[int, int]:
     return merged
 
 
-def headline(incidents: Sequence[Incident]) -> str:
+def headline(incidents: Sequence[Incident], causes: Sequence[RootCause] = ()) -> str:
     kinds = {i.diagnosis.kind for i in incidents if i.diagnosis}
     tables = sorted({i.entities["table"] for i in incidents if i.entities.get("table")})
     where = f" on table {', '.join(tables)}" if tables else ""
+    change = next((c.change for c in causes if c.change is not None), None)
+    if change is not None:
+        titles = [KIND_TITLES.get(c.kind, c.kind) for c in causes if c.change == change]
+        return (f"Model {change.model} does not match the schema: " + titles[0]
+                + "".join(f" and {t[:1].lower()}{t[1:]}" for t in titles[1:]))
     if len(kinds) == 1:
         return f"{KIND_TITLES.get(next(iter(kinds)), 'Schema mismatch')}{where}"
     if kinds:
@@ -144,7 +106,7 @@ def build_facts(selector: str, incidents: Sequence[Incident], causes: Sequence[R
                 sources: Sequence[str], first_ever: int | None = None,
                 runs_seen: int | None = None) -> Facts:
     worst = min((i.severity for i in incidents), key=severity_rank)
-    return Facts(selector=selector, headline=headline(incidents), severity=worst,
+    return Facts(selector=selector, headline=headline(incidents, causes), severity=worst,
                  incidents=tuple(incidents), records=records, sources=tuple(sources),
                  timeline=merge_timelines(timelines.get(i.id, {}) for i in incidents),
                  root_causes=tuple(causes), first_ever=first_ever, runs_seen=runs_seen)
@@ -161,13 +123,25 @@ def migration_sql(facts: Facts) -> list[str]:
 
 
 def code_fixes(facts: Facts) -> list[str]:
-    """The fixes that are code/config changes (per ORM), not SQL."""
-    return [fix for fix in dict.fromkeys(_all_fixes(facts)) if not _SQL_RE.search(fix)]
+    """The fixes that are code/config changes (per ORM), not SQL; a model change the draft
+    shows as a before/after block is left out."""
+    shown = {c.fixes[0] for c in facts.root_causes if c.change is not None and c.fixes}
+    return [fix for fix in dict.fromkeys(_all_fixes(facts))
+            if not _SQL_RE.search(fix) and fix not in shown]
+
+
+def model_changes(facts: Facts) -> list[ModelChange]:
+    """The model changes the root causes name (one per model), the outage's fix."""
+    return list(dict.fromkeys(c.change for c in facts.root_causes if c.change is not None))
 
 
 def _all_fixes(facts: Facts) -> list[str]:
-    fixes = [f for i in facts.incidents if i.diagnosis for f in i.diagnosis.fixes]
-    return fixes + [f for c in facts.root_causes for f in c.fixes]
+    """Root causes' fixes first (the combined one leads), then those of incidents no chosen
+    root cause explains: a cause's fix already covers its incidents'."""
+    explained = {i for c in facts.root_causes for i in c.incidents}
+    fixes = [f for c in facts.root_causes for f in c.fixes]
+    return fixes + [f for i in facts.incidents if i.diagnosis and i.id not in explained
+                    for f in i.diagnosis.fixes]
 
 
 def sql_literal(text: str) -> str:
@@ -267,7 +241,8 @@ def facts_dict(facts: Facts, clean: Callable[[str], str], incident_dict: Callabl
                    "found": clean(i.diagnosis.found or ""),
                    "kind": i.diagnosis.kind, "confidence": i.diagnosis.confidence,
                    "incident": i.id} for i in facts.incidents if i.diagnosis],
-        "fix": {"code": [clean(f) for f in code_fixes(facts)],
+        "fix": {"model_changes": [change_dict(c) for c in model_changes(facts)],
+                "code": [clean(f) for f in code_fixes(facts)],
                 "migration_sql": [clean(s) for s in migration_sql(facts)]},
         "verification": [{"why": clean(why), "sql": clean(sql)}
                          for why, sql in verification_queries(facts)],
@@ -286,27 +261,27 @@ def facts_dict(facts: Facts, clean: Callable[[str], str], incident_dict: Callabl
 
 
 # --- where the incidents come from ----------------------------------------------------------
-def facts_from_report(selector: str, report: Report,
+def facts_from_report(selection: Selection, report: Report,
                       history: Sequence[History] = ()) -> Facts:
     """From a fresh analysis; the state's history (if given) adds first-seen-ever."""
-    chosen, causes = select(report.incidents, report.root_causes, selector)
+    chosen, causes = select_outage(report.incidents, report.root_causes, selection)
     known = [h for h in history if h.id in {i.id for i in chosen}]
     return build_facts(
-        selector, chosen, causes, report.timelines, records=report.records,
+        selection.describe(), chosen, causes, report.timelines, records=report.records,
         sources=[s.source for s in report.sources],
         first_ever=min((h.first_ever for h in known if h.first_ever), default=None),
         runs_seen=max((h.runs_seen for h in known), default=None))
 
 
-def facts_from_state(selector: str, store: StateStore) -> Facts:
+def facts_from_state(selection: Selection, store: StateStore) -> Facts:
     """From the history a scheduled report kept: totals over every run, stored timelines."""
     history = store.incidents()
     totals = [replace(h.incident, count=h.total, first_seen=h.first_ever,
                       last_seen=h.last_ever) for h in history]
-    chosen, causes = select(totals, [], selector)
+    chosen, causes = select_outage(totals, [], selection)
     timelines = {i.id: store.minutes(i.id) for i in chosen}
     runs = {h.id: h.runs_seen for h in history}
-    return build_facts(selector, chosen, causes, timelines, records=None,
+    return build_facts(selection.describe(), chosen, causes, timelines, records=None,
                        sources=[f"state: {store.path}"],
                        first_ever=min((i.first_seen for i in chosen if i.first_seen),
                                       default=None),

@@ -4,20 +4,23 @@ prevention. Every log-derived string is cleaned, then escaped for Markdown."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from typing import TextIO
 
+from analyzer.model import ModelChange
 from analyzer.report.common import clip, duration, when
 from analyzer.report.postmortem import (
     Facts,
     code_fixes,
     lessons,
     migration_sql,
+    model_changes,
     timeline_events,
     verification_queries,
 )
 from analyzer.report.postmortem_text import PREVENTION, TODOS
-from analyzer.textsafe import md_code, md_fence, md_text
+from analyzer.textsafe import md_code, md_fence, md_prose, md_text
 
 SAMPLES_PER_INCIDENT = 2
 
@@ -33,6 +36,10 @@ class Draft:
 
     def t(self, text: str | None) -> str:
         return md_text(self.clean(text or ""))
+
+    def p(self, text: str | None) -> str:
+        """Prose the analyzer wrote, with `code` in it (fixes, summaries)."""
+        return md_prose(self.clean(text or ""))
 
     def c(self, text: str | None, table: bool = False) -> str:
         return md_code(self.clean(text or ""), table=table)
@@ -61,12 +68,14 @@ class Draft:
                  f"{len(f.incidents)} incident(s){where}.")
         diagnoses = [i.diagnosis for i in f.incidents if i.diagnosis is not None]
         if diagnoses:
-            self.add("", "Core problem: " + self.t(diagnoses[0].summary)
+            self.add("", "Core problem: " + self.p(diagnoses[0].summary)
                      + (f" (and {len(diagnoses) - 1} more like it)" if len(diagnoses) > 1
                         else ""))
-        fixes = code_fixes(f) + migration_sql(f)
-        if fixes:
-            self.add("", "Fix: " + self.t(fixes[0]))
+        changes = model_changes(f)
+        if changes:
+            self.add("", "Fix: " + self.p(change_line(changes[0])))
+        elif fixes := code_fixes(f) + migration_sql(f):
+            self.add("", "Fix: " + self.p(fixes[0]))
         self.add("", todo("one sentence on the business impact, for readers who stop here."))
 
     def symptoms(self) -> None:
@@ -125,16 +134,22 @@ class Draft:
             self.add("No schema diagnosis for these incidents (run with `--schema` to compare "
                      "with the database's DDL).")
         for cause in f.root_causes:
-            self.add(f"- Root cause {md_code(cause.id)} ({cause.kind}): {self.t(cause.summary)}")
+            self.add(f"- Root cause {md_code(cause.id)} ({cause.kind}): {self.p(cause.summary)}")
         self.add("", todo("why it happened: the change that introduced the mismatch, and why "
                           "review and CI did not catch it."))
 
     def fix(self) -> None:
         self.section("The fix")
+        changes = model_changes(self.facts)
         code, sql = code_fixes(self.facts), migration_sql(self.facts)
+        for change in changes:
+            self.add(f"Model {self.c(change.model)} ({self.t(change.orm)}): one change fixes "
+                     f"{len(self.facts.root_causes)} root cause(s), no database change:", "",
+                     md_fence(self.clean(before_after(change)), "javascript"), "")
         if code:
-            self.add("Code / ORM configuration (no database change):", "",
-                     *(f"- {self.t(fix)}" for fix in code))
+            self.add("Also possible (code / ORM configuration):" if changes else
+                     "Code / ORM configuration (no database change):", "",
+                     *(f"- {self.p(fix)}" for fix in code))
         if sql:
             self.add("", "Or a migration (changes the database to match the code):", "",
                      md_fence("\n".join(self.clean(s) for s in sql), "sql"))
@@ -151,8 +166,19 @@ class Draft:
         ids = " ".join(i.id for i in self.facts.incidents)
         self.add("", "After the deploy, the logs must stop showing these incidents "
                  f"({md_code(ids)}):", "",
-                 md_fence("analyzer report --since 1h --fail-on new,regressed,critical "
-                          "--out report.md", "sh"))
+                 md_fence(self.clean(check_command(self.facts)), "sh"))
+
+    def checklist(self) -> None:
+        self.section("Deployment checklist")
+        services = ", ".join(self.c(s) for s in self.facts.services) or "the service"
+        steps = [*(f"Model {self.c(c.model)}: apply the change above" for c in
+                   model_changes(self.facts)),
+                 "Review the fix with the schema it must match (DDL or migrations)",
+                 f"Deploy {services}",
+                 "Run the verification queries above against production",
+                 "Run the log check above on the first minutes after the deploy",
+                 "Watch the error rate for an hour (`analyzer watch`)"]
+        self.add(*(f"- [ ] {step}" for step in steps))
 
     def timeline(self) -> None:
         self.section("Timeline (UTC, from the logs)")
@@ -173,9 +199,41 @@ class Draft:
 
     def render(self) -> str:
         for part in (self.title, self.summary, self.symptoms, self.impact, self.root_cause,
-                     self.fix, self.verification, self.timeline, self.lessons):
+                     self.fix, self.verification, self.checklist, self.timeline,
+                     self.lessons):
             part()
         return "\n".join(self.lines).rstrip("\n") + "\n"
+
+
+def change_line(change: ModelChange) -> str:
+    return (f"model {change.model}: "
+            + ", ".join(f"`{name}: {after}`" for name, _, after in change.options))
+
+
+def before_after(change: ModelChange) -> str:
+    """The model's options block before and after, as the seed post-mortem shows it."""
+    width = max(len(f"{name}: {value},") for name, before, after in change.options
+                for value in (before, after))
+    lines = [f"// {change.model} model options (e.g. {change.model}.init(attributes, {{ … }}))",
+             "// Before"]
+    lines += [f"{name}: {before},".ljust(width + 2) + "// what the code uses"
+              for name, before, _ in change.options]
+    lines += ["", "// After"]
+    lines += [f"{name}: {after},".ljust(width + 2) + "// what the database has"
+              for name, _, after in change.options]
+    return "\n".join(lines)
+
+
+def check_command(facts: Facts) -> str:
+    """The log check after the deploy, naming the log source it reads: never a bare stdin,
+    which on a terminal would sit waiting for typing."""
+    files = [s for s in facts.sources if s != "-" and not s.startswith("state: ")]
+    where = f"where {' '.join(shlex.quote(f) for f in files)} came from" if files else \
+        "the service's log source"
+    return (f"# 1. fetch the logs since the deploy from {where}, e.g.:\n"
+            "render logs -r SERVICE_ID --since 15m -o text > after-deploy.log\n"
+            "# 2. exit status 1 while an incident at this severity remains:\n"
+            f"analyzer scan after-deploy.log --fail-on {facts.severity}")
 
 
 def _names(incident) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import os
@@ -208,7 +209,7 @@ def test_html_escapes_log_text(cli):
     assert "<script>" not in out and "<img" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "\x1b" not in out and "[bold red]RED[/]" in out
-    assert "Content-Security-Policy" in out and "default-src 'none'" in out
+    assert "Content-Security-Policy" in out and "default-src 'none'" in html.unescape(out)
 
 
 def test_json_strips_escapes(cli):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import http.server
+import json
 import os
+import re
 import shutil
+import threading
 import struct
 import subprocess
 import sys
@@ -81,15 +86,90 @@ def test_report_renders_in_chromium_and_log_text_cannot_inject(tmp_path, html_re
     assert dom.title.startswith("Incident report") and "PWNED" not in dom.title
     # the seed's incidents plus the hostile line's own
     cards = seed_incident_count() + 1
-    assert tags.count("svg") == 1 + cards and tags.count("section") == cards
-    # Nothing the log said became an element or an attribute
-    assert "script" not in tags and "img" not in tags and "a" not in tags
+    assert tags.count("svg") == 1 + cards
+    assert sum(attrs.get("class") == "card" for _, attrs in dom.tags) == cards
+    # Nothing the log said became an element or an attribute; the only links are the
+    # report's own, to its own anchors
+    assert "script" not in tags and "img" not in tags
     assert tags.count("style") == 1
+    ids = {attrs["id"] for _, attrs in dom.tags if attrs.get("id")}
     for tag, attrs in dom.tags:
-        assert not any(name.startswith("on") or name in ("src", "href") for name in attrs), tag
+        assert not any(name.startswith("on") or name == "src" for name in attrs), tag
+        if "href" in attrs:
+            assert tag == "a" and (attrs["href"] or "")[1:] in ids, attrs
     text = "".join(dom.text)
     assert "<script>document.title='PWNED'</script>" in text
     assert "<a href=http://evil.test>x</a>" in text and "<style>body{display:none}" in text
+
+
+# A page of our own, served with the report from one loopback HTTP server (same origin), that
+# measures the report in an iframe of a given width: the report itself runs no script (its
+# CSP forbids it), so the measuring is done from outside.
+PROBE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="report.html" style="width:%dpx;height:900px;border:0"></iframe>
+<pre id="facts"></pre>
+<script>
+document.getElementById("f").addEventListener("load", function () {
+  var d = this.contentDocument, w = this.contentWindow;
+  function px(el) { return parseFloat(w.getComputedStyle(el).fontSize); }
+  function all(sel) { return Array.prototype.slice.call(d.querySelectorAll(sel)); }
+  var facts = {
+    h1: px(d.querySelector("h1")),
+    labels: all(".tick, figcaption, svg text").map(px),
+    ticks: all(".axis").map(function (a) { return a.textContent; }),
+    legend: all(".key").map(function (k) { return k.textContent; }),
+    scrollWidth: d.documentElement.scrollWidth, clientWidth: d.documentElement.clientWidth,
+    wide: all("body *").filter(function (e) {
+      return !e.closest(".scroll, pre") &&
+        e.getBoundingClientRect().right > d.documentElement.clientWidth + 1;
+    }).map(function (e) { return e.tagName + "." + e.className; }),
+    links: all(".cause a").map(function (a) {
+      var target = d.getElementById(a.getAttribute("href").slice(1));
+      return [a.getAttribute("href"), target ? target.className : null];
+    }),
+    causes: all(".cause").length,
+    openDetails: all("details[open]").length, details: all("details").length
+  };
+  document.getElementById("facts").textContent = JSON.stringify(facts);
+});
+</script></body></html>"""
+
+
+def measure(tmp_path: Path, report: Path, width: int) -> dict:
+    site = tmp_path / f"site-{width}"
+    site.mkdir()
+    shutil.copy(report, site / "report.html")
+    (site / "probe.html").write_text(PROBE % width)
+    handler = type("Quiet", (http.server.SimpleHTTPRequestHandler,),
+                   {"log_message": lambda *a: None})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a: handler(*a, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/probe.html"
+        result = chromium(tmp_path, "--dump-dom", url)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = re.search(r'<pre id="facts">([^<]+)</pre>', result.stdout)
+    assert found, result.stdout[-2000:]
+    return json.loads(html.unescape(found.group(1)))
+
+
+@pytest.mark.parametrize("width", [1280, 412])
+def test_report_layout_in_chromium(tmp_path, html_report, width):
+    facts = measure(tmp_path, html_report, width)
+    # chart labels read smaller than the title, and are there: ticks and a legend
+    assert facts["labels"] and max(facts["labels"]) < facts["h1"]
+    assert all(len(axis) > 0 for axis in facts["ticks"]) and "critical" in facts["legend"]
+    # one shared time axis: every chart has the same ticks
+    assert len(set(facts["ticks"])) == 1
+    # nothing wider than the screen (tables and samples scroll inside their own box)
+    assert facts["scrollWidth"] <= facts["clientWidth"] and not facts["wide"], facts["wide"]
+    # every root-cause link lands on an incident card; samples start collapsed
+    assert facts["causes"] >= 2 and facts["links"]
+    assert all(target == "card" for _, target in facts["links"]), facts["links"]
+    assert facts["details"] and facts["openDetails"] == 0
 
 
 def png_size(path: Path) -> tuple[int, int]:

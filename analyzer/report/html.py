@@ -1,20 +1,26 @@
 """HTML reporter: one self-contained file (inline CSS and SVG, no script, no fetch) readable on
-a phone. A Content-Security-Policy that forbids every script and every network load backs up
-the escaping: each piece of log text goes through the cleaner and then html_text."""
+a phone, rendered by Jinja2 with autoescaping on. Log text goes through the cleaner, then the
+template escapes it; a Content-Security-Policy that forbids every script and every network
+load backs that up. The page leads with the answer: KPI tiles, the root causes with their fix
+and links to their incidents, a summary table, then one card per incident, every chart on the
+same time axis (the report's window)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+import time
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, TextIO
 
-from analyzer.model import SEVERITIES, Incident, Report, Sample
+from analyzer import __version__
+from analyzer.model import SEVERITIES, Incident, Report
 from analyzer.report.common import (
     MINUTE_NS,
     Entry,
-    buckets,
     cleaner,
     clip,
+    duration,
     entities_text,
     entries,
     resolved_entries,
@@ -22,8 +28,8 @@ from analyzer.report.common import (
     when,
     window_of,
 )
+from analyzer.report.timeaxis import Axis, time_axis
 from analyzer.store import RunResult
-from analyzer.textsafe import html_text as esc
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
        "form-action 'none'")
@@ -32,13 +38,18 @@ COLORS = {"critical": "#c0392b", "high": "#e67e22", "medium": "#d4ac0d", "low": 
 STATUS_COLORS = {"NEW": "#c0392b", "REGRESSED": "#8e44ad", "ONGOING": "#566573",
                  "RESOLVED": "#1e8449"}
 BARS = 60  # buckets in a timeline
-
+SAMPLES_SHOWN = 3
 # The stylesheet is inlined into every report (no fetch); kept as a file to stay readable.
 STYLE = resources.files("analyzer.report").joinpath("report.css").read_text(encoding="utf-8")
 
 
-def _badge(text: str, color: str) -> str:
-    return f'<span class="badge" style="background:{color}">{esc(text)}</span>'
+@dataclass(frozen=True, slots=True)
+class Bar:
+    x: float
+    y: float
+    height: float
+    color: str
+    label: str
 
 
 def bar_count(start: int, end: int) -> int:
@@ -46,164 +57,183 @@ def bar_count(start: int, end: int) -> int:
     return max(1, min(BARS, (end - start) // MINUTE_NS + 1))
 
 
-def timeline_svg(series: Mapping[str, Sequence[int]], start: int, end: int, label: str) -> str:
-    """Stacked bars (one series per severity or one for an incident) over [start, end]."""
-    width, height, top, bottom = 600, 120, 6, 30
-    totals = [sum(values) for values in zip(*series.values(), strict=True)] or [0]
-    highest = max(totals) or 1
-    bar_w = width / len(totals)
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{esc(label)}">',
-             f"<title>{esc(label)}</title>",
-             f'<line x1="0" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
-             'stroke="currentColor" stroke-opacity=".3"/>']
-    step = max(1, (end - start) // len(totals))
-    for index in range(len(totals)):
-        base = float(height - bottom)
+def stacked_bars(series: dict[str, list[int]], axis: Axis, highest: int) -> list[Bar]:
+    """Bars in a 0..count x 0..100 box (the SVG stretches it to the page's width)."""
+    bars = []
+    count = axis.bars
+    for index in range(count):
+        base = 100.0
         for name, values in series.items():
             value = values[index]
             if not value:
                 continue
-            bar_h = max(1.5, value / highest * (height - bottom - top))
-            base -= bar_h
-            moment = when(start + index * step, seconds=False)
-            parts.append(f'<rect x="{index * bar_w + .5:.1f}" y="{base:.1f}" '
-                         f'width="{max(bar_w - 1, 1):.1f}" height="{bar_h:.1f}" '
-                         f'fill="{COLORS.get(name, "#566573")}"><title>{esc(moment)}: '
-                         f"{value}</title></rect>")
-    parts.append(f'<text x="0" y="{height - 6}" font-size="19" fill="currentColor">'
-                 f"{esc(when(start, seconds=False))}</text>")
-    end_label = when(end, seconds=False)
-    if end_label[:10] == when(start)[:10]:
-        end_label = end_label[11:]
-    parts.append(f'<text x="{width}" y="{height - 6}" font-size="19" text-anchor="end" '
-                 f'fill="currentColor">{esc(end_label)} · max {max(totals)}'
-                 "</text></svg>")
-    return "".join(parts)
+            height = max(1.5, value / (highest or 1) * 96)
+            base -= height
+            moment = when(axis.start + index * axis.step, seconds=False)
+            bars.append(Bar(index + 0.08, base, height, COLORS.get(name, "#566573"),
+                            f"{moment}: {value} {name}"))
+    return bars
 
 
-class HtmlWriter:
-    def __init__(self, report: Report, result: RunResult | None, clean: Any) -> None:
+class HtmlView:
+    """What the template shows, computed once: every string already cleaned (the template
+    escapes it)."""
+
+    def __init__(self, report: Report, result: RunResult | None, clean: Any,
+                 generated_ns: int) -> None:
         self.report, self.result, self.clean = report, result, clean
+        self.listed = entries(report, result)
         self.start, self.end = window_of(report, result)
+        self.axis = (time_axis(self.start, self.end, bar_count(self.start, self.end))
+                     if self.start is not None and self.end is not None else None)
+        self.generated = when(generated_ns)
+        self.version = __version__
 
     def t(self, text: str | None) -> str:
-        return esc(self.clean(text or ""))
+        return self.clean(text or "")
 
-    def window_timeline(self, listed: list[Entry]) -> str:
-        if self.start is None or self.end is None:
-            return ""
-        bars = bar_count(self.start, self.end)
-        series = {s: [0] * bars for s in SEVERITIES}
-        for entry in listed:
-            minutes: Mapping[int, int] = self.report.timelines.get(entry.incident.id, {})
-            for index, value in enumerate(buckets(minutes, self.start, self.end, bars)):
+    @property
+    def title(self) -> str:
+        if self.start is None:
+            return "Incident report"
+        return f"Incident report: {when(self.start, seconds=False)} → " \
+            f"{when(self.end, seconds=False)}"
+
+    def tiles(self) -> list[dict[str, Any]]:
+        """KPI tiles: incidents (by status with a history), by severity, window, input."""
+        report, listed = self.report, self.listed
+        tiles = [{"label": "incidents", "value": str(len(listed)), "parts": []}]
+        if self.result is not None:
+            counts = status_counts([*listed, *resolved_entries(self.result)])
+            tiles[0]["parts"] = [(f"{n} {s}", STATUS_COLORS[s]) for s, n in counts.items() if n]
+        severities = [(s, sum(1 for e in listed if e.incident.severity == s)) for s in SEVERITIES]
+        tiles.append({"label": "by severity", "value": " · ".join(
+            f"{n} {s}" for s, n in severities if n) or "none", "parts": []})
+        span = None if self.start is None or self.end is None else self.end - self.start
+        tiles.append({"label": "window", "value": duration(span),
+                      "parts": [(self.window_text(), "")] if span is not None else []})
+        tiles.append({"label": "input", "value": f"{report.lines:,} lines",
+                      "parts": [(f"{report.records:,} records from {len(report.sources)} "
+                                 f"source(s)", "")]})
+        return tiles
+
+    def window_text(self) -> str:
+        start, end = when(self.start, seconds=False), when(self.end, seconds=False)
+        return f"{start} → {end[11:] if end[:10] == start[:10] else end}"
+
+    def window_chart(self) -> dict[str, Any] | None:
+        if self.axis is None:
+            return None
+        series = {s: [0] * self.axis.bars for s in SEVERITIES}
+        for entry in self.listed:
+            minutes = self.report.timelines.get(entry.incident.id, {})
+            for index, value in enumerate(self.axis.fold(minutes)):
                 series[entry.incident.severity][index] += value
-        return timeline_svg(series, self.start, self.end, "Errors over the window, by severity")
+        highest = max((sum(v) for v in zip(*series.values(), strict=True)), default=0)
+        shown = [s for s in SEVERITIES if any(series[s])]
+        return {"bars": stacked_bars(series, self.axis, highest), "highest": highest,
+                "legend": [(s, COLORS[s]) for s in shown],
+                "label": "Errors over the window, by severity"}
 
-    def incident_timeline(self, incident: Incident) -> str:
-        """Over the incident's own active span (at least 10 minutes), so a burst inside a long
-        window still shows its shape."""
+    def incident_chart(self, incident: Incident) -> dict[str, Any] | None:
         minutes = self.report.timelines.get(incident.id)
-        if not minutes:
-            return ""
-        start = min(minutes) * MINUTE_NS
-        end = max(max(minutes) * MINUTE_NS, start + 9 * MINUTE_NS)
-        values = buckets(minutes, start, end, bar_count(start, end))
-        return timeline_svg({incident.severity: values}, start, end,
-                            f"Timeline of incident {incident.id}")
+        if not minutes or self.axis is None:
+            return None
+        values = self.axis.fold(minutes)
+        highest = max(values, default=0)
+        return {"bars": stacked_bars({incident.severity: values}, self.axis, highest),
+                "highest": highest, "legend": [],
+                "label": f"Timeline of incident {incident.id}"}
 
-    def sample(self, sample: Sample) -> str:
-        where = self.t(f"{sample.source}:{sample.lineno}")
-        return (f'<pre><span class="muted">{esc(when(sample.ts))} · {where}</span>\n'
-                f"{self.t(clip(sample.message))}</pre>")
+    def causes(self) -> list[dict[str, Any]]:
+        known = {e.incident.id for e in self.listed}
+        return [{"id": c.id, "kind": c.kind, "summary": self.t(c.summary),
+                 "fix": self.t(c.fixes[0]) if c.fixes else None,
+                 "more_fixes": [self.t(f) for f in c.fixes[1:]],
+                 "evidence": [self.t(e) for e in c.evidence],
+                 "incidents": [i for i in c.incidents if i in known]}
+                for c in self.report.root_causes]
 
-    def card(self, entry: Entry) -> str:
-        i, h = entry.incident, entry.history
-        color = COLORS.get(i.severity, "#566573")
-        badges = _badge(i.severity, color)
-        if entry.status:
-            badges = _badge(entry.status, STATUS_COLORS[entry.status]) + " " + badges
-        facts = [("id", f"<code>{esc(i.id)}</code>"), ("rule", f"<code>{esc(i.rule)}</code>")]
+    def rows(self) -> list[dict[str, Any]]:
+        return [self.row(entry) for entry in self.listed]
+
+    def row(self, entry: Entry) -> dict[str, Any]:
+        i, h, d = entry.incident, entry.history, entry.incident.diagnosis
+        facts = [("rule", i.rule, True)]
         if i.entities:
-            facts.append(("entities", f"<code>{self.t(entities_text(i))}</code>"))
-        facts.append(("count", f"{i.count} · {esc(when(i.first_seen))} → {esc(when(i.last_seen))}"))
+            facts.append(("entities", self.t(entities_text(i)), True))
+        facts.append(("count", f"{i.count} · {when(i.first_seen)} → {when(i.last_seen)}", False))
         if h is not None:
-            facts.append(("history", f"first seen ever {esc(when(h.first_ever))}; "
-                                     f"{h.runs_seen} run(s), {h.total} in total"))
+            facts.append(("history", f"first seen ever {when(h.first_ever)}; "
+                                     f"{h.runs_seen} run(s), {h.total} in total", False))
         if i.services:
-            facts.append(("services", self.t(", ".join(i.services))))
-        body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
-        parts = [f'<section class="card" style="border-left-color:{color}" id="i-{esc(i.id)}">',
-                 f"<h3>{badges} {self.t(i.title)}</h3><dl>{body}</dl>",
-                 self.incident_timeline(i)]
-        d = i.diagnosis
-        if d is not None:
-            parts.append(f"<p><strong>Diagnosis</strong> <code>{esc(d.kind)}</code> "
-                         f"({d.confidence:.0%}): {self.t(d.summary)}</p>")
-            if d.evidence:
-                parts.append("<ul>" + "".join(f"<li>{self.t(e)}</li>" for e in d.evidence)
-                             + "</ul>")
-            if d.fixes:
-                parts.append("<p><strong>Fix</strong></p><ul>"
-                             + "".join(f"<li>{self.t(f)}</li>" for f in d.fixes) + "</ul>")
-        if i.samples:
-            parts.append("<details open><summary>Sample lines</summary>"
-                         + "".join(self.sample(s) for s in i.samples[:3]) + "</details>")
-        parts.append("</section>")
-        return "".join(parts)
+            facts.append(("services", self.t(", ".join(i.services)), False))
+        return {
+            "id": i.id, "status": entry.status, "severity": i.severity,
+            "color": COLORS.get(i.severity, "#566573"),
+            "status_color": STATUS_COLORS.get(entry.status or "", ""),
+            "title": self.t(i.title), "entities": self.t(entities_text(i)), "count": i.count,
+            "first": when(i.first_seen), "last": when(i.last_seen), "facts": facts,
+            "root_cause": i.root_cause,
+            "diagnosis": None if d is None else {
+                "kind": d.kind, "confidence": f"{d.confidence:.0%}",
+                "summary": self.t(d.summary), "short": self.t(
+                    f"{d.wanted} → {d.found or '∅'}" if d.wanted or d.found else d.summary),
+                "evidence": [self.t(e) for e in d.evidence],
+                "fixes": [] if i.root_cause else [self.t(f) for f in d.fixes]},
+            "chart": self.incident_chart(i),
+            "samples": [{"when": when(s.ts), "where": self.t(f"{s.source}:{s.lineno}"),
+                         "message": self.t(clip(s.message))} for s in i.samples[:SAMPLES_SHOWN]],
+        }
 
-    def resolved(self) -> str:
-        items = []
+    def resolved(self) -> list[dict[str, Any]]:
+        rows = []
         for entry in resolved_entries(self.result):
             i, h = entry.incident, entry.history
             assert h is not None
-            items.append(f"<li>{_badge(i.severity, COLORS.get(i.severity, '#566573'))} "
-                         f"{self.t(i.title)} <code>{self.t(entities_text(i))}</code> "
-                         f'<span class="muted">· <code>{esc(i.id)}</code> · last seen '
-                         f"{esc(when(h.last_ever))}</span></li>")
-        if not items:
-            return ""
-        return ('<h2>Resolved since the last run</h2><ul class="resolved">' + "".join(items)
-                + "</ul>")
+            rows.append({"id": i.id, "severity": i.severity,
+                         "color": COLORS.get(i.severity, "#566573"), "title": self.t(i.title),
+                         "entities": self.t(entities_text(i)), "last": when(h.last_ever)})
+        return rows
 
-    def summary(self, listed: list[Entry]) -> str:
-        report = self.report
-        text = f"{len(listed)} incident(s) in this window"
-        if self.result is not None:
-            counts = status_counts([*listed, *resolved_entries(self.result)])
-            text += ": " + " ".join(_badge(f"{n} {s}", STATUS_COLORS[s])
-                                    for s, n in counts.items())
-        return (f'<p class="summary">{text}<br><span class="muted">{report.lines} lines, '
-                f"{report.records} records from {len(report.sources)} source(s)"
-                + (f" · run #{self.result.run.id}" if self.result else "") + "</span></p>")
+    def problems(self) -> list[str]:
+        return [self.t(str(p)) for p in self.report.problems]
 
-    def document(self) -> str:
-        listed = entries(self.report, self.result)
-        title = "Incident report"
-        if self.start is not None:
-            title += f": {when(self.start, seconds=False)} → {when(self.end, seconds=False)}"
-        body = [f"<h1>{esc(title)}</h1>", self.summary(listed), self.window_timeline(listed)]
-        if not listed:
-            body.append("<p>No incidents in this window.</p>")
-        body.append(self.resolved())
-        body.extend(self.card(entry) for entry in listed)
-        if self.report.root_causes:
-            body.append("<h2>Root causes</h2><ul>" + "".join(
-                f"<li><code>{esc(c.id)}</code> {self.t(c.summary)}</li>"
-                for c in self.report.root_causes) + "</ul>")
-        if self.report.problems:
-            body.append("<h2>Problems while reading</h2><ul>" + "".join(
-                f"<li>{self.t(str(p))}</li>" for p in self.report.problems) + "</ul>")
-        return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-                '<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f"<title>{esc(title)}</title><style>{STYLE}</style></head>\n<body>"
-                + "\n".join(part for part in body if part) + "</body></html>\n")
+
+_CODE_RE = re.compile(r"`([^`\n]+)`")
+
+
+def prose_parts(text: str) -> list[tuple[str, bool]]:
+    """Prose the analyzer wrote around `code` -> (text, is_code) parts for the template (which
+    escapes both): a fix shows its code as code, not backticks."""
+    parts, at = [], 0
+    for match in _CODE_RE.finditer(text):
+        if match.start() > at:
+            parts.append((text[at:match.start()], False))
+        parts.append((match.group(1), True))
+        at = match.end()
+    if at < len(text):
+        parts.append((text[at:], False))
+    return parts
+
+
+def _environment() -> Any:
+    # Imported here: only an HTML report pays for Jinja2's import.
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=PackageLoader("analyzer.report", "jinja"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["prose_parts"] = prose_parts
+    return env
 
 
 def html_report(report: Report, result: RunResult | None = None, *, redact: bool = True,
-                emails: bool = False) -> str:
-    return HtmlWriter(report, result, cleaner(redact, emails)).document()
+                emails: bool = False, generated_ns: int | None = None) -> str:
+    view = HtmlView(report, result, cleaner(redact, emails),
+                    time.time_ns() if generated_ns is None else generated_ns)
+    template = _environment().get_template("report.html.j2")
+    return template.render(view=view, csp=CSP, style=STYLE, run=result.run if result else None)
 
 
 def render(report: Report, out: TextIO, *, history: RunResult | None = None,

@@ -96,8 +96,7 @@ class HtmlView:
     def title(self) -> str:
         if self.start is None:
             return "Incident report"
-        return f"Incident report: {when(self.start, seconds=False)} → " \
-            f"{when(self.end, seconds=False)}"
+        return f"Incident report: {self.window_text()}"
 
     def tiles(self) -> list[dict[str, Any]]:
         """KPI tiles: incidents (by status with a history), by severity, window, input."""
@@ -118,7 +117,9 @@ class HtmlView:
         return tiles
 
     def window_text(self) -> str:
-        start, end = when(self.start, seconds=False), when(self.end, seconds=False)
+        """`2025-11-13 06:23 → 06:29 UTC`: the date once when the window is inside a day."""
+        start = when(self.start, seconds=False).removesuffix(" UTC")
+        end = when(self.end, seconds=False)
         return f"{start} → {end[11:] if end[:10] == start[:10] else end}"
 
     def window_chart(self) -> dict[str, Any] | None:

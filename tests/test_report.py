@@ -180,9 +180,12 @@ def test_markdown_cannot_be_broken_by_a_log_line(cli):
     renderer = MarkdownIt("commonmark").enable("table").enable("strikethrough")
     tree = ElementTree.fromstring(f"<root>{renderer.render(out)}</root>")
     assert tree.find(".//script") is None and tree.find(".//img") is None
-    assert tree.find(".//a") is None and tree.find(".//h3/strong") is None
+    assert tree.find(".//h3/strong") is None
+    # the only links are the report's own, to its incidents and root causes
+    incident = json.loads(_scan(cli, "json", HOSTILE + "\n"))["incidents"][0]["id"]
+    assert [a.get("href") for a in tree.iter("a")] == [f"#{incident}"]
     rows = tree.findall(".//table/tbody/tr")
-    assert len(rows) == 1 and len(rows[0].findall("td")) == 7  # the row kept its cells
+    assert len(rows) == 1 and len(rows[0].findall("td")) == 6  # the row kept its cells
     blocks = [code.text for code in tree.findall(".//pre/code")]
     assert len(blocks) == 1 and "<script>alert(1)</script>" in blocks[0]
     assert "[a](http://evil.test) @admin" in blocks[0]  # the whole sample, in its block
@@ -306,3 +309,45 @@ def _pty_progress(delay: float, wait: float) -> bytes:
 def test_progress_bar_shows_on_a_terminal_only_after_a_second():
     assert b"big.log" in _pty_progress(delay=0.1, wait=0.6)
     assert _pty_progress(delay=1.0, wait=0.05) == b""
+
+
+def _rendered_markdown(text: str) -> ElementTree.Element:
+    renderer = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    return ElementTree.fromstring(f"<root>{renderer.render(text)}</root>")
+
+
+def _prose(element: ElementTree.Element) -> str:
+    """The visible text outside code spans and blocks."""
+    parts = [] if element.tag in ("code", "pre") else [element.text or ""]
+    for child in element:
+        parts.append(_prose(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def test_markdown_reads_well_on_github():
+    buffer = io.StringIO()
+    REPORTERS["markdown"](_seed_report(), buffer)
+    out = buffer.getvalue()
+    tree = _rendered_markdown(out)
+    # the date once, in the heading; the table holds times only and an id column
+    assert tree.find("h1").text == "Incident report: 2025-11-13 06:23 → 06:29 UTC"
+    head = [th.text for th in tree.findall(".//table/thead/tr/th")]
+    assert "id" in head and "first seen" not in head
+    for row in tree.findall(".//table/tbody/tr"):
+        text = " ".join("".join(td.itertext()) for td in row.findall("td"))
+        assert "2025-" not in text and len(text) <= 150, text
+    # nothing found shows as —, never an empty code span
+    assert all((c.text or "").strip() for c in tree.iter("code"))
+    cells = ["".join(td.itertext()) for td in tree.findall(".//table/tbody/tr/td")]
+    assert "—" in cells and "missing reportId → —" in cells
+    # no backslash-escape shows once rendered; fixes carry code, SQL sits in sql blocks
+    assert "\\" not in _prose(tree)
+    codes = [c.text or "" for c in tree.iter("code")]
+    assert "underscored: false" in codes and "tableName: 'sessions'" in codes
+    sql = [c.text for c in tree.findall(".//pre/code") if c.get("class") == "language-sql"]
+    assert any(t.startswith("ALTER TABLE public.sessions RENAME COLUMN") for t in sql)
+    # every id links to its details heading, every root cause to its own
+    ids = {h.text for h in tree.iter("h3")}
+    for link in tree.iter("a"):
+        assert link.get("href", "")[1:] in ids

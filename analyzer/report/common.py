@@ -3,6 +3,7 @@ the time window, per-minute counts folded into timeline buckets, durations."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -12,6 +13,7 @@ from analyzer.store import History, RunResult
 from analyzer.textsafe import printable, redact
 
 MINUTE_NS = 60_000_000_000
+SQL_RE = re.compile(r"\b((?:ALTER|CREATE|DROP|COMMENT ON|NOTIFY)\b[^;]*;)", re.I)
 STATUS_ORDER = {"NEW": 0, "REGRESSED": 1, "ONGOING": 2, "RESOLVED": 3}
 MAX_SAMPLE_CHARS = 2_000  # a sample in a written report: its head is what a reader needs
 
@@ -121,3 +123,22 @@ def status_counts(listed: Sequence[Entry]) -> dict[str, int]:
         if entry.status:
             counts[entry.status] += 1
     return counts
+
+
+def split_sql(fix: str) -> tuple[str, list[str]]:
+    """A fix -> (its prose, the SQL statements it proposes), so a report can show the SQL
+    as a block: "Or migrate …: ALTER TABLE …; ALTER TABLE …;" -> ("Or migrate …", [two])."""
+    statements = [m.strip() for m in SQL_RE.findall(fix)]
+    if not statements:
+        return fix, []
+    prose = SQL_RE.sub("", fix).strip().rstrip(":").strip()
+    return prose, statements
+
+
+def short_time(ns: int | None, day: str | None) -> str:
+    """HH:MM:SS when the moment is on `day` (YYYY-MM-DD, said once in a heading), else
+    MM-DD HH:MM:SS."""
+    text = when(ns)
+    if text == "-":
+        return text
+    return text[11:19] if text[:10] == day else text[5:19]

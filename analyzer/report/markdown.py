@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from analyzer.model import Report, RootCause
+from analyzer.model import Incident, Report, RootCause
 from analyzer.report.common import (
     Entry,
     cleaner,
@@ -17,15 +17,18 @@ from analyzer.report.common import (
     entities_text,
     entries,
     resolved_entries,
+    short_time,
+    split_sql,
     status_counts,
     when,
     window_of,
 )
 from analyzer.store import RunResult
-from analyzer.textsafe import md_code, md_fence, md_text
+from analyzer.textsafe import md_code, md_fence, md_prose, md_text
 
 SEVERITY_MARK = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
 SAMPLES_SHOWN = 3
+NOTHING = "—"  # a cell where nothing was found
 
 
 class MarkdownWriter:
@@ -47,7 +50,9 @@ def _headline(report: Report, result: RunResult | None, listed: list[Entry]) -> 
     start, end = window_of(report, result)
     title = "# Incident report"
     if start is not None or end is not None:
-        title += f": {when(start, seconds=False)} → {when(end, seconds=False)}"
+        first, last = when(start, seconds=False), when(end, seconds=False)
+        title += f": {first.removesuffix(' UTC')} → " \
+            f"{last[11:] if last[:10] == first[:10] else last}"
     total = len(listed)
     summary = f"{total} incident(s) in this window"
     if result is not None:
@@ -63,9 +68,27 @@ def _headline(report: Report, result: RunResult | None, listed: list[Entry]) -> 
     return [title, "", summary, ""]
 
 
-def _table(w: MarkdownWriter, listed: list[Entry], with_status: bool) -> None:
+def _day(report: Report, result: RunResult | None) -> str | None:
+    start, _ = window_of(report, result)
+    return when(start)[:10] if start is not None else None
+
+
+def _diagnosis_cell(w: MarkdownWriter, incident: Incident) -> str:
+    d = incident.diagnosis
+    if d is None:
+        return NOTHING
+    if d.kind == "unknown":
+        return "needs `--schema`"
+    found = w.code(d.found, table=True) if d.found else NOTHING
+    wanted = w.code(d.wanted, table=True) if d.wanted else NOTHING
+    return f"{md_code(d.kind)} {wanted} → {found}"
+
+
+def _table(w: MarkdownWriter, listed: list[Entry], with_status: bool, day: str | None) -> None:
+    """Narrow enough for GitHub's 980 px column: times without the date (it is in the
+    heading), the id linking to the incident's details."""
     head = ["", "status"] if with_status else [""]
-    head += ["severity", "count", "incident", "first seen", "last seen", "diagnosis"]
+    head += ["id", "count", "incident", "when (UTC)", "diagnosis"]
     w.add("| " + " | ".join(head) + " |",
           "|" + "|".join("--:" if h == "count" else "---" for h in head) + "|")
     for entry in listed:
@@ -73,23 +96,42 @@ def _table(w: MarkdownWriter, listed: list[Entry], with_status: bool) -> None:
         cells = [SEVERITY_MARK.get(i.severity, "")]
         if with_status:
             cells.append(f"**{entry.status}**" if entry.status in ("NEW", "REGRESSED")
-                         else entry.status or "")
+                         else entry.status or NOTHING)
         what = w.text(i.title)
         if i.entities:
             what += " " + w.code(entities_text(i), table=True)
-        d = i.diagnosis
-        diag = ("-" if d is None else
-                f"{d.kind}: {w.code(d.wanted, table=True)} → {w.code(d.found, table=True)}")
-        cells += [i.severity, str(i.count), what, when(i.first_seen), when(i.last_seen), diag]
+        first, last = short_time(i.first_seen, day), short_time(i.last_seen, day)
+        span = first if first == last else f"{first}–{last}"
+        cells += [f"[{i.id}](#{anchor(i)})", str(i.count), what, span, _diagnosis_cell(w, i)]
         w.add("| " + " | ".join(cells) + " |")
-    w.add("")
+    blind = sum(1 for e in listed if e.incident.diagnosis is not None
+                and e.incident.diagnosis.kind == "unknown")
+    w.add("", *([f"{blind} incident(s) name a table or column: give `--schema` (a DDL file, "
+                 "a migrations folder or a `postgresql://` URL) for a diagnosis.", ""]
+                if blind else []))
+
+
+def anchor(incident: Incident) -> str:
+    """The id GitHub (and markdown-it's anchors) give the details heading: the id alone."""
+    return incident.id
+
+
+def fix_lines(w: MarkdownWriter, fix: str, indent: str = "  ") -> list[str]:
+    """A fix as a list item, its code as code spans and its SQL as a sql block."""
+    prose, statements = split_sql(w.clean(fix))
+    lines = [f"{indent}- {md_prose(prose) if prose else 'SQL:'}"]
+    if statements:
+        block = md_fence("\n".join(statements), "sql")
+        lines += ["", *(f"{indent}  {line}" for line in block.splitlines()), ""]
+    return lines
 
 
 def _details(w: MarkdownWriter, entry: Entry) -> None:
     i = entry.incident
     status = f"{entry.status} · " if entry.status else ""
-    w.add(f"### {SEVERITY_MARK.get(i.severity, '')} {status}{i.severity} · {w.text(i.title)}",
-          "", f"{md_code(i.id)} · rule {md_code(i.rule)}"
+    w.add(f"### {i.id}", "",
+          f"{SEVERITY_MARK.get(i.severity, '')} **{i.severity}** · {status}"
+          f"**{w.text(i.title)}** · rule {md_code(i.rule)}"
           + (f" · {w.code(entities_text(i))}" if i.entities else ""), "")
     count = f"- **Count**: {i.count} (first {when(i.first_seen)}, last {when(i.last_seen)})"
     w.add(count)
@@ -102,12 +144,16 @@ def _details(w: MarkdownWriter, entry: Entry) -> None:
         w.add("- **Services**: " + ", ".join(w.code(s) for s in i.services))
     d = i.diagnosis
     if d is not None:
-        w.add(f"- **Diagnosis** ({md_code(d.kind)}, {d.confidence:.0%}): {w.text(d.summary)}")
-        w.add(*(f"  - evidence: {w.text(fact)}" for fact in d.evidence))
-        if d.fixes:
-            w.add("- **Fix**:", *(f"  - {w.text(fix)}" for fix in d.fixes))
+        if d.kind == "unknown":
+            w.add("- **Diagnosis**: needs `--schema`")
+        else:
+            w.add(f"- **Diagnosis** ({md_code(d.kind)}, {d.confidence:.0%}): "
+                  f"{md_prose(w.clean(d.summary))}")
+            w.add(*(f"  - evidence: {w.text(fact)}" for fact in d.evidence))
+        if d.fixes and not i.root_cause and d.kind != "unknown":
+            w.add("- **Fix**:", *(line for fix in d.fixes for line in fix_lines(w, fix)))
     if i.root_cause:
-        w.add(f"- **Root cause**: {md_code(i.root_cause)}")
+        w.add(f"- **Root cause**: [{i.root_cause}](#{i.root_cause}) (its fix is above)")
     if i.samples:
         w.add("", "Samples:", "")
         w.add(md_fence("\n".join(_sample_text(w, s) for s in i.samples[:SAMPLES_SHOWN])))
@@ -142,10 +188,11 @@ def _root_causes(w: MarkdownWriter, causes: tuple[RootCause, ...]) -> None:
         return
     w.add("## Root causes", "")
     for cause in causes:
-        w.add(f"- {md_code(cause.id)} ({md_code(cause.kind)}): {w.text(cause.summary)} — "
-              f"incidents {', '.join(md_code(i) for i in cause.incidents)}")
-        w.add(*(f"  - fix: {w.text(fix)}" for fix in cause.fixes))
-    w.add("")
+        w.add(f"### {cause.id}", "", f"{md_code(cause.kind)} {md_prose(w.clean(cause.summary))}",
+              "", "Explains " + ", ".join(md_code(i) for i in cause.incidents) + ".", "",
+              "Fix:", "")
+        w.add(*(line for fix in cause.fixes for line in fix_lines(w, fix, "")))
+        w.add("")
 
 
 def markdown_report(report: Report, result: RunResult | None = None, *,
@@ -154,7 +201,7 @@ def markdown_report(report: Report, result: RunResult | None = None, *,
     listed = entries(report, result)
     w.add(*_headline(report, result, listed))
     if listed:
-        _table(w, listed, result is not None)
+        _table(w, listed, result is not None, _day(report, result))
     else:
         w.add("No incidents in this window.", "")
     _resolved(w, result)

@@ -3,9 +3,8 @@ report shares it, so a burst in one incident lines up with the others)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from analyzer.model import format_ts
 from analyzer.report.common import MINUTE_NS, buckets

@@ -175,7 +175,7 @@ def test_live_screen_on_a_terminal_keeps_log_text_literal():
         process.stdin.write(now_line(SESSION_ID))
         process.stdin.flush()
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and b"last 30 min" not in screen:
+        while time.monotonic() < deadline and "▶".encode() not in screen:
             ready, _, _ = select.select([master], [], [], 0.1)
             if ready:
                 screen += os.read(master, 65536)

@@ -20,6 +20,7 @@ from analyzer.errors import AnalyzerError
 from analyzer.model import Problem
 from analyzer.report import terminal
 from analyzer.report.common import cleaner
+from analyzer.report.keys import Keys
 from analyzer.report.live import LineView, LiveView, run_watch
 from analyzer.session import load_ruleset, load_schema
 from analyzer.stream import LiveInput, Watcher
@@ -54,7 +55,8 @@ def watch(follow: FollowOpt = None, schema: SchemaOpt = None, rules: RulesOpt = 
     interactive = console.is_tty(console.stdout()) and not as_json
     view: LineView | LiveView
     if interactive:
-        view = LiveView(watcher, terminal.console_for(console.stdout(), None, True), clean)
+        view = LiveView(watcher, terminal.console_for(console.stdout(), None, True), clean,
+                        keys=Keys())
     else:
         view = LineView(console.stdout(), clean, as_json=as_json)
     failed = None

@@ -6,6 +6,7 @@ lines, for piping into other tools). Log text is cleaned and never read as marku
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import deque
 from collections.abc import Callable
@@ -16,9 +17,10 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from analyzer.model import Incident, Report, format_ts
+from analyzer.model import Incident, Report, RootCause, format_ts
 from analyzer.report import jsonout, terminal
 from analyzer.report.common import entities_text
+from analyzer.report.keys import Keys
 from analyzer.stream import LiveRow, Watcher, WatchEvent
 
 SPARKS = " ▁▂▃▄▅▆▇█"
@@ -93,54 +95,103 @@ class LineView:
         self.out.flush()
 
 
+class QuitRequested(KeyboardInterrupt):
+    """`q` on the live screen: stop as Ctrl-C does, with the summary."""
+
+
+HELP = "keys: q quit (prints the summary) · ? this help · Ctrl-C quit"
+CAUSES_EVERY = 2.0  # seconds between root-cause recomputations on the live screen
+# Columns dropped first as the screen narrows: (name, the width below which it goes).
+OPTIONAL_COLUMNS = (("last 30 min", 110), ("/min", 90), ("last seen", 72))
+NARROW = 100  # below this width the diagnosis column shows the found name without the kind
+
+
 class LiveView:
-    """A terminal: the screen redrawn in place (at most `fps` times a second)."""
+    """A terminal: the screen redrawn in place (at most `fps` times a second); `q` quits and
+    `?` shows the keys when a terminal can be read (analyzer.report.keys)."""
 
     def __init__(self, watcher: Watcher, console: Console, clean: Callable[[str], str],
-                 *, fps: float = 4.0) -> None:
+                 *, fps: float = 4.0, keys: Keys | None = None) -> None:
         self.watcher, self.console, self.clean = watcher, console, clean
         self.announced: deque[tuple[float, WatchEvent]] = deque(maxlen=ANNOUNCED)
         self.interval = 1.0 / fps
         self._last = 0.0
+        self.keys = keys
+        self.help = False
+        self.causes: tuple[RootCause, ...] = ()
+        self._causes_at = 0.0
+        self._causes_dirty = False
         self._live = Live(console=console, auto_refresh=False, transient=True,
                           redirect_stdout=False, redirect_stderr=False,
                           vertical_overflow="crop")
 
     def __enter__(self) -> LiveView:
+        if self.keys is not None:
+            self.keys.__enter__()
         self._live.start()
+        self._live.update(self.screen(), refresh=True)
         return self
 
     def __exit__(self, *_: object) -> None:
         self._live.stop()
+        if self.keys is not None:
+            self.keys.__exit__()
 
     def update(self, events: list[WatchEvent]) -> None:
         now = time.monotonic()
         for event in events:
             self.announced.append((now, event))
+        self._causes_dirty = self._causes_dirty or bool(events)
+        pressed = self.keys.take() if self.keys is not None else []
+        if "q" in pressed or "Q" in pressed:
+            raise QuitRequested
+        if "?" in pressed:
+            self.help = not self.help
         # New events are drawn at once; otherwise the screen is redrawn at most fps times.
-        if events or now - self._last >= self.interval:
+        if events or pressed or now - self._last >= self.interval:
             self._last = now
             self._live.update(self.screen(), refresh=True)
 
+    def root_causes(self) -> tuple[RootCause, ...]:
+        """The watcher's root causes so far, recomputed at most every CAUSES_EVERY seconds
+        and only after something new arrived."""
+        now = time.monotonic()
+        if self._causes_dirty and now - self._causes_at >= CAUSES_EVERY:
+            self.causes = self.watcher.report().root_causes
+            self._causes_at, self._causes_dirty = now, False
+        return self.causes
+
     def screen(self) -> Group:
         rows = self.watcher.rows()
-        height = max(self.console.height - len(self.announced) - 8, 3)
-        return Group(self.header(rows), *self.announcements(), self.table(rows[:height // 2]),
-                     *( [Text(f"… and {len(rows) - height // 2} more", style="dim")]
-                        if len(rows) > height // 2 else []))
+        causes = self.root_causes()
+        room = max(self.console.height - len(self.announced) - len(causes) - 8, 3)
+        shown = rows[:room // 2] if self.announced else rows[:room]
+        parts: list[Any] = [self.header(rows)]
+        if self.help:
+            parts.append(Text(HELP, style="bold"))
+        if not any(s.lines for s in self.watcher.sources):
+            parts.append(Text(f"waiting for lines from {self.clean(self.watcher.stats.source)}…",
+                              style="yellow"))
+        parts += self.announcements()
+        parts.append(self.table(shown))
+        if len(rows) > len(shown):
+            parts.append(Text(f"… and {len(rows) - len(shown)} more", style="dim"))
+        parts += [self.cause_line(cause) for cause in causes]
+        return Group(*parts)
 
     def header(self, rows: list[LiveRow]) -> Text:
         stats = self.watcher.stats
         lines = sum(s.lines for s in self.watcher.session.sources)
         elapsed = int(time.monotonic() - stats.started)
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append("analyzer watch ", style="bold")
-        text.append(self.clean(stats.source), style="cyan")
+        text.append(self.clean(os.path.basename(stats.source) or stats.source), style="cyan")
         text.append(f" · {lines:,} lines · {stats.matches:,} matches · {len(rows)} incidents"
                     f" · {elapsed // 60}:{elapsed % 60:02d}", style="dim")
         if stats.dropped:
             text.append(f" · {stats.dropped:,} matches over the incident cap", style="yellow")
-        text.append(" · Ctrl-C for the summary", style="dim")
+        text.append(" · q quit · ? keys" if self.keys is not None else " · Ctrl-C for the summary",
+                    style="dim")
         return text
 
     def announcements(self) -> list[Text]:
@@ -154,32 +205,61 @@ class LiveView:
             lines.append(text)
         return lines
 
+    def cause_line(self, cause: RootCause) -> Text:
+        """One line per root cause: its id (for `postmortem --root-cause`), kind and fix."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("root cause ", style="bold")
+        text.append(f"{cause.id} ", style="dim")
+        text.append(f"{cause.kind}: ", style="magenta")
+        text.append(self.clean(cause.fixes[0] if cause.fixes else cause.summary))
+        return text
+
     def table(self, rows: list[LiveRow]) -> Table:
+        width = self.console.width
+        dropped = {name for name, below in OPTIONAL_COLUMNS if width < below}
         table = Table(expand=True, show_edge=False, pad_edge=False)
-        for name, options in (("sev", {"no_wrap": True}), ("count", {"justify": "right"}),
-                              ("/min", {"justify": "right"}),
-                              ("last 30 min", {"no_wrap": True}),
-                              ("last seen", {"no_wrap": True}),
-                              ("incident", {"ratio": 3, "no_wrap": True, "overflow": "ellipsis"}),
-                              ("diagnosis", {"ratio": 2, "no_wrap": True,
-                                             "overflow": "ellipsis"})):
-            table.add_column(name, **options)
+        narrow = width < NARROW
+        columns: list[tuple[str, dict[str, Any]]] = [
+            ("sev", {"no_wrap": True}), ("count", {"justify": "right", "no_wrap": True}),
+            ("/min", {"justify": "right", "no_wrap": True}),
+            ("last 30 min", {"no_wrap": True}), ("last seen", {"no_wrap": True}),
+            ("id", {"no_wrap": True, "min_width": 12}),
+            # the incident's text gives way; the diagnosis (what the database has) does not
+            ("incident", {"ratio": 1, "no_wrap": True, "overflow": "ellipsis"}),
+            ("diagnosis", {"no_wrap": True, "overflow": "ellipsis", "max_width": width // 2})]
+        for name, options in columns:
+            if name not in dropped:
+                table.add_column(name, **options)
         for row in rows:
             i = row.incident
             style = terminal.SEVERITY_STYLE.get(i.severity, "")
             what = Text(self.clean(short_entities(i)), style="bold")
-            what.append(f" {self.clean(i.title)} ")
-            what.append(i.id, style="dim")
-            last = (format_ts(i.last_seen) or "")[11:19]
-            table.add_row(Text(i.severity, style=style), f"{i.count:,}", str(row.rate),
-                          Text(sparkline(row.trend), style=style), last, what,
-                          Text(self.clean(diagnosis_line(i)), style="magenta"))
+            what.append(f" {self.clean(i.title)}")
+            cells = {"sev": Text(i.severity, style=style), "count": f"{i.count:,}",
+                     "/min": str(row.rate), "last 30 min": Text(sparkline(row.trend), style=style),
+                     "last seen": (format_ts(i.last_seen) or "")[11:19],
+                     "id": Text(i.id, style="dim"), "incident": what,
+                     "diagnosis": Text(self.clean(diagnosis_found(i, kind=not narrow)),
+                                       style="magenta")}
+            table.add_row(*(cells[name] for name, _ in columns if name not in dropped))
         return table
+
+
+def diagnosis_found(incident: Incident, *, kind: bool = True) -> str:
+    """What the database has first (it must stay visible when the line is cut), then the
+    kind: `→ sessionId (case_style)`."""
+    d = incident.diagnosis
+    if d is None:
+        return "-"
+    if d.found:
+        return f"→ {d.found}" + (f" ({d.kind})" if kind else "")
+    return f"{d.kind}: {d.summary}"
 
 
 def run_watch(watcher: Watcher, source: Any, view: LineView | LiveView,
               input_format: str | None = None) -> None:
-    """Drive the watcher until the input ends or Ctrl-C; the view sees every tick."""
+    """Drive the watcher until the input ends, Ctrl-C or `q`; the view sees every tick."""
+    watcher.stats.source = getattr(source, "name", watcher.stats.source)
     with view:
         try:
             watcher.run(source, view.update, input_format=input_format)

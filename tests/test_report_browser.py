@@ -8,10 +8,10 @@ import json
 import os
 import re
 import shutil
-import threading
 import struct
 import subprocess
 import sys
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 

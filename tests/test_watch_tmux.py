@@ -50,11 +50,12 @@ def test_live_screen_at_80_columns_with_keys(tmp_path):
         with log.open("a") as handle:
             for message in (SESSION_ID, CREATED_AT):
                 handle.write(line(time.time_ns(), message))
+        pane.wait_for("→ createdAt")
         screen = pane.wait_for("root cause rc-")
         table = screen[screen.index("sev "):]
         # narrow: the sparkline and the rate go first; ids and found names stay whole
         assert "last 30 min" not in table and "/min" not in table
-        assert "→ sessionId" in table and "→ createdAt" in table
+        assert "→ sessionId" in table and "→ createdAt" in table, screen
         ids = [word for row in table.splitlines() if row.startswith("critical")
                for word in row.split() if len(word) == 12 and word.isalnum()]
         assert len(ids) == 2

@@ -77,3 +77,16 @@ def test_without_a_schema_the_hint_is_given_once():
     assert out.count("needs --schema") == sum(
         1 for i in seed(with_schema=False).incidents
         if i.diagnosis is not None and i.diagnosis.kind == "unknown")
+
+
+def test_without_a_schema_the_orms_aliasing_gives_a_low_confidence_case_style_guess():
+    report = seed(with_schema=False)
+    by_column = {i.entities.get("column"): i for i in report.incidents}
+    guess = by_column["session_id"].diagnosis
+    assert guess is not None and (guess.kind, guess.found) == ("case_style", "sessionId")
+    assert guess.confidence < 0.5 and "a guess without --schema" in guess.summary
+    assert any('writes "session_id" AS "sessionId"' in e for e in guess.evidence)
+    # a name the ORM never aliases stays unknown
+    assert by_column["reportId"].diagnosis.kind == "unknown"
+    cause = next(c for c in report.root_causes if c.kind == "case_style")
+    assert cause.summary.startswith("a guess without --schema")

@@ -13,6 +13,7 @@ from analyzer.catalog.names import style
 from analyzer.diagnose.finding import Explained, Finding, Subject
 from analyzer.diagnose.fixes import ORM_FIXES, rename_column_sql, stale_cache_fixes
 from analyzer.diagnose.kinds import KINDS
+from analyzer.diagnose.verdicts import ALIAS_GUESS
 from analyzer.model import Incident, ModelChange, RootCause
 
 
@@ -108,6 +109,8 @@ def _naming(group: _Group) -> tuple[str, list[str], list[str]]:
         orm = "the ORM" if group.orms else "the code"
         summary = (f"{orm} asks for {wanted_style} column names, {table} has {found_style} "
                    f"({listed})")
+    if all(f.confidence <= ALIAS_GUESS for _, f, _ in group.members):
+        summary = f"a guess without --schema: {summary}"
     fixes = [ORM_FIXES[o][0](pairs[0][0], pairs[0][1], group.model)
              for o in group.orms if o in ORM_FIXES]
     if KINDS[group.kind].quote_fix or not fixes:

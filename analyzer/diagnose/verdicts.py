@@ -7,7 +7,7 @@ in order of specificity and turns the first into a Diagnosis with its evidence a
 from __future__ import annotations
 
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
-from analyzer.catalog.names import plural_key, shares_words
+from analyzer.catalog.names import plural_key, same_words, shares_words, style
 from analyzer.diagnose.finding import Finding, Subject
 from analyzer.diagnose.kinds import KINDS, PAIR_KINDS
 from analyzer.diagnose.search import NameIndex
@@ -17,6 +17,7 @@ from analyzer.resolve.sql import quoted_values, statement_facts
 __all__ = ["Finding", "Subject", "best_match"]
 
 SCHEMA_CACHE_CODES = frozenset({"PGRST200", "PGRST202", "PGRST204", "PGRST205"})
+ALIAS_GUESS = 0.35  # the ORM's aliasing shows its convention, not the table's
 LOG_ONLY = 0.85  # a hint is the server's own word, but about one query, not the schema
 OBSERVED = 0.7  # columns seen in statements that did not fail: real, but partial knowledge
 
@@ -228,7 +229,26 @@ def _statement_columns(subject: Subject) -> list[str]:
 # -- without a schema: what the logs say ----------------------------------------------------
 
 def from_logs(subject: Subject, evidence: LogEvidence) -> Finding | None:
-    return _from_hints(subject) or _from_observed(subject, evidence)
+    return (_from_hints(subject) or _from_observed(subject, evidence)
+            or _from_aliasing(subject, evidence))
+
+
+def _from_aliasing(subject: Subject, evidence: LogEvidence) -> Finding | None:
+    """No schema, no hint: the ORM's own SQL writes `"session_id" AS "sessionId"`, so the
+    code's column name is a convention applied to a camelCase attribute; the table may well
+    use the attribute's spelling. A guess, said as one (low confidence)."""
+    wanted = subject.column
+    if not wanted or wanted not in evidence.aliases:
+        return None
+    attribute, where = evidence.aliases[wanted]
+    if not same_words(wanted, attribute) or style(wanted) == style(attribute):
+        return None
+    return Finding("case_style", wanted, attribute, ALIAS_GUESS,
+                   f"{wanted!r} does not exist; a guess without --schema: the ORM names the "
+                   f"column {wanted!r} after the attribute {attribute!r} ({style(wanted)}), "
+                   f"and the table may use {style(attribute)} {attribute!r}",
+                   [f'the ORM\'s SQL at {where} writes "{wanted}" AS "{attribute}"',
+                    "no --schema source to confirm it: give one for a diagnosis"])
 
 
 def _from_hints(subject: Subject) -> Finding | None:

@@ -68,6 +68,7 @@ class Resolver:
         if orm:
             clues["orm"] = orm
         if facts and facts.renames:
+            self.evidence.add_aliases(facts.renames, statement_at)
             clues["renames"] = ", ".join(f"{c}={a}" for c, a in facts.renames[:12])
         resolved = self._table(captures, facts, record, window)
         if resolved.table:

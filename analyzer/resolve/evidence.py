@@ -57,9 +57,18 @@ class LogEvidence:
     catalog: Catalog = field(default_factory=Catalog)
     seen_at: dict[tuple[str, str, str | None], str] = field(default_factory=dict)
     shapes: set[str] = field(default_factory=set)
+    # ORM aliasing seen in logged SQL, `"session_id" AS "sessionId"`: column -> (the model's
+    # attribute, where). It says how the ORM names columns, not what the table has.
+    aliases: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return len(self.catalog) > 0
+
+    def add_aliases(self, renames: tuple[tuple[str, str], ...] | list[tuple[str, str]],
+                    where: str) -> None:
+        for column, attribute in renames:
+            if column != attribute and len(self.aliases) < MAX_COLUMNS:
+                self.aliases.setdefault(column, (attribute, where))
 
     def where(self, schema: str, table: str, column: str | None = None) -> str | None:
         return self.seen_at.get((schema, table, column))
@@ -97,6 +106,7 @@ class LogEvidence:
         if not facts.parsed:
             return
         where = f"{seen.where} (a statement that did not fail)"
+        self.add_aliases(facts.renames, seen.where)
         for relation in facts.relations:
             self.add(relation.schema, relation.name, None, where)
         only = facts.target or (facts.relations[0] if len(facts.relations) == 1 else None)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from analyzer.catalog import load_catalog, load_catalog_sources
@@ -159,3 +161,12 @@ def test_loose_column_index_finds_other_spellings(write):
     catalog = read_sql_file(write("s.sql", 'CREATE TABLE s ("createdAt" int, created_by int);'))
     assert [c for _, c in catalog.columns_like("created_at")] == ["createdAt"]
     assert [c for _, c in catalog.columns_like("CREATEDBY")] == ["created_by"]
+
+
+def test_a_database_url_without_psycopg_says_which_extra_to_install(write, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    ddl = write("a.sql", "CREATE TABLE users (id int);")
+    loaded = load_catalog_sources(["postgresql://app:pw@127.0.0.1:1/prod", str(ddl)])
+    (message,) = loaded.unavailable
+    assert "pip install 'log-incident-analyzer[postgres]'" in message and "pw@" not in message
+    assert loaded.catalog is not None and loaded.catalog.get("users") is not None

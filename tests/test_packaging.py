@@ -15,3 +15,19 @@ def test_wheel_ships_the_builtin_rules(tmp_path):
     rule_files = sorted(n for n in names if n.startswith("analyzer/_builtin_rules/"))
     shipped = sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
     assert [n.rsplit("/", 1)[1] for n in rule_files] == shipped
+
+
+def test_wheel_metadata_has_license_classifiers_and_psycopg_as_an_extra(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, timeout=300)
+    wheel = zipfile.ZipFile(next(tmp_path.glob("*.whl")))
+    metadata = next(wheel.read(n).decode() for n in wheel.namelist()
+                    if n.endswith(".dist-info/METADATA"))
+    assert any(n.endswith("licenses/LICENSE") for n in wheel.namelist())
+    assert "Classifier: Environment :: Console" in metadata
+    requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    psycopg = [line for line in requires if "psycopg" in line]
+    assert psycopg and all("extra == 'postgres'" in line or 'extra == "postgres"' in line
+                           for line in psycopg)
+    assert any(line.startswith("Requires-Dist: rich") and "<" in line for line in requires)
+    assert (ROOT / "CHANGELOG.md").read_text().startswith("# Changelog")

@@ -58,7 +58,12 @@ def display_url(url: str) -> str:
 
 def read_database(url: str) -> Catalog:
     """The catalog of a live database. Raises DatabaseUnavailable (password-free message)."""
-    import psycopg  # imported here: only a run with a database URL needs the driver
+    try:
+        import psycopg  # imported here: only a run with a database URL needs the driver
+    except ImportError:
+        raise DatabaseUnavailable(
+            f"{display_url(url)}: reading a live database needs psycopg, an optional "
+            "dependency: pip install 'log-incident-analyzer[postgres]'") from None
 
     shown = display_url(url)
     try:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from analyzer.errors import RuleError
-from analyzer.rulebook.engine import RuleSet, build_ruleset
+from analyzer.rulebook.cache import load_or_build
+from analyzer.rulebook.engine import PATTERN_FACTS, RuleSet, build_ruleset, pattern_facts
 from analyzer.rulebook.examples import ExampleResult, check_rules
 from analyzer.rulebook.lint import LintIssue, LintReport, lint_paths
 from analyzer.rulebook.load import (
@@ -40,8 +43,9 @@ def collect_rules(user_paths: Sequence[str] = (), *, builtin: bool = True) -> Lo
         files, missing = rule_files(layer)
         errors.extend(missing)
         seen_here: dict[str, Rule] = {}
-        for path in files:
-            rules, problems = read_rule_file(path)
+        read = (builtin_pack(files) if builtin and layer_index == 0
+                else [read_rule_file(path) for path in files])
+        for rules, problems in read:
             errors.extend(problems)
             for rule in rules:
                 if rule.id in seen_here:
@@ -55,6 +59,20 @@ def collect_rules(user_paths: Sequence[str] = (), *, builtin: bool = True) -> Lo
                     overridden[rule.id] = chosen[rule.id].source
                 chosen[rule.id] = rule
     return LoadedRules(tuple(chosen.values()), overridden, tuple(errors))
+
+
+def builtin_pack(files: list[Path]) -> list[tuple[list[Rule], list[RuleError]]]:
+    """The built-in files read (from the cache when it is current), their pattern facts
+    seeded into the engine's memo."""
+    def build() -> tuple[list[tuple[list[Rule], list[RuleError]]], dict[str, Any]]:
+        read = [read_rule_file(path) for path in files]
+        facts = {p.pattern: pattern_facts(p.pattern)
+                 for rules, _ in read for rule in rules for p in rule.patterns}
+        return read, facts
+
+    read, facts = load_or_build(files, build)
+    PATTERN_FACTS.update(facts)
+    return read
 
 
 def load_rules(user_paths: Sequence[str] = (), *, builtin: bool = True,

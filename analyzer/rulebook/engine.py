@@ -43,6 +43,19 @@ class Hit:
     literal: int = 0  # literal characters of the matching pattern: more spelled out, more specific
 
 
+# pattern -> (literal weight, keyword gates): derived once per pattern text per process (and
+# kept with the built-in pack's cache, rulebook.cache)
+PATTERN_FACTS: dict[str, tuple[int, tuple[str, ...]]] = {}
+
+
+def pattern_facts(pattern: str) -> tuple[int, tuple[str, ...]]:
+    facts = PATTERN_FACTS.get(pattern)
+    if facts is None:
+        facts = (literal_weight(pattern), tuple(k.lower() for k in derive_keywords([pattern])))
+        PATTERN_FACTS[pattern] = facts
+    return facts
+
+
 @dataclass(slots=True)
 class RuleSet:
     rules: tuple[Rule, ...]
@@ -67,9 +80,9 @@ class RuleSet:
     def __post_init__(self) -> None:
         for index, rule in enumerate(self.rules):
             for pattern in rule.patterns:
-                self._weights.setdefault(pattern.pattern, literal_weight(pattern.pattern))
-                self._gates.setdefault(pattern.pattern, tuple(
-                    k.lower() for k in derive_keywords([pattern.pattern])))
+                weight, gates = pattern_facts(pattern.pattern)
+                self._weights.setdefault(pattern.pattern, weight)
+                self._gates.setdefault(pattern.pattern, gates)
             self._order[rule.id] = index
             self._by_id[rule.id] = rule
             for code in rule.codes:

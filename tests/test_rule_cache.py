@@ -1,0 +1,68 @@
+"""The built-in rule pack's cache: the same rules as reading the YAML, a new key when a file
+changes, and no failure when the cache cannot be written or is corrupt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from analyzer.rulebook import collect_rules
+from analyzer.rulebook.cache import load_or_build, pack_key
+from analyzer.rulebook.load import builtin_rules_dir, read_rule_file
+
+
+@pytest.fixture
+def pack(tmp_path):
+    copy = tmp_path / "rules"
+    shutil.copytree(builtin_rules_dir(), copy)
+    return sorted(copy.glob("*.yaml"))
+
+
+def _build(files):
+    return lambda: [read_rule_file(p) for p in files]
+
+
+def test_cached_rules_equal_the_rules_read_from_yaml(tmp_path, pack):
+    cache = tmp_path / "cache"
+    first = load_or_build(pack, _build(pack), directory=cache)
+    stored = list(cache.glob("rules-*.pickle"))
+    assert len(stored) == 1
+    again = load_or_build(pack, lambda: pytest.fail("rebuilt although cached"), directory=cache)
+    assert [r.id for rules, _ in again for r in rules] == [r.id for rules, _ in first
+                                                           for r in rules]
+    rule = again[0][0][0]
+    assert rule.patterns[0].search(rule.examples[0].text) or rule.examples[0].match is False
+
+
+def test_a_changed_rule_file_is_a_new_key(tmp_path, pack):
+    before = pack_key(pack)
+    pack[0].write_text(pack[0].read_text() + "\n# edited\n")
+    assert pack_key(pack) != before
+    cache = tmp_path / "cache"
+    load_or_build(pack, _build(pack), directory=cache)
+    assert len(list(cache.glob("rules-*.pickle"))) == 1  # the stale one is gone
+
+
+def test_an_unwritable_or_corrupt_cache_is_ignored(tmp_path, pack):
+    if os.geteuid() == 0:
+        blocked = tmp_path / "file-not-dir"
+        blocked.write_text("")  # a file where the directory should be: mkdir fails, as root too
+        cache = blocked / "analyzer"
+    else:
+        cache = tmp_path / "ro"
+        cache.mkdir(mode=0o500)
+    assert load_or_build(pack, _build(pack), directory=cache)
+    good = tmp_path / "good"
+    load_or_build(pack, _build(pack), directory=good)
+    next(good.glob("rules-*.pickle")).write_bytes(b"not a pickle")
+    assert load_or_build(pack, _build(pack), directory=good)
+
+
+def test_collect_rules_uses_the_cache_and_gives_the_same_rules(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cold = collect_rules()
+    assert list((tmp_path / "analyzer").glob("rules-*.pickle"))
+    warm = collect_rules()
+    assert [r.id for r in warm.rules] == [r.id for r in cold.rules] and not warm.errors

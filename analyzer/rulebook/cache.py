@@ -1,8 +1,8 @@
 """The built-in rule pack, parsed once: the validated rules of the shipped YAML files and the
 pattern facts the engine derives (literal weights, keyword gates), kept in the user's cache
-directory and keyed by a hash of the files' contents, the analyzer version and Python's. A
-changed file, rulebook code, upgrade or interpreter makes a new key; an unreadable, corrupt or unwritable
-cache is ignored (the rules are then read from the YAML, as without a cache)."""
+directory and keyed by a hash of the files' contents, the rulebook code, the analyzer version
+and Python's: a change to any makes a new key. An unreadable, corrupt or unwritable cache is
+ignored (the rules are then read from the YAML, as without a cache)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from types import MappingProxyType
 from typing import Any
 
 from analyzer import __version__
-
 
 
 def read_only(mapping: dict[str, Any]) -> MappingProxyType[str, Any]:
@@ -37,7 +36,7 @@ def cache_dir() -> Path:
 
 
 # The code whose objects are stored: a change to it (a new Rule field) is a new key too.
-CODE = tuple(Path(__file__).parent.glob("*.py")) + (Path(__file__).parents[1] / "model.py",)
+CODE = (*Path(__file__).parent.glob("*.py"), Path(__file__).parents[1] / "model.py")
 
 
 def pack_key(files: list[Path]) -> str:

@@ -7,8 +7,10 @@ same time axis (the report's window)."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, TextIO
@@ -101,7 +103,8 @@ class HtmlView:
     def tiles(self) -> list[dict[str, Any]]:
         """KPI tiles: incidents (by status with a history), by severity, window, input."""
         report, listed = self.report, self.listed
-        tiles = [{"label": "incidents", "value": str(len(listed)), "parts": []}]
+        tiles: list[dict[str, Any]] = [{"label": "incidents", "value": str(len(listed)),
+                                        "parts": []}]
         if self.result is not None:
             counts = status_counts([*listed, *resolved_entries(self.result)])
             tiles[0]["parts"] = [(f"{n} {s}", STATUS_COLORS[s]) for s, n in counts.items() if n]
@@ -127,7 +130,7 @@ class HtmlView:
             return None
         series = {s: [0] * self.axis.bars for s in SEVERITIES}
         for entry in self.listed:
-            minutes = self.report.timelines.get(entry.incident.id, {})
+            minutes: Mapping[int, int] = self.report.timelines.get(entry.incident.id, {})
             for index, value in enumerate(self.axis.fold(minutes)):
                 series[entry.incident.severity][index] += value
         highest = max((sum(v) for v in zip(*series.values(), strict=True)), default=0)
@@ -229,10 +232,17 @@ def _environment() -> Any:
     return env
 
 
+def generation_time() -> int:
+    """Now, or $SOURCE_DATE_EPOCH (seconds) for a reproducible file (the reproducible-builds
+    convention; the golden tests use it)."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(fixed) * 1_000_000_000 if fixed.isdigit() else time.time_ns()
+
+
 def html_report(report: Report, result: RunResult | None = None, *, redact: bool = True,
                 emails: bool = False, generated_ns: int | None = None) -> str:
     view = HtmlView(report, result, cleaner(redact, emails),
-                    time.time_ns() if generated_ns is None else generated_ns)
+                    generation_time() if generated_ns is None else generated_ns)
     template = _environment().get_template("report.html.j2")
     return template.render(view=view, csp=CSP, style=STYLE, run=result.run if result else None)
 

@@ -169,7 +169,7 @@ class LiveView:
         parts: list[Any] = [self.header(rows)]
         if self.help:
             parts.append(Text(HELP, style="bold"))
-        if not any(s.lines for s in self.watcher.sources):
+        if not any(s.lines for s in self.watcher.session.sources):
             parts.append(Text(f"waiting for lines from {self.clean(self.watcher.stats.source)}…",
                               style="yellow"))
         parts += self.announcements()
@@ -235,7 +235,7 @@ class LiveView:
             style = terminal.SEVERITY_STYLE.get(i.severity, "")
             what = Text(self.clean(short_entities(i)), style="bold")
             what.append(f" {self.clean(i.title)}")
-            cells = {"sev": Text(i.severity, style=style), "count": f"{i.count:,}",
+            cells: dict[str, Text | str] = {"sev": Text(i.severity, style=style), "count": f"{i.count:,}",
                      "/min": str(row.rate), "last 30 min": Text(sparkline(row.trend), style=style),
                      "last seen": (format_ts(i.last_seen) or "")[11:19],
                      "id": Text(i.id, style="dim"), "incident": what,

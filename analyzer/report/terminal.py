@@ -140,6 +140,9 @@ class Line:
         self.text, self.indent = text, indent
 
 
+BLANK = Line(Text(""))
+
+
 def _fact(label: str, style: str, fact: str, clean: Clean, indent: int = 2) -> Line:
     text = Text(f"{label}: ", style=style)
     text.append(clean(fact))
@@ -235,9 +238,11 @@ def render(report: Report, out: TextIO, *, width: int | None = None,
     else:
         say(Line(Text("Incidents", style="bold underline")),
             *(line for entry in listed for line in incident_block(entry, clean)))
-    if not brief:
-        say(*details(report, clean))
-    say(Line(_summary(report)), *conclusion(report, clean, brief=brief))
+    if not brief and (more := details(report, clean)):
+        say(BLANK, *more)
+    say(BLANK, Line(_summary(report)))
+    if ending := conclusion(report, clean, brief=brief):
+        say(BLANK, *ending)
 
 
 def render_templates(rows: list, out: TextIO, *, lines: int, width: int | None = None,

@@ -13,8 +13,8 @@ def test_formats_lists_every_registered_format_with_description_and_example(cli)
         assert any(line.startswith(fmt.name + " ") and fmt.description in line
                    for line in result.stdout.splitlines()), fmt.name
         assert fmt.example.splitlines()[0] in result.stdout
-    listing = json.loads(cli("formats", "--format", "json").stdout)
-    assert [item["name"] for item in listing] == list(FORMATS)
+    data = json.loads(cli("formats", "--format", "json").stdout)
+    assert data["version"] == 1 and [item["name"] for item in data["formats"]] == list(FORMATS)
     assert cli("formats", "--format", "xml").exit_code == 2
 
 

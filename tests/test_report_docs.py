@@ -1,27 +1,52 @@
+"""Every command: --help lists its options with plain metavars (never a Python type such as
+`<list[str]>`), and the README has a section for it that mentions each of them."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
+from analyzer.cli import COMMANDS
 from tests.conftest import ROOT, run_module
 
 README = (ROOT / "README.md").read_text()
+# Options every command shares, documented once ("Options every command takes").
+SHARED = {"--help", "-h", "--config", "--rules", "--input-format", "--no-redact",
+          "--redact-emails", "--schema", "--no-builtin-rules"}
 
 
-@pytest.mark.parametrize("command", ["watch", "report", "postmortem"])
+def section(command: str) -> str:
+    for level in ("## ", "### "):
+        heading = f"{level}`analyzer {command}"
+        if heading in README:
+            return README.split(heading, 1)[1].split(f"\n{level}")[0]
+    raise AssertionError(f"no README section for `analyzer {command}`")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_command_has_help_and_a_readme_section(command):
-    result = run_module(command, "--help")
-    assert result.returncode == 0 and b"Usage" in result.stdout
-    assert f"## `analyzer {command}`" in README
-    options = set(re.findall(r"(--[a-z][a-z-]+)", result.stdout.decode()))
-    section = README.split(f"## `analyzer {command}`")[1].split("\n## ")[0]
-    undocumented = {o for o in options if o not in section} - {"--help", "--config", "--rules",
-                                                               "--input-format"}
-    assert not undocumented, f"{command}: options missing from the README: {undocumented}"
+    result = run_module(*command.split(), "--help")
+    text = result.stdout.decode()
+    assert result.returncode == 0 and text.startswith("Usage: ")
+    assert not re.search(r"<(?:list|str|int|float|bool|Path)\b", text), text
+    assert "-h, --help" in text
+    options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", text))
+    missing = {o for o in options if o not in section(command)} - SHARED
+    assert not missing, f"{command}: options missing from the README: {missing}"
+
+
+def test_root_help_lists_every_command_and_the_conventions():
+    text = run_module("-h").stdout.decode()
+    for name in {c.split()[0] for c in COMMANDS}:
+        assert f"  {name} " in text
+    for flag in ("-V, --version", "-q, --quiet", "-v, --verbose", "--install-completion"):
+        assert flag in text
+    assert run_module("-V").stdout.decode().startswith("analyzer ")
 
 
 def test_readme_has_cron_and_systemd_examples():
     assert "```cron" in README and "analyzer report" in README.split("```cron")[1][:600]
     assert "[Timer]" in README and "OnCalendar=" in README and "ExecStart=" in README
     assert (ROOT / "docs" / "report-phone.png").is_file()
+    assert (ROOT / "docs" / "report-desktop.png").is_file()

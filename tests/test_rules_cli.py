@@ -86,9 +86,11 @@ def test_rules_lint_knows_the_diagnosis_registry(cli, write, tmp_path):
 
 def test_rules_list_shows_builtin_rules_and_user_overrides(cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "300")
-    result = cli("rules", "list", "--rules", str(USER_RULES), "--json")
+    result = cli("rules", "list", "--rules", str(USER_RULES), "--format", "JSON")
     assert result.exit_code == 0
-    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    data = json.loads(result.stdout)
+    assert data["version"] == 1
+    rows = {row["id"]: row for row in data["rules"]}
     assert rows["postgres.undefined_column"]["source"] == "<builtin>/postgres.yaml"
     assert set(rows["postgres.undefined_column"]) >= {"id", "severity", "category", "codes",
                                                       "source", "line", "overrides"}
@@ -103,7 +105,7 @@ def test_rules_list_shows_builtin_rules_and_user_overrides(cli, monkeypatch):
 
 def test_rules_list_only_user_rules(cli):
     result = cli("rules", "list", "--no-builtin-rules", "--rules", str(USER_RULES), "--json")
-    ids = [row["id"] for row in json.loads(result.stdout)]
+    ids = [row["id"] for row in json.loads(result.stdout)["rules"]]
     assert ids and all(not i.startswith("postgres.") for i in ids)
     assert cli("rules", "list", "--no-builtin-rules").exit_code == 2
 
@@ -138,3 +140,14 @@ def test_rules_list_with_an_invalid_user_file_exits_2_naming_it(cli, write, tmp_
     assert result.exit_code == 2
     assert f"{path}:4: severity: rule app.widget_failed: must be one of" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_rules_explain_gives_title_docs_and_examples(cli):
+    out = cli("rules", "explain", "postgres.undefined_column").stdout
+    assert out.startswith("postgres.undefined_column: Column does not exist")
+    assert "codes 42703" in out and "examples:" in out and "matches: " in out
+    data = json.loads(cli("rules", "explain", "postgres.undefined_column", "-f", "json").stdout)
+    assert data["version"] == 1 and data["rule"]["examples"] and data["rule"]["docs"]
+    missing = cli("rules", "explain", "undefined_colum")
+    assert missing.exit_code == 2 and "postgres.undefined_column?" in \
+        missing.stderr.replace("\n", " ")

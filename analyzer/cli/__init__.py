@@ -11,14 +11,17 @@ import typer
 
 from analyzer import __version__
 from analyzer.cli import console, formats, postmortem, report, rules, scan, templates, watch
+from analyzer.cli.options import CONTEXT
+from analyzer.errors import AnalyzerError
 
 app = typer.Typer(
     name="analyzer",
     help="Find incidents in Render and Supabase production logs and explain schema mismatches.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT,
 )
 
 
@@ -30,13 +33,43 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="On an internal error, print the traceback.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No warnings and no progress bar on stderr (errors, and what "
+        "--fail-on found, still print).")] = False,
 ) -> None:
     """Find incidents in Render and Supabase production logs and explain schema mismatches."""
-    console.State.verbose = verbose
+    console.State.verbose, console.State.quiet = verbose, quiet
+    if ctx.resilient_parsing:  # shell completion: no config file, no side effects
+        return
+    try:
+        ctx.default_map = _config_defaults(ctx)
+    except AnalyzerError as exc:
+        console.fail(str(exc))
+
+
+def _config_defaults(ctx: typer.Context) -> dict | None:
+    """The option defaults the config file sets (the command's own --config names it)."""
+    from analyzer.cli.config import default_map
+    from analyzer.settings import config_for
+
+    found = config_for(_config_argument(sys.argv[1:]))
+    return default_map(ctx.command, found) if found is not None else None
+
+
+def _config_argument(args: list[str]) -> str | None:
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if arg == "--config" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--config="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 app.command("scan")(scan.scan)
@@ -45,6 +78,8 @@ app.command("watch")(watch.watch)
 app.command("postmortem")(postmortem.postmortem)
 app.command("formats")(formats.formats_command)
 app.command("templates")(templates.templates)
+COMMANDS = ("scan", "report", "watch", "postmortem", "formats", "templates", "rules list",
+            "rules explain", "rules lint", "rules test", "rules suggest")
 app.add_typer(rules.rules_app, name="rules")
 
 

@@ -38,6 +38,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class State:
     verbose = False  # set by `analyzer -v`: internal errors print their traceback
+    quiet = False  # set by `analyzer -q`: no warnings, no progress bar (errors still print)
 
 
 def is_tty(stream: TextIO) -> bool:
@@ -62,15 +63,31 @@ def width(default: int = DEFAULT_WIDTH) -> int | None:
 
 
 def color() -> bool:
-    return is_tty(sys.stdout) and "NO_COLOR" not in os.environ
+    """FORCE_COLOR (set, not 0) forces colour, as on CI; else NO_COLOR or a pipe turn it off."""
+    forced = os.environ.get("FORCE_COLOR", "")
+    if forced and forced != "0":
+        return True
+    return is_tty(sys.stdout) and not os.environ.get("NO_COLOR")
+
+
+def wrap() -> bool:
+    """Prose is wrapped at the width only on a terminal; in a pipe or file a line stays whole."""
+    return is_tty(sys.stdout)
 
 
 def error(message: str) -> None:
     typer.echo(f"analyzer: error: {printable(message)}", err=True)
 
 
+def error_line(message: str) -> None:
+    """A line on stderr that is not an error of the run (what --fail-on found): shown even
+    with -q, since it explains the exit status."""
+    typer.echo(f"analyzer: {printable(message)}", err=True)
+
+
 def warn(message: str) -> None:
-    typer.echo(f"analyzer: warning: {printable(message)}", err=True)
+    if not State.quiet:
+        typer.echo(f"analyzer: warning: {printable(message)}", err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -100,15 +117,16 @@ def input_paths(paths: Sequence[str] | None) -> list[str]:
 
 
 def choice(option: str, value: str, known: Sequence[str]) -> str:
-    if value not in known:
-        raise UsageError(f"{option}: unknown format {value!r} (known: {', '.join(known)})")
-    return value
+    """The value among the known words, compared case-insensitively (JSON = json)."""
+    if value.lower() not in known:
+        raise UsageError(f"{option}: expected one of {', '.join(known)}, got {value!r}")
+    return value.lower()
 
 
 @contextmanager
 def progress() -> Iterator[ProgressBar | None]:
     """A progress bar on stderr for long scans, when stderr is a terminal."""
-    bar = ProgressBar(sys.stderr) if is_tty(sys.stderr) else None
+    bar = ProgressBar(sys.stderr) if is_tty(sys.stderr) and not State.quiet else None
     try:
         yield bar
     finally:

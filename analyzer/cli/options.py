@@ -3,46 +3,71 @@ settings they resolve to."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperArgument
 
-from analyzer.ingest import get_format
-from analyzer.settings import Settings, resolve_settings
+# typer writes an argument's Python type (`<list[str]>`) after its metavar in --help; the
+# metavar (`[PATH]...`) already says what goes there.
+TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+if TYPE_CHECKING:  # the library is imported when a command runs, not for --help
+    from analyzer.settings import Settings
+
+# Every command: -h as well as --help.
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+# Options whose value is one of a few words: (command, parameter) -> the words. Checked
+# case-insensitively before any input is read, and in config files.
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def format_option(command: str, choices: tuple[str, ...], help: str, *,
+                  param: str = "output_format") -> Any:
+    """A `--format/-f` option with the choices as its metavar: [table|json|…]."""
+    CHOICES[(command, param)] = choices
+    return typer.Option("--format", "-f", metavar=f"[{'|'.join(choices)}]", help=help)
+
 
 PathsArg = Annotated[list[str] | None, typer.Argument(
-    help="Log files, globs, directories, or - for stdin (the default when stdin is a pipe). "
-    "Gzip is detected.", show_default=False)]
+    metavar="PATH", help="Log files, globs, directories, or - for stdin (the default when "
+    "stdin is a pipe). Gzip is detected.", show_default=False)]
 SchemaOpt = Annotated[list[str] | None, typer.Option(
-    "--schema", "-s", help="Schema source: a .sql file of DDL, a migrations folder (replayed "
-    "in order) or a postgresql:// URL (read-only). Repeatable; all merge into one catalog.",
-    show_default=False)]
+    "--schema", "-s", metavar="PATH", help="Schema source: a .sql file of DDL, a migrations "
+    "folder (replayed in order) or a postgresql:// URL (read-only). Repeatable; all merge "
+    "into one catalog.", show_default=False)]
 RulesOpt = Annotated[list[str] | None, typer.Option(
-    "--rules", "-r", help="Extra rule file or directory; a rule with a built-in id replaces "
-    "it. Repeatable.", show_default=False)]
+    "--rules", "-r", metavar="PATH", help="Extra rule file or directory; a rule with a "
+    "built-in id replaces it. Repeatable.", show_default=False)]
 NoBuiltinRulesOpt = Annotated[bool, typer.Option(
     "--no-builtin-rules", help="Use only the --rules given.")]
 InputFormatOpt = Annotated[str | None, typer.Option(
-    "--input-format", help="Skip detection and read the input as this format.")]
+    "--input-format", metavar="NAME", help="Skip detection and read the input as this format "
+    "(`analyzer formats` lists them).")]
 NoRedactOpt = Annotated[bool, typer.Option(
     "--no-redact", help="Keep secrets (passwords, JWTs, API keys) in the output.")]
 RedactEmailsOpt = Annotated[bool, typer.Option(
     "--redact-emails", help="Also replace email addresses with [EMAIL].")]
 ConfigOpt = Annotated[str | None, typer.Option(
-    "--config", help="Settings file (TOML); default ./analyzer.toml if present.")]
+    "--config", metavar="FILE", help="Settings file (TOML). Default: the nearest "
+    "analyzer.toml or pyproject.toml [tool.analyzer] from here upward, or $ANALYZER_CONFIG.")]
 StateOpt = Annotated[str | None, typer.Option(
-    "--state", envvar="ANALYZER_STATE", help="State database (SQLite). Default: "
-    "$XDG_STATE_HOME/analyzer/state.db (~/.local/state/analyzer/state.db).")]
+    "--state", metavar="FILE", envvar="ANALYZER_STATE", help="State database (SQLite). "
+    "Default: $XDG_STATE_HOME/analyzer/state.db (~/.local/state/analyzer/state.db).")]
 
 
-def settings_of(config: str | None, *, schema: list[str] | None = None,
+def settings_of(config: str | None, *, command: str = "", schema: list[str] | None = None,
                 rules: list[str] | None = None, input_format: str | None = None,
                 no_redact: bool = False, redact_emails: bool = False,
-                **more: object) -> Settings:
+                **more: Any) -> Settings:
     """Settings from the file and the shared options (an option given wins). The input format
     is checked here, before any input is read."""
+    from analyzer.ingest import get_format
+    from analyzer.settings import resolve_settings
+
     settings = resolve_settings(
-        config, schemas=schema, rules_dirs=rules, input_format=input_format,
+        config, command=command, schemas=schema, rules_dirs=rules, input_format=input_format,
         redact=False if no_redact else None, redact_emails=redact_emails or None, **more)
     if settings.input_format:
         get_format(settings.input_format)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,17 +17,15 @@ from analyzer.cli.options import (
     RedactEmailsOpt,
     RulesOpt,
     SchemaOpt,
+    format_option,
     settings_of,
 )
 from analyzer.errors import UsageError
-from analyzer.pipeline import analyze, parse_when
-from analyzer.report.common import cleaner
-from analyzer.report.jsonout import incident_dict, scrubbed
-from analyzer.report.outage import Selection
-from analyzer.report.postmortem import Facts, facts_dict, facts_from_report, facts_from_state
-from analyzer.report.postmortem_md import render_markdown
-from analyzer.settings import Settings
-from analyzer.store import StateStore
+
+if TYPE_CHECKING:
+    from analyzer.report.outage import Selection
+    from analyzer.report.postmortem import Facts
+    from analyzer.settings import Settings
 
 POSTMORTEM_FORMATS = ("markdown", "json")
 IncidentOpt = Annotated[list[str] | None, typer.Option(
@@ -44,10 +42,11 @@ UntilOpt = Annotated[str | None, typer.Option(
     "--until", metavar="WHEN", help="Incidents active before this time.")]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every incident found.")]
 StateOpt = Annotated[str | None, typer.Option(
-    "--state", help="Report state database: with no PATHS, draft from the history it kept; "
+    "--state", metavar="FILE",
+    help="Report state database: with no PATHS, draft from the history it kept; "
     "with PATHS, add its first-seen-ever and run counts.")]
-FormatOpt = Annotated[str, typer.Option(
-    "--format", "-f", help="markdown (a draft to edit) or json (the same facts).")]
+FormatOpt = Annotated[str, format_option(
+    "postmortem", POSTMORTEM_FORMATS, "markdown (a draft to edit) or json (the same facts).")]
 
 
 @console.command
@@ -61,7 +60,15 @@ def postmortem(paths: PathsArg = None, incident: IncidentOpt = None,
     """Draft a post-mortem (Markdown) for one outage, from logs or from the history a
     scheduled report kept. The draft also covers the root causes that share a fix with the
     chosen ones (one model change, two mismatches)."""
-    console.choice("--format", output_format, POSTMORTEM_FORMATS)
+    from analyzer.pipeline import parse_when
+    from analyzer.report.common import cleaner
+    from analyzer.report.jsonout import incident_dict, scrubbed
+    from analyzer.report.outage import Selection
+    from analyzer.report.postmortem import facts_dict, facts_from_state
+    from analyzer.report.postmortem_md import render_markdown
+    from analyzer.store import StateStore
+
+    output_format = console.choice("--format", output_format, POSTMORTEM_FORMATS)
     now = time.time_ns()
     selector = Selection(tuple(incident or ()), tuple(root_cause or ()),
                          parse_when(since, now) if since else None,
@@ -69,7 +76,8 @@ def postmortem(paths: PathsArg = None, incident: IncidentOpt = None,
     if selector.empty:
         raise UsageError("say which incidents: --incident SELECTOR, --root-cause ID, "
                          "--since/--until or --all")
-    settings = settings_of(config, schema=schema, rules=rules, input_format=input_format,
+    settings = settings_of(config, command="postmortem", schema=schema, rules=rules,
+                           input_format=input_format,
                            no_redact=no_redact, redact_emails=redact_emails)
     fatal = False
     if state is not None and not paths:
@@ -88,6 +96,10 @@ def postmortem(paths: PathsArg = None, incident: IncidentOpt = None,
 
 def _facts_from_logs(selector: Selection, inputs: list[str], settings: Settings,
                      state: str | None) -> tuple[Facts, bool]:
+    from analyzer.pipeline import analyze
+    from analyzer.report.postmortem import facts_from_report
+    from analyzer.store import StateStore
+
     with console.progress() as bar:
         found = analyze(inputs, settings, progress=bar)
     history = []

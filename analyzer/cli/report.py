@@ -17,24 +17,29 @@ from analyzer.cli.options import (
     RulesOpt,
     SchemaOpt,
     StateOpt,
+    format_option,
     settings_of,
 )
 from analyzer.cli.scan import print_report
-from analyzer.pipeline import parse_when, scheduled_report
-from analyzer.report.outputs import check_outputs, write_outputs
-from analyzer.store import default_state_path, parse_fail_on
 
+REPORT_FORMATS = ("table", "json", "markdown", "html")
+FormatOpt = Annotated[str | None, format_option(
+    "report", REPORT_FORMATS, "Output on stdout: table (the default), json, markdown or html "
+    "(with --out: the files' suffixes choose).")]
 SinceOpt = Annotated[str | None, typer.Option(
-    "--since", help="Window start: a duration back from now (24h, 90m, 7d) or an RFC3339 "
+    "--since", metavar="WHEN",
+    help="Window start: a duration back from now (24h, 90m, 7d) or an RFC3339 "
     "time. Default: everything.")]
 UntilOpt = Annotated[str | None, typer.Option(
-    "--until", help="Window end (exclusive), same forms as --since. Default: now.")]
+    "--until", metavar="WHEN", help="Window end (exclusive), same forms as --since. Default: now.")]
 OutOpt = Annotated[list[str] | None, typer.Option(
-    "--out", "-o", help="Write the report here; the suffix picks the format: .md, .html, "
+    "--out", "-o", metavar="FILE",
+    help="Write the report here; the suffix picks the format: .md, .html, "
     ".json (.txt: the terminal table). Repeatable; - for Markdown on stdout. Default: the "
     "terminal table on stdout.", show_default=False)]
 FailOnOpt = Annotated[list[str] | None, typer.Option(
-    "--fail-on", help="Exit 1 when an incident matches: new, regressed, and/or a severity "
+    "--fail-on", metavar="CONDITION",
+    help="Exit 1 when an incident matches: new, regressed, and/or a severity "
     "threshold; comma-separated or repeated. `new,regressed,critical` = a new or regressed "
     "critical incident.", show_default=False)]
 DryRunOpt = Annotated[bool, typer.Option(
@@ -46,10 +51,18 @@ def report(paths: PathsArg = None, since: SinceOpt = None, until: UntilOpt = Non
            state: StateOpt = None, out: OutOpt = None, fail_on: FailOnOpt = None,
            dry_run: DryRunOpt = False, schema: SchemaOpt = None, rules: RulesOpt = None,
            input_format: InputFormatOpt = None, no_redact: NoRedactOpt = False,
-           redact_emails: RedactEmailsOpt = False, config: ConfigOpt = None) -> None:
+           redact_emails: RedactEmailsOpt = False, output_format: FormatOpt = None,
+           config: ConfigOpt = None) -> None:
     """Scheduled report: analyse a time window, remember incidents in a state database, and
     mark each one NEW, ONGOING, REGRESSED or RESOLVED."""
-    settings = settings_of(config, schema=schema, rules=rules, input_format=input_format,
+    from analyzer.pipeline import parse_when, scheduled_report
+    from analyzer.report.outputs import check_outputs, write_outputs
+    from analyzer.store import default_state_path, parse_fail_on
+
+    if output_format is not None:
+        output_format = console.choice("--format", output_format, REPORT_FORMATS)
+    settings = settings_of(config, command="report", schema=schema, rules=rules,
+                           input_format=input_format,
                            no_redact=no_redact, redact_emails=redact_emails)
     condition = parse_fail_on(fail_on or [])
     now = time.time_ns()
@@ -65,11 +78,11 @@ def report(paths: PathsArg = None, since: SinceOpt = None, until: UntilOpt = Non
     options = {"history": result, "redact": settings.redact, "emails": settings.redact_emails}
     write_outputs(files, found, width=100, **options)
     if not out or "-" in out:
-        print_report(found, "markdown" if out else "table", **options)
+        print_report(found, output_format or ("markdown" if out else "table"), **options)
     if console.report_problems(found.problems):
         raise typer.Exit(console.EXIT_USAGE)
     hits = condition.triggered(result) if condition else []
     for item in hits:
-        console.warn(f"--fail-on: {item.status} {item.incident.severity} incident {item.id} "
-                     f"({item.incident.rule})")
+        console.error_line(f"--fail-on: {item.status} {item.incident.severity} incident "
+                           f"{item.id} ({item.incident.rule})")
     raise typer.Exit(console.EXIT_FAIL_ON if hits else console.EXIT_OK)

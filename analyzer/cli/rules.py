@@ -1,54 +1,54 @@
-"""`analyzer rules list|lint|test|suggest`: the YAML rules, and drafts of new ones."""
+"""`analyzer rules list|explain|lint|test|suggest`: the YAML rules, and drafts of new ones."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from analyzer.cli import console
 from analyzer.cli.options import (
+    CONTEXT,
     ConfigOpt,
     InputFormatOpt,
     NoBuiltinRulesOpt,
+    NoRedactOpt,
     PathsArg,
+    RedactEmailsOpt,
     RulesOpt,
+    format_option,
     settings_of,
 )
-from analyzer.diagnose import CHECKS
 from analyzer.errors import UsageError
-from analyzer.mining.suggest import find_incident, rule_draft
-from analyzer.pipeline import analyze
-from analyzer.rulebook import collect_rules, default_lint_paths, lint_paths, run_rule_examples
-from analyzer.rulebook.listing import rule_rows
-from analyzer.textsafe import printable
 
 rules_app = typer.Typer(
-    name="rules", help="List, lint and test YAML rules (the built-in ones and your own), or "
-    "draft one for an unclassified incident.",
+    name="rules", help="List, explain, lint and test YAML rules (the built-in ones and your "
+    "own), or draft one for an unclassified incident.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
-    pretty_exceptions_enable=False)
+    pretty_exceptions_enable=False, context_settings=CONTEXT)
 
+LIST_FORMATS = ("table", "json")
+EXPLAIN_FORMATS = ("text", "json")
 RulePathsArg = Annotated[list[str] | None, typer.Argument(
-    help="Rule files or directories (default: the built-in rules).", show_default=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+    metavar="PATH", help="Rule files or directories (default: the built-in rules).",
+    show_default=False)]
+ListFormatOpt = Annotated[str, format_option("rules list", LIST_FORMATS, "Output: table or json.")]
+ExplainFormatOpt = Annotated[str, format_option("rules explain", EXPLAIN_FORMATS,
+                                                "Output: text or json.")]
+JsonOpt = Annotated[bool, typer.Option("--json", hidden=True, help="Same as --format json.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also list the examples that pass.")]
 IncidentArg = Annotated[str, typer.Argument(
-    help="The unclassified incident's id (or a unique prefix of it), as `scan` shows it.",
-    show_default=False)]
+    metavar="INCIDENT", help="The unclassified incident's id (or a unique prefix of it), as "
+    "`scan` shows it.", show_default=False)]
+RuleIdArg = Annotated[str, typer.Argument(
+    metavar="ID", help="The rule's id, e.g. postgres.undefined_column.", show_default=False)]
 
 
-@rules_app.command("list")
-@console.command
-def rules_list(rules: RulesOpt = None, no_builtin_rules: NoBuiltinRulesOpt = False,
-               as_json: JsonOpt = False) -> None:
-    """Show the rules a scan would use: id, severity, category, codes, source file."""
+def _loaded(rules: list[str] | None, no_builtin_rules: bool) -> Any:
+    from analyzer.rulebook import collect_rules
+
     if no_builtin_rules and not rules:
         raise UsageError("--no-builtin-rules needs at least one --rules")
     loaded = collect_rules(rules or (), builtin=not no_builtin_rules)
@@ -56,14 +56,34 @@ def rules_list(rules: RulesOpt = None, no_builtin_rules: NoBuiltinRulesOpt = Fal
         for problem in loaded.errors:
             console.error(str(problem))
         raise typer.Exit(console.EXIT_USAGE)
-    rows = rule_rows(loaded)
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    return loaded
+
+
+@rules_app.command("list")
+@console.command
+def rules_list(rules: RulesOpt = None, no_builtin_rules: NoBuiltinRulesOpt = False,
+               output_format: ListFormatOpt = "table", as_json: JsonOpt = False) -> None:
+    """Show the rules a scan would use: id, severity, category, codes, source file."""
+    from analyzer.rulebook.listing import rule_rows
+
+    output_format = "json" if as_json else console.choice("--format", output_format,
+                                                          LIST_FORMATS)
+    rows = rule_rows(_loaded(rules, no_builtin_rules))
+    if output_format == "json":
+        typer.echo(json.dumps({"version": 1, "rules": rows}, indent=2, ensure_ascii=False))
     else:
         print_rule_table(rows)
 
 
 def print_rule_table(rows: list[dict[str, Any]]) -> None:
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from analyzer.textsafe import printable
+
     table = Table(title=f"{len(rows)} rules", show_lines=False)
     for column in ("id", "severity", "category", "codes", "source", "overrides"):
         table.add_column(column, overflow="fold")
@@ -76,12 +96,50 @@ def print_rule_table(rows: list[dict[str, Any]]) -> None:
             highlight=False).print(table)
 
 
+@rules_app.command("explain")
+@console.command
+def rules_explain(rule_id: RuleIdArg, rules: RulesOpt = None,
+                  no_builtin_rules: NoBuiltinRulesOpt = False,
+                  output_format: ExplainFormatOpt = "text") -> None:
+    """Explain one rule: its title, what it means and how to fix it, what it matches, and its
+    examples."""
+    from analyzer.rulebook.listing import explain, find_rule
+    from analyzer.textsafe import printable
+
+    output_format = console.choice("--format", output_format, EXPLAIN_FORMATS)
+    loaded = _loaded(rules, no_builtin_rules)
+    rule = find_rule(loaded, rule_id)
+    data = explain(rule, loaded.overridden.get(rule.id))
+    if output_format == "json":
+        typer.echo(json.dumps({"version": 1, "rule": data}, indent=2, ensure_ascii=False))
+        return
+    lines = [f"{data['id']}: {data['title']}",
+             f"severity {data['severity']} · category {data['category']}"
+             + (f" · codes {', '.join(data['codes'])}" if data["codes"] else "")
+             + (f" · group {data['group']}" if data["group"] else "")
+             + (f" · diagnosis {data['diagnose']}" if data["diagnose"] else ""),
+             f"defined at {data['source']}", "", data["docs"], "", "matches:",
+             *(f"  {pattern}" for pattern in data["patterns"]),
+             f"incident key: {', '.join(data['fingerprint']) or '(the rule alone)'}",
+             "", "examples:"]
+    for example in data["examples"]:
+        verdict = "matches" if example["match"] else "does not match"
+        captured = (" → " + ", ".join(f"{k}={v}" for k, v in example["captures"].items())
+                    if example["captures"] else "")
+        lines.append(f"  {verdict}: {example['text']}{captured}")
+    typer.echo("\n".join(printable(line) for line in lines))
+
+
 @rules_app.command("lint")
 @console.command
 def rules_lint(paths: RulePathsArg = None) -> None:
     """Validate rule files: unknown or missing keys, invalid regex, duplicate ids, fingerprints
     naming captures no pattern defines, missing examples, unknown diagnoses. Exit 2 on any
     error (warnings do not fail)."""
+    from analyzer.diagnose import CHECKS
+    from analyzer.rulebook import default_lint_paths, lint_paths
+    from analyzer.textsafe import printable
+
     report = lint_paths(paths or default_lint_paths(), known_diagnoses=set(CHECKS))
     for issue in report.issues:
         typer.echo(printable(str(issue)))
@@ -96,6 +154,9 @@ def rules_test(paths: RulePathsArg = None, verbose: VerboseOpt = False) -> None:
     """Run every rule's examples: lines that must match (with their captures) and lines that
     must not. Prints each failure with its line, expected and actual captures; exit 2 on any
     failure or invalid rule file."""
+    from analyzer.rulebook import run_rule_examples
+    from analyzer.textsafe import printable
+
     results, errors = run_rule_examples(paths or ())
     for error in errors:
         typer.echo(printable(f"{error}"))
@@ -119,9 +180,15 @@ def rules_test(paths: RulePathsArg = None, verbose: VerboseOpt = False) -> None:
 @rules_app.command("suggest")
 @console.command
 def rules_suggest(incident: IncidentArg, paths: PathsArg = None, rules: RulesOpt = None,
-                  input_format: InputFormatOpt = None, config: ConfigOpt = None) -> None:
+                  input_format: InputFormatOpt = None, no_redact: NoRedactOpt = False,
+                  redact_emails: RedactEmailsOpt = False, config: ConfigOpt = None) -> None:
     """Print a YAML rule draft that classifies an unclassified incident of these logs."""
-    settings = settings_of(config, rules=rules, input_format=input_format)
+    from analyzer.mining.suggest import find_incident, rule_draft
+    from analyzer.pipeline import analyze
+
+    settings = settings_of(config, command="rules suggest", rules=rules,
+                           input_format=input_format, no_redact=no_redact,
+                           redact_emails=redact_emails)
     report = analyze(console.input_paths(paths), settings)
     typer.echo(rule_draft(find_incident(report.incidents, incident), report.incidents),
                nl=False)

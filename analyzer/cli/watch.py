@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -14,35 +15,43 @@ from analyzer.cli.options import (
     RedactEmailsOpt,
     RulesOpt,
     SchemaOpt,
+    format_option,
     settings_of,
 )
 from analyzer.errors import AnalyzerError
-from analyzer.model import Problem
-from analyzer.report import terminal
-from analyzer.report.common import cleaner
-from analyzer.report.keys import Keys
-from analyzer.report.live import LineView, LiveView, run_watch
-from analyzer.session import load_ruleset, load_schema
-from analyzer.stream import LiveInput, Watcher
 
 WATCH_FORMATS = ("text", "json")
 FollowOpt = Annotated[str | None, typer.Option(
-    "--follow", "-F", help="Follow this file like `tail -F` (rotation and truncation survive) "
+    "--follow", "-F", metavar="FILE",
+    help="Follow this file like `tail -F` (rotation and truncation survive) "
     "instead of reading stdin.", show_default=False)]
-FormatOpt = Annotated[str, typer.Option(
-    "--format", "-f", help="Without a terminal: text (one line per event) or json (one object "
-    "per line). On a terminal: the live screen.")]
+FormatOpt = Annotated[str, format_option(
+    "watch", WATCH_FORMATS, "Without a terminal: text (one line per event) or json (one "
+    "object per line). On a terminal: the live screen.")]
+SummaryOpt = Annotated[bool | None, typer.Option(
+    "--summary/--no-summary", help="The final summary when the input ends or on Ctrl-C. "
+    "Default: on a terminal; piped, only when asked (then on stderr, keeping stdout one "
+    "event per line).", show_default=False)]
 
 
 @console.command
 def watch(follow: FollowOpt = None, schema: SchemaOpt = None, rules: RulesOpt = None,
           output_format: FormatOpt = "text", input_format: InputFormatOpt = None,
           no_redact: NoRedactOpt = False, redact_emails: RedactEmailsOpt = False,
-          config: ConfigOpt = None) -> None:
-    """Watch a live log (stdin or --follow FILE): incidents appear as they happen; Ctrl-C or
-    the end of input prints the summary."""
-    console.choice("--format", output_format, WATCH_FORMATS)
-    settings = settings_of(config, schema=schema, rules=rules, input_format=input_format,
+          summary: SummaryOpt = None, config: ConfigOpt = None) -> None:
+    """Watch a live log (stdin or --follow FILE): incidents appear as they happen; on a
+    terminal, q or Ctrl-C (or the end of input) prints the summary."""
+    from analyzer.model import Problem
+    from analyzer.report import terminal
+    from analyzer.report.common import cleaner
+    from analyzer.report.keys import Keys
+    from analyzer.report.live import LineView, LiveView, run_watch
+    from analyzer.session import load_ruleset, load_schema
+    from analyzer.stream import LiveInput, Watcher
+
+    output_format = console.choice("--format", output_format, WATCH_FORMATS)
+    settings = settings_of(config, command="watch", schema=schema, rules=rules,
+                           input_format=input_format,
                            no_redact=no_redact, redact_emails=redact_emails)
     if follow is None:
         console.input_paths(None)  # refuses a terminal on stdin
@@ -65,9 +74,12 @@ def watch(follow: FollowOpt = None, schema: SchemaOpt = None, rules: RulesOpt = 
     except AnalyzerError as exc:
         failed = exc
     final = watcher.report()
-    summary = LineView(console.stdout(), clean, as_json=as_json)
-    summary.summary(final, width=console.width(), color=interactive and console.color(),
-                    redact=settings.redact, emails=settings.redact_emails)
+    if summary if summary is not None else interactive:
+        # piped, stdout stays one event per line: the summary goes to stderr
+        out = console.stdout() if interactive else sys.stderr
+        LineView(out, clean, as_json=as_json).summary(
+            final, width=console.width(), color=interactive and console.color(),
+            wrap=interactive, redact=settings.redact, emails=settings.redact_emails)
     if failed is not None:
         raise failed
     fatal = console.report_problems(p for p in final.problems if p not in problems)

@@ -235,7 +235,8 @@ class LiveView:
             style = terminal.SEVERITY_STYLE.get(i.severity, "")
             what = Text(self.clean(short_entities(i)), style="bold")
             what.append(f" {self.clean(i.title)}")
-            cells: dict[str, Text | str] = {"sev": Text(i.severity, style=style), "count": f"{i.count:,}",
+            cells: dict[str, Text | str] = {
+                     "sev": Text(i.severity, style=style), "count": f"{i.count:,}",
                      "/min": str(row.rate), "last 30 min": Text(sparkline(row.trend), style=style),
                      "last seen": (format_ts(i.last_seen) or "")[11:19],
                      "id": Text(i.id, style="dim"), "incident": what,

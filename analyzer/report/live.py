@@ -102,7 +102,7 @@ class QuitRequested(KeyboardInterrupt):
 HELP = "keys: q quit (prints the summary) · ? this help · Ctrl-C quit"
 CAUSES_EVERY = 2.0  # seconds between root-cause recomputations on the live screen
 # Columns dropped first as the screen narrows: (name, the width below which it goes).
-OPTIONAL_COLUMNS = (("last 30 min", 110), ("/min", 90), ("last seen", 72))
+OPTIONAL_COLUMNS = (("last 30 min", 110), ("/min", 96), ("last seen", 86))
 NARROW = 100  # below this width the diagnosis column shows the found name without the kind
 
 
@@ -220,13 +220,14 @@ class LiveView:
         table = Table(expand=True, show_edge=False, pad_edge=False)
         narrow = width < NARROW
         columns: list[tuple[str, dict[str, Any]]] = [
-            ("sev", {"no_wrap": True}), ("count", {"justify": "right", "no_wrap": True}),
+            ("sev", {"no_wrap": True, "min_width": 8}),
+            ("count", {"justify": "right", "no_wrap": True, "min_width": 5}),
             ("/min", {"justify": "right", "no_wrap": True}),
-            ("last 30 min", {"no_wrap": True}), ("last seen", {"no_wrap": True}),
+            ("last 30 min", {"no_wrap": True}), ("last seen", {"no_wrap": True, "min_width": 9}),
             ("id", {"no_wrap": True, "min_width": 12}),
             # the incident's text gives way; the diagnosis (what the database has) does not
-            ("incident", {"ratio": 1, "no_wrap": True, "overflow": "ellipsis"}),
-            ("diagnosis", {"no_wrap": True, "overflow": "ellipsis", "max_width": width // 2})]
+            ("incident", {"ratio": 1, "no_wrap": True, "overflow": "ellipsis", "min_width": 8}),
+            ("diagnosis", {"no_wrap": True, "overflow": "ellipsis", "max_width": width // 3})]
         for name, options in columns:
             if name not in dropped:
                 table.add_column(name, **options)
@@ -254,7 +255,7 @@ def diagnosis_found(incident: Incident, *, kind: bool = True) -> str:
         return "-"
     if d.found:
         return f"→ {d.found}" + (f" ({d.kind})" if kind else "")
-    return f"{d.kind}: {d.summary}"
+    return f"{d.kind}: {d.wanted}" if d.wanted else d.kind
 
 
 def run_watch(watcher: Watcher, source: Any, view: LineView | LiveView,

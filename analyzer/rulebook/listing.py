@@ -12,13 +12,17 @@ from analyzer.rulebook import LoadedRules
 from analyzer.rulebook.load import Rule, builtin_rules_dir
 
 
+def shown_source(rule: Rule) -> str:
+    """`<builtin>/postgres.yaml` for a shipped rule, the path as given for the user's."""
+    builtin, source = builtin_rules_dir(), Path(rule.source)
+    return (f"<builtin>/{source.relative_to(builtin)}" if source.is_relative_to(builtin)
+            else rule.source)
+
+
 def rule_rows(loaded: LoadedRules) -> list[dict[str, Any]]:
-    builtin = builtin_rules_dir()
     rows = []
     for rule in sorted(loaded.rules, key=lambda r: r.id):
-        source = Path(rule.source)
-        shown = (f"<builtin>/{source.relative_to(builtin)}" if source.is_relative_to(builtin)
-                 else rule.source)
+        shown = shown_source(rule)
         rows.append({"id": rule.id, "title": rule.title, "severity": rule.severity,
                      "category": rule.category, "codes": list(rule.codes),
                      "group": rule.group, "source": shown, "line": rule.line,
@@ -44,7 +48,7 @@ def explain(rule: Rule, overridden: str | None = None) -> dict[str, Any]:
         "category": rule.category, "codes": list(rule.codes), "group": rule.group,
         "diagnose": rule.diagnose, "docs": " ".join(rule.docs.split()),
         "patterns": [p.pattern for p in rule.patterns],
-        "fingerprint": list(rule.fingerprint), "source": f"{rule.source}:{rule.line}",
+        "fingerprint": list(rule.fingerprint), "source": f"{shown_source(rule)}:{rule.line}",
         "overrides": overridden,
         "examples": [{"name": e.name, "text": e.text, "match": e.match,
                       "captures": dict(e.captures) if e.captures is not None else None}

@@ -20,14 +20,16 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import typer
 
 from analyzer.errors import AnalyzerError, UsageError
 from analyzer.model import Problem
-from analyzer.report.progress import ProgressBar
 from analyzer.textsafe import printable
+
+if TYPE_CHECKING:
+    from analyzer.report.progress import ProgressBar
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
@@ -126,6 +128,8 @@ def choice(option: str, value: str, known: Sequence[str]) -> str:
 @contextmanager
 def progress() -> Iterator[ProgressBar | None]:
     """A progress bar on stderr for long scans, when stderr is a terminal."""
+    from analyzer.report.progress import ProgressBar
+
     bar = ProgressBar(sys.stderr) if is_tty(sys.stderr) and not State.quiet else None
     try:
         yield bar

@@ -1,0 +1,51 @@
+"""What people expect of a CLI: FORCE_COLOR, -q, case-insensitive choices checked before any
+input, --fail-on naming what tripped it, piped watch keeping stdout to events."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT, SEED_LOG, SEED_SCHEMA, run_module
+
+
+def test_force_color_colours_a_pipe_and_no_color_does_not():
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "120"}
+    env.pop("NO_COLOR", None)
+    coloured = subprocess.run([sys.executable, "-m", "analyzer", "scan", str(SEED_LOG),
+                               "--brief"], capture_output=True, env=env, cwd=ROOT, timeout=120)
+    assert b"\x1b[" in coloured.stdout
+    plain = run_module("scan", str(SEED_LOG), "--brief")  # NO_COLOR=1, a pipe
+    assert b"\x1b[" not in plain.stdout
+
+
+def test_choices_are_case_insensitive_and_checked_before_reading_input():
+    upper = run_module("scan", str(SEED_LOG), "-f", "JSON")
+    assert upper.returncode == 0 and upper.stdout.startswith(b"{")
+    # a bad choice fails at once, even with a stdin that never ends
+    process = subprocess.Popen([sys.executable, "-m", "analyzer", "scan", "-f", "xml"],
+                               stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and b"--format: expected one of table, json" in err
+
+
+def test_fail_on_names_the_incidents_that_tripped_it_even_when_quiet():
+    result = run_module("-q", "scan", str(SEED_LOG), "--schema", str(SEED_SCHEMA),
+                        "--fail-on", "HIGH", "--brief")
+    err = result.stderr.decode().splitlines()
+    assert result.returncode == 1
+    assert "analyzer: --fail-on high: critical incident 80fdb3d2c5e8 " \
+           "(postgres.undefined_column) ×11" in err
+    assert len(err) == 9  # one line per incident at high or worse, nothing else
+
+
+def test_piped_watch_keeps_stdout_to_events_and_the_summary_on_stderr_when_asked():
+    log = SEED_LOG.read_bytes()
+    plain = run_module("watch", input=log)
+    assert plain.returncode == 0 and b"Incidents" not in plain.stdout + plain.stderr
+    lines = plain.stdout.decode().splitlines()
+    assert lines and all(" NEW " in line or " ESCALATED " in line for line in lines)
+    asked = run_module("watch", "--summary", input=log)
+    assert asked.stdout == plain.stdout
+    assert b"Incidents" in asked.stderr and b"Root causes" in asked.stderr

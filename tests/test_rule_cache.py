@@ -41,8 +41,10 @@ def test_a_changed_rule_file_is_a_new_key(tmp_path, pack):
     pack[0].write_text(pack[0].read_text() + "\n# edited\n")
     assert pack_key(pack) != before
     cache = tmp_path / "cache"
-    load_or_build(pack, _build(pack), directory=cache)
-    assert len(list(cache.glob("rules-*.pickle"))) == 1  # the stale one is gone
+    for index in range(5):
+        pack[0].write_text(pack[0].read_text() + f"\n# edit {index}\n")
+        load_or_build(pack, _build(pack), directory=cache)
+    assert len(list(cache.glob("rules-*.pickle"))) == 4  # old versions go, a few stay
 
 
 def test_an_unwritable_or_corrupt_cache_is_ignored(tmp_path, pack):

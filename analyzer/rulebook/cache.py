@@ -28,6 +28,7 @@ def read_only(mapping: dict[str, Any]) -> MappingProxyType[str, Any]:
 copyreg.pickle(MappingProxyType, lambda proxy: (read_only, (dict(proxy),)))
 
 FORMAT = 1  # bump when what is stored changes shape
+KEEP = 4  # cache files kept (one per version of the pack and code in use on this machine)
 
 
 def cache_dir() -> Path:
@@ -78,9 +79,10 @@ def _store(path: Path, value: Any) -> None:
             pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         temporary = None
-        for stale in path.parent.glob("rules-*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        # other versions (an upgrade, another checkout) keep theirs: only the oldest go
+        kept = sorted(path.parent.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for stale in kept[:-KEEP]:
+            stale.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass  # a read-only home, a full disk: run without the cache
     finally:

@@ -83,7 +83,7 @@ def wait_ready(process: subprocess.Popen[bytes]) -> None:
 
 
 def test_a_lone_error_line_is_announced_within_a_second_and_eof_prints_the_summary():
-    process = watch_process()
+    process = watch_process("--summary")
     try:
         wait_ready(process)
         process.stdin.write(now_line(SESSION_ID))
@@ -105,13 +105,13 @@ def test_a_lone_error_line_is_announced_within_a_second_and_eof_prints_the_summa
     finally:
         process.kill()
     assert process.returncode == 0, err
-    summary = out.decode()
+    summary = err.decode()  # piped: the summary asked for is on stderr
     assert "Incidents" in summary and "session_id" in summary and "created_at" in summary
     assert "1 source(s), " in summary
 
 
 def test_ctrl_c_prints_the_summary_and_exits_0():
-    process = watch_process()
+    process = watch_process("--summary")
     try:
         wait_ready(process)
         process.stdin.write(now_line(REPORT_ID))
@@ -123,24 +123,27 @@ def test_ctrl_c_prints_the_summary_and_exits_0():
     finally:
         process.kill()
     assert process.returncode == 0, err
-    assert "reportId" in out.decode() and "Traceback" not in err.decode()
+    # piped: stdout holds the events only, the summary asked for goes to stderr
+    assert "reportId" in err.decode() and "Incidents" not in out.decode()
+    assert "Traceback" not in err.decode()
 
 
 def test_json_lines_without_a_terminal():
-    process = watch_process("--format", "json")
+    process = watch_process("--format", "json", "--summary")
     out, err = process.communicate(SEED_LOG.read_bytes(), timeout=60)
     assert process.returncode == 0, err
     events = [json.loads(text) for text in out.decode().splitlines()]
     count = seed_incident_count(schema=False)
-    assert [e["event"] for e in events] == ["new"] * count + ["summary"]
+    assert [e["event"] for e in events] == ["new"] * count
     assert events[0]["incident"]["entities"] == {"table": "sessions", "column": "created_at"}
-    assert len(events[-1]["report"]["incidents"]) == count
+    summary = json.loads(err.decode().splitlines()[-1])
+    assert summary["event"] == "summary" and len(summary["report"]["incidents"]) == count
 
 
 def test_follow_survives_rotation_and_truncation(tmp_path):
     log = tmp_path / "app.log"
     log.write_bytes(now_line(HEALTHY) + now_line(SESSION_ID))
-    process = watch_process("--follow", str(log), stdin=subprocess.DEVNULL)
+    process = watch_process("--follow", str(log), "--summary", stdin=subprocess.DEVNULL)
     try:
         text, _ = read_line(process, 10)
         assert "column=session_id" in text
@@ -159,7 +162,7 @@ def test_follow_survives_rotation_and_truncation(tmp_path):
     finally:
         process.kill()
     assert process.returncode == 0, err
-    assert "rotated" in out.decode() and "truncated" in out.decode()
+    assert "rotated" in err.decode() and "truncated" in err.decode()
 
 
 def test_live_screen_on_a_terminal_keeps_log_text_literal():

@@ -101,7 +101,7 @@ def test_a_lone_error_line_is_announced_within_a_second_and_eof_prints_the_summa
         assert "column=created_at" in text and took < 1.0
         process.stdin.close()
         process.stdin = None  # closed: the end of input
-        out, err = process.communicate(timeout=30)
+        _, err = process.communicate(timeout=30)
     finally:
         process.kill()
     assert process.returncode == 0, err
@@ -158,7 +158,7 @@ def test_follow_survives_rotation_and_truncation(tmp_path):
         log.write_bytes(now_line('❌ column "truncated" does not exist'))
         assert "column=truncated" in read_line(process, 5)[0]
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        _, err = process.communicate(timeout=30)
     finally:
         process.kill()
     assert process.returncode == 0, err

@@ -152,3 +152,12 @@ def test_rules_explain_gives_title_docs_and_examples(cli):
     assert missing.exit_code == 2 and "did you mean" in missing.stderr and \
         "postgres.undefined_column," in \
         missing.stderr.replace("\n", " ")
+
+
+def test_rules_lint_and_test_speak_json_too(cli):
+    lint = json.loads(cli("rules", "lint", "-f", "json").stdout)
+    assert lint["version"] == 1 and lint["files"] > 10 and isinstance(lint["issues"], list)
+    tested = cli("rules", "test", "--format", "Json")
+    data = json.loads(tested.stdout)
+    assert tested.exit_code == 0 and data["version"] == 1 and data["failed"] == 0
+    assert data["examples"] > 100 and data["results"] == []  # only failures unless -v

@@ -30,12 +30,17 @@ rules_app = typer.Typer(
 
 LIST_FORMATS = ("table", "json")
 EXPLAIN_FORMATS = ("text", "json")
+CHECK_FORMATS = ("text", "json")
 RulePathsArg = Annotated[list[str] | None, typer.Argument(
     metavar="PATH", help="Rule files or directories (default: the built-in rules).",
     show_default=False)]
 ListFormatOpt = Annotated[str, format_option("rules list", LIST_FORMATS, "Output: table or json.")]
 ExplainFormatOpt = Annotated[str, format_option("rules explain", EXPLAIN_FORMATS,
                                                 "Output: text or json.")]
+LintFormatOpt = Annotated[str, format_option("rules lint", CHECK_FORMATS,
+                                             "Output: text or json.")]
+TestFormatOpt = Annotated[str, format_option("rules test", CHECK_FORMATS,
+                                             "Output: text or json.")]
 JsonOpt = Annotated[bool, typer.Option("--json", hidden=True, help="Same as --format json.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also list the examples that pass.")]
@@ -132,7 +137,7 @@ def rules_explain(rule_id: RuleIdArg, rules: RulesOpt = None,
 
 @rules_app.command("lint")
 @console.command
-def rules_lint(paths: RulePathsArg = None) -> None:
+def rules_lint(paths: RulePathsArg = None, output_format: LintFormatOpt = "text") -> None:
     """Validate rule files: unknown or missing keys, invalid regex, duplicate ids, fingerprints
     naming captures no pattern defines, missing examples, unknown diagnoses. Exit 2 on any
     error (warnings do not fail)."""
@@ -140,7 +145,15 @@ def rules_lint(paths: RulePathsArg = None) -> None:
     from analyzer.rulebook import default_lint_paths, lint_paths
     from analyzer.textsafe import printable
 
+    output_format = console.choice("--format", output_format, CHECK_FORMATS)
     report = lint_paths(paths or default_lint_paths(), known_diagnoses=set(CHECKS))
+    if output_format == "json":
+        typer.echo(json.dumps({"version": 1, "files": report.files, "rules": len(report.rules),
+                               "issues": [{"path": i.path, "line": i.line, "key": i.key,
+                                           "level": i.level, "message": i.message}
+                                          for i in report.issues]},
+                              indent=2, ensure_ascii=False))
+        raise typer.Exit(console.EXIT_USAGE if report.errors else console.EXIT_OK)
     for issue in report.issues:
         typer.echo(printable(str(issue)))
     typer.echo(f"{report.files} file(s), {len(report.rules)} rule(s): "
@@ -150,14 +163,24 @@ def rules_lint(paths: RulePathsArg = None) -> None:
 
 @rules_app.command("test")
 @console.command
-def rules_test(paths: RulePathsArg = None, verbose: VerboseOpt = False) -> None:
+def rules_test(paths: RulePathsArg = None, verbose: VerboseOpt = False,
+               output_format: TestFormatOpt = "text") -> None:
     """Run every rule's examples: lines that must match (with their captures) and lines that
     must not. Prints each failure with its line, expected and actual captures; exit 2 on any
     failure or invalid rule file."""
     from analyzer.rulebook import run_rule_examples
     from analyzer.textsafe import printable
 
+    output_format = console.choice("--format", output_format, CHECK_FORMATS)
     results, errors = run_rule_examples(paths or ())
+    if output_format == "json":
+        typer.echo(json.dumps({"version": 1, "errors": [str(e) for e in errors], "results": [
+            {"rule": r.rule.id, "example": r.example.name, "where": r.where, "ok": r.ok,
+             "problem": r.problem, "expected": r.expected, "actual": r.actual}
+            for r in results if verbose or not r.ok], "examples": len(results),
+            "failed": sum(not r.ok for r in results)}, indent=2, ensure_ascii=False))
+        raise typer.Exit(console.EXIT_USAGE if errors or any(not r.ok for r in results)
+                         else console.EXIT_OK)
     for error in errors:
         typer.echo(printable(f"{error}"))
     for result in results:

@@ -26,6 +26,7 @@ ERROR_FIELDS = {
     "position": "position", "where": "context", "schema": "schema", "table": "table",
     "column": "column", "constraint": "constraint", "routine": "routine", "sql": "statement",
     "query": "statement", "severity": "severity", "errno": "errno", "syscall": "syscall",
+    "pgcode": "code", "sqlstate": "code", "sqlState": "code", "sql_state": "code",
 }
 # Top-level keys of app logs that are worth keeping as fields.
 TOP_FIELDS = {
@@ -34,6 +35,8 @@ TOP_FIELDS = {
     "url": "path", "status": "status", "statusCode": "status", "code": "code",
     "hint": "hint", "detail": "detail", "sql": "statement", "table": "table",
     "column": "column", "schema": "schema", "error_name": "error_name",
+    # the SQLSTATE as Python drivers name it (psycopg's pgcode / sqlstate, asyncpg's sqlstate)
+    "pgcode": "code", "sqlstate": "code", "sql_state": "code",
 }
 
 

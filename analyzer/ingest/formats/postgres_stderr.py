@@ -25,6 +25,7 @@ from analyzer.ingest.events import event_record
 from analyzer.ingest.formats.base import share
 from analyzer.ingest.formats.frames import EventRows, LineFormat
 from analyzer.ingest.levels import normalize_level
+from analyzer.ingest.sqlstate import prefix_sqlstate
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record
 
@@ -149,6 +150,10 @@ class PostgresStderr(LineFormat):
         code = _CODE_RE.match(message)
         if code:
             fields["code"], message = code.group("code"), code.group("rest")
+        else:
+            in_prefix = prefix_sqlstate(head.get("prefix") or "", head.get("sev"))
+            if in_prefix:
+                fields["code"] = in_prefix
         fields["severity"] = head.get("sev")
         for tag, value in tag_values.items():
             fields.setdefault(_TAG_FIELDS[tag], value)

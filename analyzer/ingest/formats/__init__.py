@@ -4,6 +4,7 @@ line here; detection tries them in this order and the best sniff score wins (tie
 from __future__ import annotations
 
 from analyzer.ingest.formats.base import Format, ReadOptions
+from analyzer.ingest.formats.docker_compose import DockerCompose
 from analyzer.ingest.formats.frames import FrameFormat, LineFormat
 from analyzer.ingest.formats.json_lines import AppJson, PostgresJson, SupabaseAuth
 from analyzer.ingest.formats.plain import PlainText
@@ -18,31 +19,37 @@ from analyzer.ingest.formats.render_yaml import RenderYaml
 from analyzer.ingest.formats.supabase_csv import SupabaseCsv
 from analyzer.ingest.formats.supabase_edge import SupabaseEdge
 from analyzer.ingest.formats.supabase_json import SupabaseJson, SupabaseMarkdown
+from analyzer.ingest.formats.wrapped import Wrapper
 
 _ALL: tuple[Format, ...] = (
-        RenderDashboard(),
-        RenderText(),
-        RenderJson(),
-        RenderYaml(),
-        RenderSyslog(),
-        SupabaseJson(),
-        SupabaseCsv(),
-        SupabaseMarkdown(),
-        SupabaseEdge(),
-        PostgrestLog(),
-        PostgresStderr(),
-        PostgresCsv(),
-        PostgresJson(),
-        SupabaseAuth(),
-        AppJson(),
-        PlainText(),
+    DockerCompose(),
+    RenderDashboard(),
+    RenderText(),
+    RenderJson(),
+    RenderYaml(),
+    RenderSyslog(),
+    SupabaseJson(),
+    SupabaseCsv(),
+    SupabaseMarkdown(),
+    SupabaseEdge(),
+    PostgrestLog(),
+    PostgresStderr(),
+    PostgresCsv(),
+    PostgresJson(),
+    SupabaseAuth(),
+    AppJson(),
+    PlainText(),
 )
 FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in _ALL}
 
 # Two formats in one file: a line format hands the lines it does not parse to the others.
 _LINE_FORMATS = [fmt for fmt in FORMATS.values()
-                 if isinstance(fmt, LineFormat) and not fmt.is_fallback]
+             if isinstance(fmt, LineFormat) and not fmt.is_fallback]
 for _fmt in _LINE_FORMATS:
     _fmt.adopt(_LINE_FORMATS)
+# A wrapper's inner lines are in one of the line formats (plain included).
+for _fmt in FORMATS.values():
+    if isinstance(_fmt, Wrapper):
+    _fmt.nest([f for f in FORMATS.values() if isinstance(f, LineFormat)])
 
 __all__ = ["FORMATS", "Format", "FrameFormat", "LineFormat", "ReadOptions"]

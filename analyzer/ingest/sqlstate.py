@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 # The SQLSTATE classes of PostgreSQL's errcodes.txt (Appendix A of its documentation).
-CLASSES = frozenset((
-    "00 01 02 03 08 09 0A 0B 0F 0L 0P 0Z 20 21 22 23 24 25 26 27 28 2B 2D 2F 34 38 39 3B 3D 3F "
-    "40 42 44 53 54 55 57 58 72 F0 HV P0 XX").split())
+_CLASS_LIST = ("00 01 02 03 08 09 0A 0B 0F 0L 0P 0Z 20 21 22 23 24 25 26 27 28 2B 2D 2F 34 38 "
+               "39 3B 3D 3F 40 42 44 53 54 55 57 58 72 F0 HV P0 XX")
+CLASSES = frozenset(_CLASS_LIST.split(" "))
 _SUCCESS_OR_WARNING = frozenset(("00", "01", "02"))
 _ERROR_SEVERITIES = frozenset(("ERROR", "FATAL", "PANIC"))
 _CODE = r"([0-9A-Z]{5})"
@@ -59,7 +59,7 @@ def prefix_sqlstate(prefix: str, severity: str | None) -> str | None:
     """The code a `log_line_prefix` with `%e` holds for a line of this severity: a SQLSTATE
     token whose class fits it (an ERROR's code is no success or warning class; LOG lines carry
     00000 and say nothing)."""
-    if not prefix or severity not in _ERROR_SEVERITIES and severity != "WARNING":
+    if not prefix or (severity not in _ERROR_SEVERITIES and severity != "WARNING"):
         return None
     labelled = sqlstate_in(prefix)
     if labelled:

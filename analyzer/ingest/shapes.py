@@ -142,6 +142,36 @@ def pg_event_text(message: str, fields: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# csvlog column -> canonical field name (csvlog files and CloudNativePG's JSON records)
+CSVLOG_FIELDS = {
+    "user_name": "user", "database_name": "database", "process_id": "pid",
+    "session_id": "session_id", "error_severity": "severity", "sql_state_code": "code",
+    "detail": "detail", "hint": "hint", "internal_query": "internal_query",
+    "context": "context", "query": "statement", "query_pos": "position",
+    "application_name": "application_name", "backend_type": "backend_type",
+    "command_tag": "command_tag",
+}
+
+
+def _is_cnpg(obj: dict) -> bool:
+    return obj.get("logger") == "postgres" and isinstance(obj.get("record"), dict)
+
+
+def cnpg_entry(obj: dict) -> Entry:
+    """CloudNativePG: the instance manager wraps each csvlog record, its columns as keys."""
+    record = obj["record"]
+    fields: dict[str, Any] = {}
+    for key, name in CSVLOG_FIELDS.items():
+        _put(fields, name, record.get(key))
+    host = text_of(record.get("connection_from"))
+    if host:
+        fields["host"] = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return Entry(message=pg_event_text(text_of(record.get("message")) or "", fields),
+                 shape="cnpg", level=normalize_level(text_of(record.get("error_severity"))),
+                 ts=ts_of(record.get("log_time")) or ts_of(obj.get("ts")),
+                 instance=text_of(obj.get("logging_pod")), fields=fields)
+
+
 def _is_gotrue(obj: dict) -> bool:
     return "msg" in obj and ("component" in obj or "auth_event" in obj
                              or ("remote_addr" in obj and "status" in obj))
@@ -230,6 +260,7 @@ def _lift_error(error: dict, fields: dict[str, Any]) -> None:
 
 
 SHAPES: tuple[tuple[str, Callable[[dict], bool], Callable[[dict], Entry]], ...] = (
+    ("cnpg", _is_cnpg, cnpg_entry),
     ("postgres_json", _is_pg_json, pg_json_entry),
     ("supabase_auth", _is_gotrue, gotrue_entry),
     ("postgrest", _is_postgrest_body, postgrest_body_entry),

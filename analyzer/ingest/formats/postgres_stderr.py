@@ -47,9 +47,14 @@ _USER_DB = r"(?P<user>[^\s@:\[\]()]+)@(?P<db>[^\s@:\[\]()]+)"
 _REMOTE = (r"(?<![\d.])(?P<rhost>\d{1,3}(?:\.\d{1,3}){3}|(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}"
            r"|[0-9a-f:]*::[0-9a-f:]*|\[local\])(?:\((?P<port>\d+)\))?")
 _SESSION = r"\b(?P<session>[0-9a-f]{6,}\.[0-9a-f]+)\b"
-_APP = r"\b(?:app|application_name|appname)=(?P<app>[^\s,\]]+)"
-_PREFIX_PARTS = tuple(re.compile(p) for p in (_TIME, _EPOCH, _PID, _USER_DB, _REMOTE,
-                                              _SESSION, _APP))
+_APP = r"\b(?:app|application_name|appname)=\"?(?P<app>[^\s,\]\"]+)"
+# key=value prefixes (`user=%u,db=%d`, Cloud SQL's `db=%d,user=%u`, Heroku's `user="%u"`);
+# earlier parts give way to later ones, so `user@db` wins where both are written.
+_KV_USER = r"\b(?:user|usr)=\"?(?P<user>[^\s,@\[\]()\"]+)"
+_KV_DB = r"\b(?:db|database)=\"?(?P<db>[^\s,@\[\]()\"]+)"
+_KV_PID = r"\bpid=\"?(?P<pid>\d+)"
+_PREFIX_PARTS = tuple(re.compile(p) for p in (_KV_USER, _KV_DB, _KV_PID, _TIME, _EPOCH, _PID,
+                                              _USER_DB, _REMOTE, _SESSION, _APP))
 _CODE_RE = re.compile(r"^(?P<code>[0-9A-Z]{5}): (?P<rest>.*)$", re.DOTALL)
 
 

@@ -204,5 +204,15 @@ class Unwrapped(FrameFormat):
     def parse_ts(self, text: str) -> int | None:
         return self.inner.parse_ts(text)
 
+    def _count(self, frame: pl.DataFrame, complete: Any, stats: SourceStats) -> None:
+        # A line in the wrapper's shape is parsed even when what it carries is free text (a
+        # Node stack in compose output); the inner rules keep seeing the inner verdict.
+        counted = frame.with_columns(parsed=pl.col("parsed").fill_null(False)
+                                     | pl.col("w_parsed").fill_null(False))
+        super()._count(counted, complete, stats)
+
     def record(self, rows: EventRows, source: str) -> Record:
-        return self.wrapper.finish(self.inner.record(rows, source), rows.columns)
+        record = self.inner.record(rows, source)
+        if record.format == "plain" and rows.columns.get("w_parsed"):
+            record = dataclasses.replace(record, format=self.name)
+        return self.wrapper.finish(record, rows.columns)

@@ -49,7 +49,8 @@ class DockerCompose(Wrapper):
         parts = pl.Series(lines, dtype=pl.String).str.extract_groups(LINE_RE)
         names = parts.struct.field("name")
         ours = names.is_not_null() & ~names.str.contains(_LEVEL_WORDS).fill_null(True)
-        if not ours.any():
+        # compose names its containers `service-1`, `project_service_1`, `supabase_db_x`
+        if not ours.any() or not names.filter(ours).str.contains(r"[-_\d]").any():
             return 0.0
         # compose pads every name to one width: the bars line up
         bar = (names.str.len_chars() + parts.struct.field("pad").str.len_chars()).filter(ours)

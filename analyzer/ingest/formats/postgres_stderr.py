@@ -170,6 +170,9 @@ class PostgresStderr(LineFormat):
 
 def _split_event(messages: list[str]) -> tuple[str, dict[str, str]]:
     """The main text (with its tab continuations) and the tag lines' texts by tag."""
+    # A wrapper may carry a line with its continuations (a Cloud Logging entry): each lost
+    # its leading tab like a continuation row does.
+    messages = [text.replace("\n\t", "\n") if "\n\t" in text else text for text in messages]
     main: list[str] = [messages[0]]
     tags: dict[str, list[str]] = {}
     current = main

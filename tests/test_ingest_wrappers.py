@@ -1,0 +1,123 @@
+import json
+
+import pytest
+
+from analyzer.ingest import FORMATS
+from analyzer.ingest.detect import detect_format
+from tests.conftest import SAMPLES
+from tests.ingest_support import read, read_text
+
+PG = SAMPLES / "postgres"
+
+
+def _errors(records):
+    return [r for r in records if r.level == "error"]
+
+
+def test_syslog_chunks_of_one_pid_and_seq_are_one_event_whatever_comes_between(tmp_path):
+    lines = (PG / "syslog.log").read_text().splitlines()
+    # the first error's continuation chunks come after another backend's error
+    first = [i for i, line in enumerate(lines) if "[3-" in line and "#011" in line]
+    other = [i for i, line in enumerate(lines) if "[3-1]" not in line and "postgres[16624]" in line]
+    assert first and other
+    moved = [line for i, line in enumerate(lines) if i not in first]
+    at = moved.index(lines[other[-1]]) + 1
+    moved[at:at] = [lines[i] for i in first]
+    records, stats = read_text(tmp_path, "pg.log", "\n".join(moved) + "\n")
+    assert stats.formats == {"postgres_syslog": 10}
+    statement = next(r for r in records if "created_at" in r.message).fields["statement"]
+    assert statement == "select id,\n\tcreated_at\n\tfrom accounts;"
+    assert all("created_at" not in r.message for r in records if "nope" in r.message)
+
+
+def test_syslog_records_carry_the_process_id_and_the_time_of_the_header():
+    records, _ = read(PG / "syslog.log")
+    error = next(r for r in records if "sessions" in r.message)
+    assert error.fields["pid"] in ("16623", "16624") and error.fields["user"] == "postgres"
+    assert error.ts is not None and error.format == "postgres_syslog"
+    assert error.fields["database"] == "postgres" and error.fields["application_name"] == "psql"
+
+
+def test_bsd_syslog_time_without_a_year_is_no_time():
+    records, _ = read(PG / "syslog-bsd.log")
+    assert len(_errors(records)) == 7 and all(r.ts is None for r in _errors(records))
+
+
+def test_heroku_sql_error_code_is_the_code_of_every_error():
+    records, stats = read(PG / "heroku.log")
+    errors = _errors(records)
+    assert [r.fields["code"] for r in errors] == ["42703", "23505", "42P01", "23514", "22P02",
+                                                  "42P01", "42703"]
+    assert all(r.service == "DATABASE" for r in errors)
+    assert errors[1].fields["detail"] == "Key (id)=(1) already exists."
+    assert stats.formats == {"heroku_postgres": 8}
+
+
+def test_percent_e_in_the_prefix_gives_the_code_of_every_error():
+    records, _ = read(PG / "stderr-sqlstate-prefix.log")
+    assert [r.fields.get("code") for r in _errors(records)] == [
+        "42703", "23505", "42P01", "23514", "22P02"]
+
+
+def test_docker_compose_services_are_instances_and_their_blocks_never_glue():
+    records, stats = read(PG / "docker-compose.log")
+    assert stats.unparsed == 0
+    node = next(r for r in records if "ECONNREFUSED" in r.message)
+    assert node.instance == "api-1" and node.message.endswith("port: 5432\n}")
+    assert "accounts" not in node.message
+    pg = next(r for r in records if "created_at" in r.message)
+    assert pg.instance == "supabase_db_acme" and pg.format == "docker_compose"
+    assert pg.fields["statement"].endswith("from accounts;") and "ECONN" not in pg.message
+    assert pg.raw.startswith("supabase_db_acme    | 2026-")
+
+
+def test_docker_compose_timestamps_are_the_time_of_lines_without_one(tmp_path):
+    text = ("web-1  | 2025-11-13T06:24:10.512345678Z Error: boom\n"
+            "web-1  | 2025-11-13T06:24:10.512400000Z     at main (/app/index.js:3:9)\n")
+    records, _ = read_text(tmp_path, "c.log", text)
+    assert len(records) == 1 and records[0].ts == 1763015050512345678
+    assert records[0].message == "Error: boom\n    at main (/app/index.js:3:9)"
+
+
+@pytest.mark.parametrize("text", [
+    "INFO  | server started\nERROR | request failed\nINFO  | done\n",
+    "a | b | c\nd | e | f\n",
+])
+def test_pipe_separated_text_is_no_docker_compose(text):
+    assert detect_format(text.splitlines()).name != "docker_compose"
+
+
+def test_gcloud_entries_one_per_line_read_like_the_array(tmp_path):
+    entries = json.loads((PG / "gcloud-cloudsql.json").read_text())
+    lines = "\n".join(json.dumps(e) for e in entries) + "\n"
+    as_lines, line_stats = read_text(tmp_path, "sink.json", lines)
+    as_array, _ = read(PG / "gcloud-cloudsql.json")
+    assert [r.message for r in as_lines] == [r.message for r in as_array]
+    assert line_stats.formats["gcloud_logging"] == 5
+    error = next(r for r in as_lines if "created_at" in r.message)
+    assert error.service == "acme-prod:acme-db" and error.fields["pid"] == "30966"
+    assert error.fields["statement"] == "select id,\n\tcreated_at\n\tfrom accounts;"
+    app = next(r for r in as_lines if "ECONNREFUSED" in r.message)
+    assert app.level == "error" and app.fields["code"] == "ECONNREFUSED"
+
+
+def test_cnpg_records_are_csvlog_records_of_their_pod():
+    records, _ = read(PG / "cnpg.jsonl")
+    error = next(r for r in records if "sessions" in r.message)
+    assert error.instance == "pg-acme-1" and error.fields["code"] == "42P01"
+    assert error.level == "error" and error.ts is not None
+    assert records[0].level == "info" and "still down" in records[0].message
+
+
+def test_csvlog_with_every_field_quoted_is_csvlog():
+    head = (PG / "csvlog-quoted.csv").read_text().splitlines()
+    assert detect_format(head).name == "postgres_csv"
+    records, _ = read(PG / "csvlog-quoted.csv")
+    assert [r.fields["code"] for r in records] == ["42703", "23505", "42P01", "23514", "22P02"]
+    assert all(r.ts is not None for r in records)
+
+
+@pytest.mark.parametrize("name", ["docker_compose", "gcloud_logging", "postgres_syslog",
+                                  "heroku_postgres", "cnpg"])
+def test_each_wrapper_is_registered(name):
+    assert name in FORMATS

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.ingest.levels import normalize_level
+from analyzer.ingest.sqlstate import CLASSES as SQLSTATE_CLASSES
 from analyzer.ingest.timestamps import parse_iso_ns
 
 # pino / bunyan numeric levels
@@ -205,6 +206,28 @@ def postgrest_body_entry(obj: dict) -> Entry:
                  fields=fields)
 
 
+_BODY_KEYS = ("details", "detail", "hint")
+
+
+def is_error_body(obj: Any) -> bool:
+    """An error object as drivers and PostgREST print it: a `code` and a `message`, with
+    `details`/`hint` beside them or a code in the shape of a SQLSTATE or a PGRST code."""
+    if not isinstance(obj, dict) or "message" not in obj or not obj.get("code"):
+        return False
+    code = str(obj["code"])
+    if len(code) == 5 and code[:2] in ("00", "01", "02"):
+        return False  # success, warning, no data: said by a server, no error
+    return any(key in obj for key in _BODY_KEYS) or is_error_code(code)
+
+
+def is_error_code(code: str) -> bool:
+    """A SQLSTATE outside the success and warning classes, or a PostgREST error code."""
+    if len(code) == 8 and code.startswith("PGRST") and code[5:].isdigit():
+        return True
+    return (len(code) == 5 and code.isalnum() and code.upper() == code
+            and code[:2] in SQLSTATE_CLASSES and code[:2] not in ("00", "01", "02"))
+
+
 def _is_app(obj: dict) -> bool:
     return any(key in obj for key in ("msg", "message", "err", "error"))
 
@@ -236,7 +259,10 @@ def app_entry(obj: dict) -> Entry:
             _put(fields, name, inner_obj.get(key))
     level_word = obj.get("level", obj.get("severity"))
     _put(fields, "severity", level_word)
-    return Entry(message=message, shape="app_json", level=level_of(level_word),
+    level = level_of(level_word)
+    if level is None and (is_error_body(obj) or is_error_body(error)):
+        level = "error"  # a printed error body says what it is without a level
+    return Entry(message=message, shape="app_json", level=level,
                  ts=ts_of(obj.get("time", obj.get("timestamp"))),
                  service=text_of(obj.get("name") if isinstance(obj.get("name"), str)
                                  and "v" in obj else obj.get("service")),

@@ -21,6 +21,22 @@ CONTINUATION_LINE = (r"^(?:[ \t]+\S|[}\]]\s*[,;)]*\s*$|Caused by:|\[cause\]:"
 BLANK_LINE = r"^\s*$"
 # Lines that always start a new event, even after a line ending in ':'.
 ALWAYS_HEAD = r"^(?:==> |\{\s*\"|\[\d{4}-\d{2}-\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})"
+# A line ending in ':' owns the unindented line below only when it announces an error's text
+# there: an error class with nothing after it (`PrismaClientKnownRequestError: `), Prisma's
+# `Invalid `prisma.x.findMany()` invocation:`. Any other line ending in ':' is a whole event
+# (Loghub's HDFS `… to /10.251.90.64:`); what it introduces is indented when it belongs to it.
+ANNOUNCES_BELOW = r"(?:\b[A-Z][\w.]*(?:Error|Exception):|\binvocation:)\s*$"
+# A JavaScript stack frame, and lines no stack frame can follow: a property of a util.inspect
+# block (frames come before the block) unless its value is an error (`parent: error: …`,
+# `[cause]: Error: …`), the brace that closed a block, an HTTP access line. A frame after one
+# of these is another instance's stack interleaved: split.
+JS_FRAME = r"^\s+at (?:\S+ \(|\S+:\d+|async |new |<anonymous>)"
+_PROPERTY = r"^\s+(?:[\w$]+|'[^']*'|\[[\w\s.()]+\]): "
+_ERROR_VALUE = r"(?i:error|exception)"
+_BLOCK_END_OR_ACCESS = r"^\s*\}\s*[,;)]*\s*$|^(?:[A-Z]+ )?/\S* [1-5]\d\d\b"
+# A property line of a util.inspect block (`  code: '42703',`): it follows the block's opening
+# (a line ending in `{`), another property, or nested lines; never a bare stack frame.
+INSPECT_PROPERTY = r"^\s+(?:[\w$]+|'[^']*'|\[[\w\s.()]+\]): "
 # psycopg / libpq put these under the error message, without indentation; SQLAlchemy adds
 # its statement, parameters and a docs link.
 LIBPQ_DETAIL = (r"^(?:LINE \d+: |(?:HINT|DETAIL|CONTEXT|QUERY|STATEMENT|WHERE):  |\[SQL: "
@@ -61,13 +77,15 @@ def maybe_continues(message: str = "message") -> pl.Expr:
             | colon_above).fill_null(True)
 
 
-def by_content(message: str = "message") -> pl.Expr:
-    """True where the row's text continues the event above (the generic rule)."""
+def by_content(message: str = "message", *, shape: bool = True) -> pl.Expr:
+    """True where the row's text continues the event above (the generic rule). With shape,
+    also only where it fits the event's shape (see misfit): rows in their final order; without,
+    for rows whose order is not settled yet (another instance's lines may still be between)."""
     text = pl.col(message)
     blank = text.str.contains(BLANK_LINE)
     # What the last non-blank line above says: Prisma and Python put blank lines inside one
     # error. Booleans are shifted and carried down, not the text, to keep this cheap.
-    colon_above = _carried(text.str.contains(r":\s*$"), blank)
+    colon_above = _carried(text.str.contains(ANNOUNCES_BELOW), blank)
     chained_above = _carried(text.str.contains(PY_CHAINED), blank)
     joins = (
         text.str.contains(_ALWAYS_JOINS)
@@ -76,7 +94,24 @@ def by_content(message: str = "message") -> pl.Expr:
         | (text.str.contains(PY_TRACEBACK) & _above(text.str.contains(ERROR_ANNOUNCE)))
         | (colon_above & ~text.str.contains(ALWAYS_HEAD))
     )
-    return joins & ~_above(text.str.starts_with(PLATFORM_LINE))
+    joins = joins & ~_above(text.str.starts_with(PLATFORM_LINE))
+    return joins & ~misfit(message) if shape else joins
+
+
+def misfit(message: str = "message") -> pl.Expr:
+    """Indented lines that do not continue the shape of the event above: a stack frame after
+    a line no stack follows, a util.inspect property right after a frame that
+    opened no block.
+    Two instances' blocks interleave this way when the source names no instance (`render logs
+    -o text`): such a line starts an event of its own instead of gluing two errors."""
+    text = pl.col(message)
+    frame = text.str.contains(JS_FRAME)
+    no_frame_after = ((text.str.contains(_PROPERTY) & ~text.str.contains(_ERROR_VALUE))
+                      | text.str.contains(_BLOCK_END_OR_ACCESS))
+    frame_misfit = frame & _above(no_frame_after)
+    bare_frame_above = _above(frame & ~text.str.contains(r"\{\s*$"))
+    property_misfit = text.str.contains(INSPECT_PROPERTY) & bare_frame_above
+    return (frame_misfit | property_misfit).fill_null(False)
 
 
 def _above(flag: pl.Expr) -> pl.Expr:

@@ -263,7 +263,7 @@ def _groups(found: regex.Match[str]) -> dict[str, str]:
 
 # A quote that closes the string the value was printed in, then what follows a struct field
 # (`message: "operator does not exist: jsonb ~~ unknown", severity: …`).
-_CLOSING_QUOTE = regex.compile(r"""["'`]\s*(?:[,;})\]]|$)""")
+_CLOSING_QUOTE = regex.compile(r"""["'`](?:\s*,\s*[\w$]+:|\s*,?\s*$|\)\s*[,}]|\s*\})""")
 
 
 def value_end(value: str) -> str:

@@ -53,6 +53,19 @@ def test_heroku_sql_error_code_is_the_code_of_every_error():
     assert stats.formats == {"heroku_postgres": 8}
 
 
+def test_heroku_logs_of_other_dynos_are_read_between_the_database_lines(tmp_path):
+    text = ('2026-12-01T16:59:17.300000+00:00 heroku[router]: at=info method=GET path="/" '
+            'status=200 bytes=150\n'
+            "2026-12-01T16:59:17.320000+00:00 app[web.1]: Error: boom\n"
+            "2026-12-01T16:59:17.320000+00:00 app[web.1]:     at main (/app/index.js:3:9)\n"
+            + (PG / "heroku.log").read_text())
+    records, stats = read_text(tmp_path, "heroku.log", text)
+    assert stats.unparsed == 0 and set(stats.formats) == {"heroku_postgres"}
+    web = next(r for r in records if r.instance == "web.1")
+    assert web.message == "Error: boom\n    at main (/app/index.js:3:9)"
+    assert len(_errors(records)) == 8
+
+
 def test_percent_e_in_the_prefix_gives_the_code_of_every_error():
     records, _ = read(PG / "stderr-sqlstate-prefix.log")
     assert [r.fields.get("code") for r in _errors(records)] == [

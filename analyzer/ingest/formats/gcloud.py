@@ -30,13 +30,14 @@ _ENTRY_KEYS = ('"logName"', '"insertId"', '"receiveTimestamp"', '"resource"')
 FRAME_ROWS = 20_000
 
 
-def _labels(entry: dict[str, Any], names: Sequence[str]) -> str | None:
+def _labels(entry: dict[str, Any], names: Sequence[str], own: str | None = None) -> str | None:
+    """The first of these resource labels the entry has (its own label `own` first: Cloud
+    Run's `labels.instanceId` names the instance, the resource only the revision)."""
+    entry_labels = entry.get("labels")
+    found = [entry_labels.get(own)] if own and isinstance(entry_labels, dict) else []
     resource = entry.get("resource")
     labels = resource.get("labels") if isinstance(resource, dict) else None
-    found = [labels.get(n) for n in names] if isinstance(labels, dict) else []
-    entry_labels = entry.get("labels")
-    if isinstance(entry_labels, dict):
-        found.append(entry_labels.get("instanceId"))
+    found += [labels.get(n) for n in names] if isinstance(labels, dict) else []
     return next((text_of(v) for v in found if v), None)
 
 
@@ -52,7 +53,7 @@ def log_entry_row(value: Any) -> dict[str, Any] | None:
     return {"inner": payload.rstrip("\n"), "w_ts": text_of(value.get("timestamp")),
             "w_level": normalize_level(text_of(value.get("severity"))),
             "w_service": _labels(value, _SERVICE_LABELS),
-            "w_instance": _labels(value, _INSTANCE_LABELS)}
+            "w_instance": _labels(value, _INSTANCE_LABELS, own="instanceId")}
 
 
 class GoogleCloudLogging(Wrapper):

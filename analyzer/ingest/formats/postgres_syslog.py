@@ -37,14 +37,11 @@ class _ChunkedPostgres(Wrapper):
             inner=pl.when(ours).then(pl.col("rest").str.replace_all("#011", "\t", literal=True))
             .otherwise(pl.col("line")),
             w_ts=pl.when(pl.col("ts").str.contains(r"^\d")).then(pl.col("ts")),
-            w_service=self._service(),
+            w_service=pl.lit(None, dtype=pl.String),
             pid=pl.col("pid"),
             seq=pl.col("seq").cast(pl.Int64, strict=False),
             chunk=pl.col("chunk").cast(pl.Int64, strict=False),
         )
-
-    def _service(self) -> pl.Expr:
-        return pl.lit(None, dtype=pl.String)
 
     def sniff(self, head: Sequence[str]) -> float:
         # Above the stderr format, which also reads these lines (their prefix has a pid).
@@ -79,13 +76,30 @@ class PostgresSyslog(_ChunkedPostgres):
 
 
 class HerokuPostgres(_ChunkedPostgres):
+    """`heroku logs` prints every dyno's lines (`app[web.1]: …`, `heroku[router]: …`) between
+    the database's: those are read too, their dyno as instance (a stack joins by content)."""
+
     name = "heroku_postgres"
     description = "Heroku Postgres via logplex: `app[postgres.<pid>]: [DATABASE] [19-1] " \
-                  "sql_error_code = 22P02 … ERROR:  …`"
+                  "sql_error_code = 22P02 … ERROR:  …`, continuations `[19-2]`; other dynos' lines"
     example = '2025-11-13T06:24:10+00:00 app[postgres.1234]: [DATABASE] [19-1] sql_error_code ' \
               '= 22P02 ERROR:  invalid input syntax for type uuid: "x"'
-    line_re = (rf"^(?P<ts>{_RFC3339}) (?:\S+ )?(?:app|heroku)\[postgres\.(?P<pid>\d+)\]: "
-               rf"\[(?P<addon>[A-Z][A-Z0-9_]*)\] {_CHUNK}")
+    line_re = (rf"^(?P<ts>{_RFC3339}) (?:\S+ )?(?:app|heroku)\[(?P<dyno>(?:postgres\.(?P<pid>\d+))"
+               rf"|[\w.-]+)\]: (?:\[(?P<addon>[A-Z][A-Z0-9_]*)\] {_CHUNK}|(?P<text>.*)$)")
 
-    def _service(self) -> pl.Expr:
-        return pl.col("addon")
+    def unwrap(self, lines: pl.Series) -> pl.DataFrame:
+        parts = pl.DataFrame({"line": lines}).select(
+            pl.col("line").str.extract_groups(self.line_re).alias("p")).unnest("p")
+        ours, chunked = pl.col("ts").is_not_null(), pl.col("chunk").is_not_null()
+        return parts.with_columns(line=lines).select(
+            w_parsed=ours.fill_null(False),
+            inner=pl.when(chunked).then(
+                pl.col("rest").str.replace_all("#011", "\t", literal=True))
+            .when(ours).then(pl.col("text")).otherwise(pl.col("line")),
+            w_ts=pl.col("ts"),
+            w_service=pl.col("addon"),
+            w_instance=pl.when(ours).then(pl.col("dyno")),
+            pid=pl.col("pid"),
+            seq=pl.col("seq").cast(pl.Int64, strict=False),
+            chunk=pl.col("chunk").cast(pl.Int64, strict=False),
+        )

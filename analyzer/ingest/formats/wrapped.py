@@ -25,7 +25,9 @@ from analyzer.model import Record, SourceStats, frozen_map
 
 # What a wrapper's frames hold that is not carried to the inner rows as a column.
 _NOT_CARRIED = frozenset(("line", "inner"))
-_HEAD_LINES = 200
+# As much as detection waits for (ingest.read_source): a live pipe is not held back longer.
+_HEAD_LINES = 50
+_HEAD_BYTES = 64 * 1024
 
 
 class Wrapper(FrameFormat):
@@ -98,17 +100,23 @@ class Wrapper(FrameFormat):
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
         blocks = iter(blocks)
-        first = next(blocks, None)
-        if first is None:
+        first: list[bytes] = []
+        for block in blocks:  # a pipe may hand over its first lines in small pieces
+            first.append(block)
+            if sum(map(len, first)) >= _HEAD_BYTES or sum(b.count(b"\n") for b in first) \
+                    >= _HEAD_LINES:
+                break
+        if not first:
             return
-        head = block_to_lines(first[:256 * 1024]).head(_HEAD_LINES).to_list()
+        head = block_to_lines(b"".join(first)[:_HEAD_BYTES]).head(_HEAD_LINES).to_list()
         reader = Unwrapped(self, self.choose_inner(head))
-        yield from reader.read(itertools.chain([first], blocks), source, stats, options)
+        yield from reader.read(itertools.chain(first, blocks), source, stats, options)
 
-    def finish(self, record: Record, head: dict[str, Any]) -> Record:
-        """The inner format's record, completed with what the wrapper knew."""
+    def finish(self, record: Record, head: dict[str, Any], *, own: bool = True) -> Record:
+        """The inner format's record (or, not own, another format's that claimed the line),
+        completed with what the wrapper knew."""
         changes: dict[str, Any] = {}
-        if record.format != "plain":
+        if own and record.format != "plain":
             changes["format"] = self.name
         if record.ts is None and head.get("w_ts"):
             changes["ts"] = parse_iso_ns(head["w_ts"])
@@ -210,6 +218,19 @@ class Unwrapped(FrameFormat):
         counted = frame.with_columns(parsed=pl.col("parsed").fill_null(False)
                                      | pl.col("w_parsed").fill_null(False))
         super()._count(counted, complete, stats)
+
+    def _build(self, frame: pl.DataFrame, heads: Any, chosen: Any, open_from: int,
+               source: str) -> Iterator[Record]:
+        # Lines another format claimed (app JSON among PostgreSQL lines) are built by that
+        # format; the wrapper still adds its time, service and instance.
+        claimed: dict[int, dict[str, Any]] | None = None
+        for record in super()._build(frame, heads, chosen, open_from, source):
+            if record.format not in (self.name, "plain") and "fmt" in frame.columns:
+                if claimed is None:
+                    rows = frame.filter(pl.col("fmt").is_not_null())
+                    claimed = {row["lineno"]: row for row in rows.iter_rows(named=True)}
+                record = self.wrapper.finish(record, claimed.get(record.lineno, {}), own=False)
+            yield record
 
     def record(self, rows: EventRows, source: str) -> Record:
         record = self.inner.record(rows, source)

@@ -82,6 +82,8 @@ def test_docker_compose_services_are_instances_and_their_blocks_never_glue():
     assert pg.instance == "supabase_db_acme" and pg.format == "docker_compose"
     assert pg.fields["statement"].endswith("from accounts;") and "ECONN" not in pg.message
     assert pg.raw.startswith("supabase_db_acme    | 2026-")
+    rest = next(r for r in records if r.format == "postgrest")  # a line another format claimed
+    assert rest.instance == "supabase_rest_acme"
 
 
 def test_docker_compose_timestamps_are_the_time_of_lines_without_one(tmp_path):

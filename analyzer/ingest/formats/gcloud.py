@@ -110,7 +110,7 @@ _COLUMNS = ("line", "lineno", "end_lineno", "w_parsed", "inner", "w_ts", "w_leve
 
 
 def _frame(batch: list[dict[str, Any]]) -> pl.DataFrame:
-    schema = {name: pl.String for name in _COLUMNS}
+    schema: dict[str, type[pl.DataType]] = {name: pl.String for name in _COLUMNS}
     schema.update(lineno=pl.Int64, end_lineno=pl.Int64, w_parsed=pl.Boolean)
     present = [name for name in _COLUMNS if any(name in row for row in batch)]
     return pl.DataFrame({name: [row.get(name) for row in batch] for name in present},

@@ -34,7 +34,7 @@ class Wrapper(FrameFormat):
     """Base of wrapping formats: `unwrap` lines (or `outer_frames` for non-line input)."""
 
     # The formats an inner line may be in (set by the registry: line formats, no wrappers).
-    inner_formats: ClassVar[list[LineFormat]] = []
+    inner_formats: list[LineFormat] = []  # noqa: RUF012 (replaced, never mutated)
     # A fixed inner format (syslog from PostgreSQL only carries PostgreSQL lines).
     inner_name: ClassVar[str | None] = None
 
@@ -148,11 +148,12 @@ class _LineReader(LineFormat):
                              "message": lines})
 
 
-class Unwrapped(FrameFormat):
+class Unwrapped(LineFormat):
     """One read of a wrapper holding one inner format: frames of inner lines with the
     wrapper's columns, the inner format's rules, and records the wrapper completes."""
 
     description = example = ""
+    line_pattern = r"^"
 
     def __init__(self, wrapper: Wrapper, inner: LineFormat) -> None:
         self.wrapper, self.inner = wrapper, inner
@@ -183,7 +184,8 @@ class Unwrapped(FrameFormat):
                 frame = frame.with_columns(instance=pl.col("w_instance"))
             yield frame
 
-    _adopt_strays = LineFormat._adopt_strays
+    def columns(self, lines: pl.Series) -> pl.DataFrame:
+        return self.inner.columns(lines)
 
     def continues(self) -> pl.Expr | None:
         own = self.wrapper.own_continues()

@@ -7,11 +7,14 @@ over the `message` column: the one truth the full and the prefiltered reads shar
 assemble exactly the same records. The frame driver adds the checks that are not about
 content: rows of different instances never join, and (for sources that stamp every physical
 line, such as Render) rows far apart in time never join. Formats compose their own rule from
-these parts (Postgres: same pid + DETAIL/HINT/... tag).
+these parts (Postgres: same pid + DETAIL/HINT/... tag). Where the source names no instance,
+lines that do not fit the open event's shape (misfit: a stack frame after a util.inspect
+property) are set apart (strays_apart) and counted (refused_heads) instead of glued.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 # A line that cannot start an event: indented text (stack frames, inspect blocks, wrapped
@@ -121,3 +124,48 @@ def _above(flag: pl.Expr) -> pl.Expr:
 def _carried(flag: pl.Expr, blank: pl.Expr) -> pl.Expr:
     """flag of the last non-blank row above each row."""
     return pl.when(~blank).then(flag).otherwise(None).forward_fill().shift(1).fill_null(False)
+
+
+def _misfits_below(frame: pl.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """misfit() of these rows (each > 0), tested against the row right above each."""
+    pairs = np.column_stack([rows - 1, rows]).ravel()
+    part = frame.select("message")[pl.Series(pairs)]
+    return part.select(misfit()).to_series().to_numpy()[1::2]
+
+
+def strays_apart(frame: pl.DataFrame) -> pl.DataFrame:
+    """Without instances (`render logs -o text`): a stack frame that cannot continue the event
+    above (misfit) is another instance's, interleaved. It and the frames right under it move
+    below the rest of the event they cut into, so that event's lines stay together and the
+    stray stack becomes an event of its own."""
+    message = frame.get_column("message")
+    rows = np.flatnonzero(message.str.contains(JS_FRAME).fill_null(False).to_numpy())
+    rows = rows[rows > 0]
+    if len(rows) == 0:
+        return frame
+    strays = rows[_misfits_below(frame, rows)]
+    if len(strays) == 0:
+        return frame
+    is_frame = np.zeros(frame.height, dtype=bool)
+    is_frame[rows] = True
+    # where the event cut into ends: the next line that starts one (not indented, no brace)
+    starts = np.flatnonzero(~message.str.contains(r"^(?:\s|[}\]])").fill_null(True).to_numpy())
+    key = np.arange(frame.height, dtype=np.float64)
+    for start in strays.tolist():
+        end = start + 1
+        while end < frame.height and is_frame[end]:
+            end += 1
+        at = np.searchsorted(starts, end)
+        key[start:end] = (starts[at] if at < len(starts) else frame.height) - 0.5
+    return frame[pl.Series(np.argsort(key, kind="stable"))]
+
+
+def refused_heads(frame: pl.DataFrame, heads: np.ndarray) -> int:
+    """How many of these event heads are lines the content rule refused to join (misfits):
+    only indented heads can be, and they are few, so only they are tested."""
+    if len(heads) == 0:
+        return 0
+    indented = frame.get_column("message").gather(heads).str.contains(r"^[ \t]+\S")
+    rows = heads[indented.fill_null(False).to_numpy()]
+    rows = rows[rows > 0]
+    return int(_misfits_below(frame, rows).sum()) if len(rows) else 0

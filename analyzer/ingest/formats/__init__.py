@@ -54,8 +54,8 @@ _LINE_FORMATS = [fmt for fmt in FORMATS.values()
 for _fmt in _LINE_FORMATS:
     _fmt.adopt(_LINE_FORMATS)
 # A wrapper's inner lines are in one of the line formats (plain included).
-for _fmt in FORMATS.values():
-    if isinstance(_fmt, Wrapper):
-        _fmt.nest([f for f in FORMATS.values() if isinstance(f, LineFormat)])
+for _wrapper in FORMATS.values():
+    if isinstance(_wrapper, Wrapper):
+        _wrapper.nest([f for f in FORMATS.values() if isinstance(f, LineFormat)])
 
 __all__ = ["FORMATS", "Format", "FrameFormat", "LineFormat", "ReadOptions"]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from analyzer.ingest.formats.base import share
 from analyzer.ingest.formats.wrapped import Wrapper
 
 LINE_RE = (r"^(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)(?P<pad> +)\|(?: (?P<rest>.*))?$")
@@ -54,5 +55,5 @@ class DockerCompose(Wrapper):
             return 0.0
         # compose pads every name to one width: the bars line up
         bar = (names.str.len_chars() + parts.struct.field("pad").str.len_chars()).filter(ours)
-        aligned = float((bar == bar.mode().first()).mean() or 0.0)
-        return float(ours.mean() or 0.0) * 0.99 if aligned >= 0.9 else 0.0
+        aligned = share(bar == bar.mode().first())
+        return share(ours) * 0.99 if aligned >= 0.9 else 0.0

@@ -100,7 +100,7 @@ class FrameFormat(ABC):
         continuation line is moved under the last event of its own instance (Postgres brings a
         pid's DETAIL lines to its ERROR the same way)."""
         if "instance" not in frame.columns or frame.get_column("instance").n_unique() < 2:
-            return self._strays_apart(frame)
+            return multiline.strays_apart(frame)
         frame = frame.with_columns(_joins=pl.Series(self._content_joins(frame, shape=False)))
         continues = pl.col("_joins")
         row = pl.col("_row")  # a column: int_range inside over() would restart per group
@@ -110,38 +110,6 @@ class FrameFormat(ABC):
         return (frame.with_row_index("_row")
                 .with_columns(_owner=pl.coalesce(owner, row))
                 .sort("_owner", "_row").drop("_owner", "_row", "_joins"))
-
-    def _strays_apart(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Without instances (`render logs -o text`): a stack frame that cannot continue the
-        event above (multiline.misfit) is another instance's, interleaved. It and the frames
-        right under it move below the rest of the event they cut into, so that event's
-        lines stay together and the stray stack becomes an event of its own."""
-        message = frame.get_column("message")
-        rows = np.flatnonzero(message.str.contains(multiline.JS_FRAME).fill_null(False)
-                              .to_numpy())
-        rows = rows[rows > 0]
-        if len(rows) == 0:
-            return frame
-        pairs = np.column_stack([rows - 1, rows]).ravel()
-        part = frame.select("message")[pl.Series(pairs)]
-        strays = rows[part.select(multiline.misfit()).to_series().to_numpy()[1::2]]
-        if len(strays) == 0:
-            return frame
-        is_frame = np.zeros(frame.height, dtype=bool)
-        is_frame[rows] = True
-        # where the event cut into ends: the next line that starts one (not indented, no brace)
-        unindented = np.flatnonzero(~message.str.contains(r"^(?:\s|[}\]])").fill_null(True)
-                                    .to_numpy())
-        key = np.arange(frame.height, dtype=np.float64)
-        for start in strays.tolist():
-            end = start + 1
-            while end < frame.height and is_frame[end]:
-                end += 1
-            after = unindented[np.searchsorted(unindented, end)] \
-                if np.searchsorted(unindented, end) < len(unindented) else frame.height
-            key[start:end] = after - 0.5
-        order = np.argsort(key, kind="stable")
-        return frame[pl.Series(order)]
 
     def ts_text(self, rows: pl.DataFrame) -> pl.Series | None:
         """The timestamp text of these rows (null where none). Formats whose time sits at a
@@ -276,22 +244,9 @@ class FrameFormat(ABC):
             "instance").agg(pl.col("row").max()).get_column("row")
         return min(start, int(cast(int, last.min())))
 
-    def _count_interleaved(self, frame: pl.DataFrame, complete: np.ndarray,
+    def _count_interleaved(self, frame: pl.DataFrame, heads: np.ndarray,
                            stats: SourceStats) -> None:
-        """Count the events that start with an indented line the content rule refused: only
-        indented heads can be such, and they are few, so only they (and the rows above them)
-        are tested."""
-        if len(complete) == 0:
-            return
-        indented = frame.get_column("message").gather(complete).str.contains(r"^[ \t]+\S")
-        rows = complete[indented.fill_null(False).to_numpy()]
-        rows = rows[rows > 0]
-        if len(rows) == 0:
-            return
-        pairs = np.column_stack([rows - 1, rows]).ravel()
-        part = frame.select("message")[pl.Series(pairs)]
-        refused = part.select(multiline.misfit()).to_series().to_numpy()[1::2]
-        count = int(refused.sum())
+        count = multiline.refused_heads(frame, heads)
         if count:
             stats.interleaved += count
             stats.interleave_hint = stats.interleave_hint or self.interleave_hint

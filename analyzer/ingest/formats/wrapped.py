@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 import polars as pl
 
-from analyzer.ingest.formats.base import ReadOptions
+from analyzer.ingest.formats.base import ReadOptions, share
 from analyzer.ingest.formats.frames import EventRows, FrameFormat, LineFormat
 from analyzer.ingest.lines import block_to_lines
 from analyzer.ingest.timestamps import parse_iso_ns
@@ -77,7 +77,7 @@ class Wrapper(FrameFormat):
         if not lines:
             return 0.0
         parsed = self.unwrap(pl.Series(lines, dtype=pl.String)).get_column("w_parsed")
-        return float(parsed.fill_null(False).mean() or 0.0)
+        return share(parsed.fill_null(False))
 
     def frames(self, blocks: Iterator[bytes], stats: SourceStats,
                options: ReadOptions) -> Iterator[pl.DataFrame]:

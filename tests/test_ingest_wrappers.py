@@ -97,6 +97,7 @@ def test_docker_compose_timestamps_are_the_time_of_lines_without_one(tmp_path):
 @pytest.mark.parametrize("text", [
     "INFO  | server started\nERROR | request failed\nINFO  | done\n",
     "a | b | c\nd | e | f\n",
+    "2025-11-13 | ERROR | boom\n2025-11-14 | INFO | ok\n",
 ])
 def test_pipe_separated_text_is_no_docker_compose(text):
     assert detect_format(text.splitlines()).name != "docker_compose"

@@ -139,3 +139,15 @@ def test_numbers_that_are_no_sqlstate_are_not_taken_for_one(text):
 ])
 def test_percent_e_anywhere_in_the_log_line_prefix(prefix, severity, code):
     assert prefix_sqlstate(prefix, severity) == code
+
+
+def test_gotrue_wrapping_a_sqlstate_gives_its_code(tmp_path):
+    from tests.ingest_support import read_text
+
+    line = ('{"component":"api","error":"failed to create user: ERROR: relation \\"profiles\\" '
+            'does not exist (SQLSTATE 42P01)","level":"error","method":"POST","msg":"500: '
+            'Database error saving new user","path":"/signup","remote_addr":"203.0.113.9",'
+            '"request_id":"8f3c1b2a","status":500,"time":"2025-11-13T06:24:11Z"}\n')
+    records, stats = read_text(tmp_path, "auth.jsonl", line)
+    assert stats.formats == {"supabase_auth": 1}
+    assert records[0].fields["code"] == "42P01" and records[0].level == "error"

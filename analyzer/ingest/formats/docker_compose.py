@@ -16,8 +16,9 @@ from analyzer.ingest.formats.wrapped import Wrapper
 
 LINE_RE = (r"^(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)(?P<pad> +)\|(?: (?P<rest>.*))?$")
 _TIMESTAMP = r"^(?P<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) "
-# Pattern layouts (`INFO  | message`) are no service names.
-_LEVEL_WORDS = r"(?i)^(?:trace|debug|info|notice|warn|warning|error|fatal|critical|crit|err)$"
+# Pattern layouts (`INFO  | message`, `2025-11-13 | …`) are no service names.
+_LEVEL_WORDS = (r"(?i)^(?:trace|debug|info|notice|warn|warning|error|fatal|critical|crit|err"
+                r"|[\d.:/-]+)$")
 
 
 class DockerCompose(Wrapper):

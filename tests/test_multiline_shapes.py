@@ -63,3 +63,17 @@ def test_templates_per_line_gives_one_row_per_hdfs_line(cli):
     lines = HDFS.read_text().splitlines()
     assert sum(line.endswith(":") for line in lines) >= 10  # the shape this is about
     assert [int(row["line"]) for row in rows] == list(range(1, len(lines) + 1))
+
+
+def test_a_python_frame_after_another_workers_line_is_not_glued_to_it(tmp_path):
+    text = ("2025-11-13 06:24:10  Traceback (most recent call last):\n"
+            '2025-11-13 06:24:10    File "/app/views.py", line 12, in get\n'
+            "2025-11-13 06:24:10      rows = fetch()\n"
+            "2025-11-13 06:24:10  GET /api/health 200 2 ms\n"
+            '2025-11-13 06:24:10    File "/app/db.py", line 40, in fetch\n'
+            "2025-11-13 06:24:10      cur.execute(sql)\n"
+            "2025-11-13 06:24:10  psycopg.errors.UndefinedColumn: column \"x\" does not exist\n")
+    found, stats = read_text(tmp_path, "render.log", text)
+    assert messages(found)[1] == "GET /api/health 200 2 ms"
+    assert messages(found)[2].startswith('  File "/app/db.py", line 40')
+    assert stats.interleaved == 1

@@ -37,6 +37,9 @@ JS_FRAME = r"^\s+at (?:\S+ \(|\S+:\d+|async |new |<anonymous>)"
 _PROPERTY = r"^\s+(?:[\w$]+|'[^']*'|\[[\w\s.()]+\]): "
 _ERROR_VALUE = r"(?i:error|exception)"
 _BLOCK_END_OR_ACCESS = r"^\s*\}\s*[,;)]*\s*$|^(?:[A-Z]+ )?/\S* [1-5]\d\d\b"
+PY_FRAME = r'^  File "[^"]+", line \d+'
+PY_FRAME_OWNER = (r'^(?:Traceback \(most recent call last\):|  File "|    \S|\s+\^+\s*$'
+                  r'|  \[Previous line repeated)')
 # A property line of a util.inspect block (`  code: '42703',`): it follows the block's opening
 # (a line ending in `{`), another property, or nested lines; never a bare stack frame.
 INSPECT_PROPERTY = r"^\s+(?:[\w$]+|'[^']*'|\[[\w\s.()]+\]): "
@@ -114,7 +117,10 @@ def misfit(message: str = "message") -> pl.Expr:
     frame_misfit = frame & _above(no_frame_after)
     bare_frame_above = _above(frame & ~text.str.contains(r"\{\s*$"))
     property_misfit = text.str.contains(INSPECT_PROPERTY) & bare_frame_above
-    return (frame_misfit | property_misfit).fill_null(False)
+    # A Python frame follows its traceback's head, another frame or a frame's code line.
+    py_frame = text.str.contains(PY_FRAME)
+    py_misfit = py_frame & ~_above(text.str.contains(PY_FRAME_OWNER))
+    return (frame_misfit | property_misfit | py_misfit).fill_null(False)
 
 
 def _above(flag: pl.Expr) -> pl.Expr:

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -14,16 +15,20 @@ def _errors(records):
     return [r for r in records if r.level == "error"]
 
 
+_CHUNK = re.compile(r"postgres\[(\d+)\]: \[(\d+)-(\d+)\]")
+
+
 def test_syslog_chunks_of_one_pid_and_seq_are_one_event_whatever_comes_between(tmp_path):
     lines = (PG / "syslog.log").read_text().splitlines()
-    # the first error's continuation chunks come after another backend's error
-    first = [i for i, line in enumerate(lines) if "[3-" in line and "#011" in line]
-    other = [i for i, line in enumerate(lines) if "[3-1]" not in line and "postgres[16624]" in line]
-    assert first and other
-    moved = [line for i, line in enumerate(lines) if i not in first]
-    at = moved.index(lines[other[-1]]) + 1
-    moved[at:at] = [lines[i] for i in first]
-    records, stats = read_text(tmp_path, "pg.log", "\n".join(moved) + "\n")
+    keys = [_CHUNK.search(line).groups() for line in lines]
+    # the continuation chunks of the multi-line statement come after another backend's error
+    pid, seq = next((k[0], k[1]) for k, line in zip(keys, lines, strict=True) if "#011" in line)
+    moved = [i for i, k in enumerate(keys) if (k[0], k[1]) == (pid, seq) and k[2] != "1"]
+    other = max(i for i, k in enumerate(keys) if k[0] != pid and k[2] == "1")
+    order = [i for i in range(len(lines)) if i not in moved]
+    at = order.index(other) + 1
+    order[at:at] = moved
+    records, stats = read_text(tmp_path, "pg.log", "\n".join(lines[i] for i in order) + "\n")
     assert stats.formats == {"postgres_syslog": 10}
     statement = next(r for r in records if "created_at" in r.message).fields["statement"]
     assert statement == "select id,\n\tcreated_at\n\tfrom accounts;"
@@ -31,9 +36,10 @@ def test_syslog_chunks_of_one_pid_and_seq_are_one_event_whatever_comes_between(t
 
 
 def test_syslog_records_carry_the_process_id_and_the_time_of_the_header():
+    text = (PG / "syslog.log").read_text()
     records, _ = read(PG / "syslog.log")
     error = next(r for r in records if "sessions" in r.message)
-    assert error.fields["pid"] in ("16623", "16624") and error.fields["user"] == "postgres"
+    assert f"postgres[{error.fields['pid']}]: " in text and error.fields["user"] == "postgres"
     assert error.ts is not None and error.format == "postgres_syslog"
     assert error.fields["database"] == "postgres" and error.fields["application_name"] == "psql"
 
@@ -111,7 +117,8 @@ def test_gcloud_entries_one_per_line_read_like_the_array(tmp_path):
     assert [r.message for r in as_lines] == [r.message for r in as_array]
     assert line_stats.formats["gcloud_logging"] == 5
     error = next(r for r in as_lines if "created_at" in r.message)
-    assert error.service == "acme-prod:acme-db" and error.fields["pid"] == "30966"
+    assert error.service == "acme-prod:acme-db"
+    assert f"[{error.fields['pid']}]: [1-1]" in (PG / "gcloud-cloudsql.json").read_text()
     assert error.fields["statement"] == "select id,\n\tcreated_at\n\tfrom accounts;"
     app = next(r for r in as_lines if "ECONNREFUSED" in r.message)
     assert app.level == "error" and app.fields["code"] == "ECONNREFUSED"

@@ -29,7 +29,7 @@ def test_syslog_chunks_of_one_pid_and_seq_are_one_event_whatever_comes_between(t
     at = order.index(other) + 1
     order[at:at] = moved
     records, stats = read_text(tmp_path, "pg.log", "\n".join(lines[i] for i in order) + "\n")
-    assert stats.formats == {"postgres_syslog": 10}
+    assert stats.formats == {"postgres_syslog": 7}
     statement = next(r for r in records if "created_at" in r.message).fields["statement"]
     assert statement == "select id,\n\tcreated_at\n\tfrom accounts;"
     assert all("created_at" not in r.message for r in records if "nope" in r.message)
@@ -56,7 +56,7 @@ def test_heroku_sql_error_code_is_the_code_of_every_error():
                                                   "42P01", "42703"]
     assert all(r.service == "DATABASE" for r in errors)
     assert errors[1].fields["detail"] == "Key (id)=(1) already exists."
-    assert stats.formats == {"heroku_postgres": 8}
+    assert stats.formats == {"heroku_postgres": 7}
 
 
 def test_heroku_logs_of_other_dynos_are_read_between_the_database_lines(tmp_path):

@@ -129,16 +129,17 @@ def test_numbers_that_are_no_sqlstate_are_not_taken_for_one(text):
     assert sqlstate_in(text) is None
 
 
-@pytest.mark.parametrize(("prefix", "severity", "code"), [
-    ("2025-11-13 06:24:10.512 UTC [4242] 42703 ", "ERROR", "42703"),
-    ("2025-11-13 06:24:10.512 UTC [42703] 22P02 ", "ERROR", "22P02"),  # the pid is no code
-    ("[4242]: [3-1] user=a,db=b,e=28P01 ", "FATAL", "28P01"),
-    ("2025-11-13 06:24:10 UTC [4242] state=00000 ", "LOG", None),
-    ("2025-11-13 06:24:10 UTC [4242] 00000 ", "ERROR", None),  # an error has no success code
-    ("2025-11-13 06:24:10 UTC:10.0.1.7(54321):app@db:[4242]:", "ERROR", None),
+@pytest.mark.parametrize(("prefix", "level", "code"), [
+    ("2025-11-13 06:24:10.512 UTC [4242] 42703 ", "error", "42703"),
+    ("2025-11-13 06:24:10.512 UTC [42703] 22P02 ", "error", "22P02"),  # the pid is no code
+    ("[4242]: [3-1] user=a,db=b,e=28P01 ", "critical", "28P01"),  # FATAL
+    ("2025-11-13 06:24:10 UTC [4242] state=00000 ", "info", None),  # LOG
+    ("2025-11-13 06:24:10 UTC [4242] 00000 ", "error", None),  # an error has no success code
+    ("2025-11-13 06:24:10 UTC [4242] 01000 ", "warning", "01000"),
+    ("2025-11-13 06:24:10 UTC:10.0.1.7(54321):app@db:[4242]:", "error", None),
 ])
-def test_percent_e_anywhere_in_the_log_line_prefix(prefix, severity, code):
-    assert prefix_sqlstate(prefix, severity) == code
+def test_percent_e_anywhere_in_the_log_line_prefix(prefix, level, code):
+    assert prefix_sqlstate(prefix, level) == code
 
 
 def test_gotrue_wrapping_a_sqlstate_gives_its_code(tmp_path):

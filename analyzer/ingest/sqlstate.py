@@ -17,7 +17,7 @@ _CLASS_LIST = ("00 01 02 03 08 09 0A 0B 0F 0L 0P 0Z 20 21 22 23 24 25 26 27 28 2
                "39 3B 3D 3F 40 42 44 53 54 55 57 58 72 F0 HV P0 XX")
 CLASSES = frozenset(_CLASS_LIST.split(" "))
 _SUCCESS_OR_WARNING = frozenset(("00", "01", "02"))
-_ERROR_SEVERITIES = frozenset(("ERROR", "FATAL", "PANIC"))
+_ERROR_LEVELS = frozenset(("error", "critical"))
 _CODE = r"([0-9A-Z]{5})"
 
 # Each names the code by a label or a shape no other text has; the first that matches wins.
@@ -55,11 +55,11 @@ _NOT_CODE_RE = re.compile(r"\d{4}-\d{2}-\d{2}[ T][\d:.]+|\[\d+(?:-\d+)?\]|\(\d+\
                           r"|(?i:\bpid[=:]\s*\d+)")
 
 
-def prefix_sqlstate(prefix: str, severity: str | None) -> str | None:
-    """The code a `log_line_prefix` with `%e` holds for a line of this severity: a SQLSTATE
-    token whose class fits it (an ERROR's code is no success or warning class; LOG lines carry
-    00000 and say nothing)."""
-    if not prefix or (severity not in _ERROR_SEVERITIES and severity != "WARNING"):
+def prefix_sqlstate(prefix: str, level: str | None) -> str | None:
+    """The code a `log_line_prefix` with `%e` holds for a line of this level (the severity
+    normalized, so a translated FEHLER is an error too): a SQLSTATE token whose class fits it
+    (an error's code is no success or warning class; LOG lines carry 00000 and say nothing)."""
+    if not prefix or level not in _ERROR_LEVELS and level != "warning":
         return None
     labelled = sqlstate_in(prefix)
     if labelled:
@@ -68,7 +68,7 @@ def prefix_sqlstate(prefix: str, severity: str | None) -> str | None:
     for token in reversed(tokens):  # %e usually closes the prefix, right before the severity
         if not is_sqlstate(token):
             continue
-        if severity in _ERROR_SEVERITIES and token[:2] in _SUCCESS_OR_WARNING:
+        if level in _ERROR_LEVELS and token[:2] in _SUCCESS_OR_WARNING:
             continue
         return token
     return None

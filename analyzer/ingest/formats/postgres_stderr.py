@@ -156,7 +156,8 @@ class PostgresStderr(LineFormat):
         if code:
             fields["code"], message = code.group("code"), code.group("rest")
         else:
-            in_prefix = prefix_sqlstate(head.get("prefix") or "", head.get("sev"))
+            in_prefix = prefix_sqlstate(head.get("prefix") or "",
+                                        normalize_level(head.get("sev")))
             if in_prefix:
                 fields["code"] = in_prefix
         fields["severity"] = head.get("sev")

@@ -59,7 +59,7 @@ def prefix_sqlstate(prefix: str, level: str | None) -> str | None:
     """The code a `log_line_prefix` with `%e` holds for a line of this level (the severity
     normalized, so a translated FEHLER is an error too): a SQLSTATE token whose class fits it
     (an error's code is no success or warning class; LOG lines carry 00000 and say nothing)."""
-    if not prefix or level not in _ERROR_LEVELS and level != "warning":
+    if not prefix or (level not in _ERROR_LEVELS and level != "warning"):
         return None
     labelled = sqlstate_in(prefix)
     if labelled:

@@ -73,11 +73,6 @@ class GoogleCloudLogging(Wrapper):
         # sure: app_json would also take a jsonPayload entry for one of its own
         return 1.0 if sum(key in text for key in _ENTRY_KEYS) >= 2 else 0.0
 
-    def unwrap(self, lines: pl.Series) -> pl.DataFrame:
-        rows = [log_entry_row(_decode(line)) for line in lines.to_list()]
-        return _frame([{"w_parsed": row is not None, **(row or {"inner": line})}
-                       for row, line in zip(rows, lines.to_list(), strict=True)])
-
     def inner_head(self, head: Sequence[str]) -> list[str]:
         items = json_items(iter(["\n".join(head).encode()]), SourceStats("-"))
         rows = [log_entry_row(item.value) for item in items if item is not None and item.ok]
@@ -115,10 +110,3 @@ def _frame(batch: list[dict[str, Any]]) -> pl.DataFrame:
     present = [name for name in _COLUMNS if any(name in row for row in batch)]
     return pl.DataFrame({name: [row.get(name) for row in batch] for name in present},
                         schema={name: schema[name] for name in present})
-
-
-def _decode(line: str) -> Any:
-    try:
-        return json.loads(line)
-    except ValueError:
-        return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
@@ -41,11 +40,13 @@ class Wrapper(FrameFormat):
     def nest(self, formats: list[LineFormat]) -> None:
         self.inner_formats = [fmt for fmt in formats if not isinstance(fmt, Wrapper)]
 
-    @abstractmethod
     def unwrap(self, lines: pl.Series) -> pl.DataFrame:
         """Per line: `w_parsed` (the wrapper's shape), `inner` (the carried line; the whole
         line where not parsed), maybe `w_ts`, `w_service`, `w_instance`, `w_level` (null where
-        unknown) and columns of the wrapper's own rules (they replace inner ones by name)."""
+        unknown) and columns of the wrapper's own rules (they replace inner ones by name).
+        Line wrappers implement it; one that reads entries (JSON) implements outer_frames,
+        inner_head and sniff instead."""
+        raise NotImplementedError(f"{self.name} reads entries, not lines")
 
     def outer_frames(self, blocks: Iterator[bytes], stats: SourceStats,
                      options: ReadOptions) -> Iterator[pl.DataFrame]:

@@ -161,6 +161,10 @@ class SourceStats:
     unparsed: int = 0
     truncated_lines: int = 0
     formats: dict[str, int] = field(default_factory=dict)
+    # Indented lines kept apart because they did not continue the event above (two
+    # processes' multi-line output interleaved), and what the format advises about it.
+    interleaved: int = 0
+    interleave_hint: str | None = None
 
     def add_format(self, name: str, count: int) -> None:
         if count:

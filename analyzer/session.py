@@ -132,6 +132,12 @@ class Session:
         if stats.truncated_lines:
             self.add_problem(Problem(stats.source, f"{stats.truncated_lines} line(s) longer than "
                                      f"{self.settings.max_line_chars} characters were cut"))
+        if stats.interleaved:
+            # lines of two events interleaved: kept apart, not glued (multiline.misfit)
+            hint = f"; {stats.interleave_hint}" if stats.interleave_hint else ""
+            self.add_problem(Problem(stats.source, f"{stats.interleaved} indented line(s) did "
+                                     "not continue the event above them and were kept apart "
+                                     f"(two processes' multi-line output interleaved){hint}"))
 
     def add_problem(self, problem: Problem) -> None:
         self.problems.append(problem)

@@ -48,11 +48,14 @@ def test_untimestamped_indented_lines_continue_the_event_above(write):
     assert fetch.raw.count("\n") == 2
 
 
-def test_line_after_a_line_ending_in_colon_joins_it(write):
-    text = "Failed to create session in Supabase:\nCould not find the 'x' column of 't'\nnext\n"
+def test_a_line_ending_in_colon_owns_only_the_indented_lines_below_it(write):
+    # Loghub's HDFS: `… to /10.251.90.64:` is a whole event, and so is the next line
+    text = ("Failed to create session in Supabase:\n    Could not find the 'x' column of 't'\n"
+            "Got exception while serving blk_1 to /10.251.90.64:\nReceiving block blk_2\n")
     found, _ = records(write("p.log", text))
     assert [r.message for r in found] == [
-        "Failed to create session in Supabase:\nCould not find the 'x' column of 't'", "next"]
+        "Failed to create session in Supabase:\n    Could not find the 'x' column of 't'",
+        "Got exception while serving blk_1 to /10.251.90.64:", "Receiving block blk_2"]
 
 
 def test_platform_line_after_a_colon_line_starts_a_new_event(write):

@@ -143,3 +143,20 @@ def test_a_repeated_record_gets_the_same_match_for_itself_and_fields_count_in_it
     assert repeated.record is again and repeated.rule_id == ruleset.match(first).rule_id
     assert ruleset.match(record(text)) is None  # same text, no code field: no match
     assert ruleset.match(record(text, code="42703")).captures == repeated.captures
+
+
+def test_a_capture_stops_where_the_quoted_value_it_was_printed_in_ends():
+    prisma = ('Error occurred during query execution:\nConnectorError(ConnectorError { '
+              'user_facing_error: None, kind: QueryError(PostgresError { code: "42883", message: '
+              '"operator does not exist: jsonb ~~ unknown", severity: "ERROR", detail: None, '
+              'column: None, hint: Some("No operator matches the given name and argument types.'
+              ' You might need to add explicit type casts.") }), transient: false })')
+    inspected = "error: x {\n  message: 'operator does not exist: uuid = text',\n  code: '42883'\n}"
+    for text, operator in ((prisma, "jsonb ~~ unknown"), (inspected, "uuid = text")):
+        found = PACK.match(record(text))
+        assert found is not None and found.captures["operator"] == operator
+
+
+def test_a_balanced_quote_inside_a_capture_stays():
+    found = PACK.match(record('ERROR:  operator does not exist: "MyType" = integer'))
+    assert found is not None and found.captures["operator"] == '"MyType" = integer'

@@ -2,14 +2,17 @@
 
 Sources: util.inspect property blocks (`code: '42703'`, `hint: '…'`, `sql: '…'`), JSON bodies
 embedded in a line (`{"code":"PGRST204",…}`), libpq / psycopg lines under an error (`HINT:  …`,
-`DETAIL:  …`, `LINE 1: …`), SQLAlchemy's `[SQL: …]`, ` at character N`, and the error class
-that heads a stack (`SequelizeDatabaseError: …`). A value the format already gave wins.
+`DETAIL:  …`, `LINE 1: …`), SQLAlchemy's `[SQL: …]`, ` at character N`, the error class
+that heads a stack (`SequelizeDatabaseError: …`), and the SQLSTATE wherever a driver or
+platform prints it (sqlstate.py). A value the format already gave wins.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from analyzer.ingest.sqlstate import sqlstate_in
 
 # Property names as drivers print them -> canonical field names.
 PROPERTY_FIELDS = {
@@ -19,6 +22,9 @@ PROPERTY_FIELDS = {
     "sql": "statement", "query": "statement", "name": "error_name", "statusCode": "status",
     "status": "status", "method": "method", "path": "path", "requestId": "request_id",
     "request_id": "request_id", "errno": "code",
+    # the SQLSTATE as Python drivers name it: psycopg's pgcode / sqlstate, asyncpg's sqlstate
+    "pgcode": "code", "sqlstate": "code", "sqlState": "code", "sql_state": "code",
+    "sql_state_code": "code", "state_code": "code",
 }
 _KEYS = "|".join(sorted(PROPERTY_FIELDS, key=len, reverse=True))
 # `key: 'v'`, `key: "v"`, `key: 42`, `"key":"v"` followed by `,`, `}` or the end of a line.
@@ -64,6 +70,10 @@ def lift_text_fields(message: str, fields: dict[str, Any]) -> dict[str, Any]:
         found = _POSITION_RE.search(text)
         if found:
             fields["position"] = found.group(1)
+    if "code" not in fields:
+        code = sqlstate_in(text)
+        if code:
+            fields["code"] = code
     if "error_name" not in fields and ("Error" in text or "Exception" in text
                                        or "Undefined" in text):
         found = _ERROR_NAME_RE.search(text)

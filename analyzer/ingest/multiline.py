@@ -7,11 +7,14 @@ over the `message` column: the one truth the full and the prefiltered reads shar
 assemble exactly the same records. The frame driver adds the checks that are not about
 content: rows of different instances never join, and (for sources that stamp every physical
 line, such as Render) rows far apart in time never join. Formats compose their own rule from
-these parts (Postgres: same pid + DETAIL/HINT/... tag).
+these parts (Postgres: same pid + DETAIL/HINT/... tag). Where the source names no instance,
+lines that do not fit the open event's shape (misfit: a stack frame after a util.inspect
+property) are set apart (strays_apart) and counted (refused_heads) instead of glued.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 # A line that cannot start an event: indented text (stack frames, inspect blocks, wrapped
@@ -21,6 +24,25 @@ CONTINUATION_LINE = (r"^(?:[ \t]+\S|[}\]]\s*[,;)]*\s*$|Caused by:|\[cause\]:"
 BLANK_LINE = r"^\s*$"
 # Lines that always start a new event, even after a line ending in ':'.
 ALWAYS_HEAD = r"^(?:==> |\{\s*\"|\[\d{4}-\d{2}-\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})"
+# A line ending in ':' owns the unindented line below only when it announces an error's text
+# there: an error class with nothing after it (`PrismaClientKnownRequestError: `), Prisma's
+# `Invalid `prisma.x.findMany()` invocation:`. Any other line ending in ':' is a whole event
+# (Loghub's HDFS `… to /10.251.90.64:`); what it introduces is indented when it belongs to it.
+ANNOUNCES_BELOW = r"(?:\b[A-Z][\w.]*(?:Error|Exception):|\binvocation:)\s*$"
+# A JavaScript stack frame, and lines no stack frame can follow: a property of a util.inspect
+# block (frames come before the block) unless its value is an error (`parent: error: …`,
+# `[cause]: Error: …`), the brace that closed a block, an HTTP access line. A frame after one
+# of these is another instance's stack interleaved: split.
+JS_FRAME = r"^\s+at (?:\S+ \(|\S+:\d+|async |new |<anonymous>)"
+_PROPERTY = r"^\s+(?:[\w$]+|'[^']*'|\[[\w\s.()]+\]): "
+_ERROR_VALUE = r"(?i:error|exception)"
+_BLOCK_END_OR_ACCESS = r"^\s*\}\s*[,;)]*\s*$|^(?:[A-Z]+ )?/\S* [1-5]\d\d\b"
+PY_FRAME = r'^  File "[^"]+", line \d+'
+PY_FRAME_OWNER = (r'^(?:Traceback \(most recent call last\):|  File "|    \S|\s+\^+\s*$'
+                  r'|  \[Previous line repeated)')
+# A property line of a util.inspect block (`  code: '42703',`): it follows the block's opening
+# (a line ending in `{`), another property, or nested lines; never a bare stack frame.
+INSPECT_PROPERTY = r"^\s+(?:[\w$]+|'[^']*'|\[[\w\s.()]+\]): "
 # psycopg / libpq put these under the error message, without indentation; SQLAlchemy adds
 # its statement, parameters and a docs link.
 LIBPQ_DETAIL = (r"^(?:LINE \d+: |(?:HINT|DETAIL|CONTEXT|QUERY|STATEMENT|WHERE):  |\[SQL: "
@@ -61,13 +83,15 @@ def maybe_continues(message: str = "message") -> pl.Expr:
             | colon_above).fill_null(True)
 
 
-def by_content(message: str = "message") -> pl.Expr:
-    """True where the row's text continues the event above (the generic rule)."""
+def by_content(message: str = "message", *, shape: bool = True) -> pl.Expr:
+    """True where the row's text continues the event above (the generic rule). With shape,
+    also only where it fits the event's shape (see misfit): rows in their final order; without,
+    for rows whose order is not settled yet (another instance's lines may still be between)."""
     text = pl.col(message)
     blank = text.str.contains(BLANK_LINE)
     # What the last non-blank line above says: Prisma and Python put blank lines inside one
     # error. Booleans are shifted and carried down, not the text, to keep this cheap.
-    colon_above = _carried(text.str.contains(r":\s*$"), blank)
+    colon_above = _carried(text.str.contains(ANNOUNCES_BELOW), blank)
     chained_above = _carried(text.str.contains(PY_CHAINED), blank)
     joins = (
         text.str.contains(_ALWAYS_JOINS)
@@ -76,7 +100,27 @@ def by_content(message: str = "message") -> pl.Expr:
         | (text.str.contains(PY_TRACEBACK) & _above(text.str.contains(ERROR_ANNOUNCE)))
         | (colon_above & ~text.str.contains(ALWAYS_HEAD))
     )
-    return joins & ~_above(text.str.starts_with(PLATFORM_LINE))
+    joins = joins & ~_above(text.str.starts_with(PLATFORM_LINE))
+    return joins & ~misfit(message) if shape else joins
+
+
+def misfit(message: str = "message") -> pl.Expr:
+    """Indented lines that do not continue the shape of the event above: a stack frame after
+    a line no stack follows, a util.inspect property right after a frame that
+    opened no block.
+    Two instances' blocks interleave this way when the source names no instance (`render logs
+    -o text`): such a line starts an event of its own instead of gluing two errors."""
+    text = pl.col(message)
+    frame = text.str.contains(JS_FRAME)
+    no_frame_after = ((text.str.contains(_PROPERTY) & ~text.str.contains(_ERROR_VALUE))
+                      | text.str.contains(_BLOCK_END_OR_ACCESS))
+    frame_misfit = frame & _above(no_frame_after)
+    bare_frame_above = _above(frame & ~text.str.contains(r"\{\s*$"))
+    property_misfit = text.str.contains(INSPECT_PROPERTY) & bare_frame_above
+    # A Python frame follows its traceback's head, another frame or a frame's code line.
+    py_frame = text.str.contains(PY_FRAME)
+    py_misfit = py_frame & ~_above(text.str.contains(PY_FRAME_OWNER))
+    return (frame_misfit | property_misfit | py_misfit).fill_null(False)
 
 
 def _above(flag: pl.Expr) -> pl.Expr:
@@ -86,3 +130,48 @@ def _above(flag: pl.Expr) -> pl.Expr:
 def _carried(flag: pl.Expr, blank: pl.Expr) -> pl.Expr:
     """flag of the last non-blank row above each row."""
     return pl.when(~blank).then(flag).otherwise(None).forward_fill().shift(1).fill_null(False)
+
+
+def _misfits_below(frame: pl.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """misfit() of these rows (each > 0), tested against the row right above each."""
+    pairs = np.column_stack([rows - 1, rows]).ravel()
+    part = frame.select("message")[pl.Series(pairs)]
+    return part.select(misfit()).to_series().to_numpy()[1::2]
+
+
+def strays_apart(frame: pl.DataFrame) -> pl.DataFrame:
+    """Without instances (`render logs -o text`): a stack frame that cannot continue the event
+    above (misfit) is another instance's, interleaved. It and the frames right under it move
+    below the rest of the event they cut into, so that event's lines stay together and the
+    stray stack becomes an event of its own."""
+    message = frame.get_column("message")
+    rows = np.flatnonzero(message.str.contains(JS_FRAME).fill_null(False).to_numpy())
+    rows = rows[rows > 0]
+    if len(rows) == 0:
+        return frame
+    strays = rows[_misfits_below(frame, rows)]
+    if len(strays) == 0:
+        return frame
+    is_frame = np.zeros(frame.height, dtype=bool)
+    is_frame[rows] = True
+    # where the event cut into ends: the next line that starts one (not indented, no brace)
+    starts = np.flatnonzero(~message.str.contains(r"^(?:\s|[}\]])").fill_null(True).to_numpy())
+    key = np.arange(frame.height, dtype=np.float64)
+    for start in strays.tolist():
+        end = start + 1
+        while end < frame.height and is_frame[end]:
+            end += 1
+        at = np.searchsorted(starts, end)
+        key[start:end] = (starts[at] if at < len(starts) else frame.height) - 0.5
+    return frame[pl.Series(np.argsort(key, kind="stable"))]
+
+
+def refused_heads(frame: pl.DataFrame, heads: np.ndarray) -> int:
+    """How many of these event heads are lines the content rule refused to join (misfits):
+    only indented heads can be, and they are few, so only they are tested."""
+    if len(heads) == 0:
+        return 0
+    indented = frame.get_column("message").gather(heads).str.contains(r"^[ \t]+\S")
+    rows = heads[indented.fill_null(False).to_numpy()]
+    rows = rows[rows > 0]
+    return int(_misfits_below(frame, rows).sum()) if len(rows) else 0

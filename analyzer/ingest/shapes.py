@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.ingest.levels import normalize_level
+from analyzer.ingest.sqlstate import CLASSES as SQLSTATE_CLASSES
 from analyzer.ingest.timestamps import parse_iso_ns
 
 # pino / bunyan numeric levels
@@ -26,6 +27,7 @@ ERROR_FIELDS = {
     "position": "position", "where": "context", "schema": "schema", "table": "table",
     "column": "column", "constraint": "constraint", "routine": "routine", "sql": "statement",
     "query": "statement", "severity": "severity", "errno": "errno", "syscall": "syscall",
+    "pgcode": "code", "sqlstate": "code", "sqlState": "code", "sql_state": "code",
 }
 # Top-level keys of app logs that are worth keeping as fields.
 TOP_FIELDS = {
@@ -34,6 +36,8 @@ TOP_FIELDS = {
     "url": "path", "status": "status", "statusCode": "status", "code": "code",
     "hint": "hint", "detail": "detail", "sql": "statement", "table": "table",
     "column": "column", "schema": "schema", "error_name": "error_name",
+    # the SQLSTATE as Python drivers name it (psycopg's pgcode / sqlstate, asyncpg's sqlstate)
+    "pgcode": "code", "sqlstate": "code", "sql_state": "code",
 }
 
 
@@ -139,6 +143,36 @@ def pg_event_text(message: str, fields: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# csvlog column -> canonical field name (csvlog files and CloudNativePG's JSON records)
+CSVLOG_FIELDS = {
+    "user_name": "user", "database_name": "database", "process_id": "pid",
+    "session_id": "session_id", "error_severity": "severity", "sql_state_code": "code",
+    "detail": "detail", "hint": "hint", "internal_query": "internal_query",
+    "context": "context", "query": "statement", "query_pos": "position",
+    "application_name": "application_name", "backend_type": "backend_type",
+    "command_tag": "command_tag",
+}
+
+
+def _is_cnpg(obj: dict) -> bool:
+    return obj.get("logger") == "postgres" and isinstance(obj.get("record"), dict)
+
+
+def cnpg_entry(obj: dict) -> Entry:
+    """CloudNativePG: the instance manager wraps each csvlog record, its columns as keys."""
+    record = obj["record"]
+    fields: dict[str, Any] = {}
+    for key, name in CSVLOG_FIELDS.items():
+        _put(fields, name, record.get(key))
+    host = text_of(record.get("connection_from"))
+    if host:
+        fields["host"] = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return Entry(message=pg_event_text(text_of(record.get("message")) or "", fields),
+                 shape="cnpg", level=normalize_level(text_of(record.get("error_severity"))),
+                 ts=ts_of(record.get("log_time")) or ts_of(obj.get("ts")),
+                 instance=text_of(obj.get("logging_pod")), fields=fields)
+
+
 def _is_gotrue(obj: dict) -> bool:
     return "msg" in obj and ("component" in obj or "auth_event" in obj
                              or ("remote_addr" in obj and "status" in obj))
@@ -172,6 +206,28 @@ def postgrest_body_entry(obj: dict) -> Entry:
                  fields=fields)
 
 
+_BODY_KEYS = ("details", "detail", "hint")
+
+
+def is_error_body(obj: Any) -> bool:
+    """An error object as drivers and PostgREST print it: a `code` and a `message`, with
+    `details`/`hint` beside them or a code in the shape of a SQLSTATE or a PGRST code."""
+    if not isinstance(obj, dict) or "message" not in obj or not obj.get("code"):
+        return False
+    code = str(obj["code"])
+    if len(code) == 5 and code[:2] in ("00", "01", "02"):
+        return False  # success, warning, no data: said by a server, no error
+    return any(key in obj for key in _BODY_KEYS) or is_error_code(code)
+
+
+def is_error_code(code: str) -> bool:
+    """A SQLSTATE outside the success and warning classes, or a PostgREST error code."""
+    if len(code) == 8 and code.startswith("PGRST") and code[5:].isdigit():
+        return True
+    return (len(code) == 5 and code.isalnum() and code.upper() == code
+            and code[:2] in SQLSTATE_CLASSES and code[:2] not in ("00", "01", "02"))
+
+
 def _is_app(obj: dict) -> bool:
     return any(key in obj for key in ("msg", "message", "err", "error"))
 
@@ -203,7 +259,10 @@ def app_entry(obj: dict) -> Entry:
             _put(fields, name, inner_obj.get(key))
     level_word = obj.get("level", obj.get("severity"))
     _put(fields, "severity", level_word)
-    return Entry(message=message, shape="app_json", level=level_of(level_word),
+    level = level_of(level_word)
+    if level is None and (is_error_body(obj) or is_error_body(error)):
+        level = "error"  # a printed error body says what it is without a level
+    return Entry(message=message, shape="app_json", level=level,
                  ts=ts_of(obj.get("time", obj.get("timestamp"))),
                  service=text_of(obj.get("name") if isinstance(obj.get("name"), str)
                                  and "v" in obj else obj.get("service")),
@@ -227,6 +286,7 @@ def _lift_error(error: dict, fields: dict[str, Any]) -> None:
 
 
 SHAPES: tuple[tuple[str, Callable[[dict], bool], Callable[[dict], Entry]], ...] = (
+    ("cnpg", _is_cnpg, cnpg_entry),
     ("postgres_json", _is_pg_json, pg_json_entry),
     ("supabase_auth", _is_gotrue, gotrue_entry),
     ("postgrest", _is_postgrest_body, postgrest_body_entry),

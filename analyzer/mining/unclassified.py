@@ -36,6 +36,9 @@ ERROR_MARKER_PARTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (tuple(f"{space}5" for space in _SPACES), r"[ \t\n\r\f\v]5\d\d[ \t\n\r\f\v]"),
     (('"level"',), r'"level"\s*:\s*(?:50|60)\b'),
     (("status",), r"(?i:status(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)"),
+    # An error body printed without a level (`{"code":"42P05","message":…,"details":…}`).
+    (('"code"',), r'"code"\s*:\s*"(?:[0-9A-Z]{5}|PGRST\d{3})"'),
+    (('"details"', '"hint"'), r'"(?:details|hint)"\s*:'),
 )
 _ERROR_WORDS = _SUFFIX_WORDS + _WORDS
 # What makes a text error-level: each test runs only when the text holds one of its literals
@@ -49,6 +52,8 @@ _ERROR_TESTS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("status",), re.compile(r"(?i:\bstatus(?:_?code)?[\"']?\s*[:=]\s*[\"']?5\d\d\b)")),
 )
 _ERROR_LEVELS = frozenset({"error", "critical"})
+# What a code field holds when it names an error: 42P05, PGRST116, P2022, ECONNREFUSED.
+_ERROR_CODE = re.compile(r"^[0-9A-Z][0-9A-Z_]{3,31}$")
 
 
 def is_candidate(record: Record) -> bool:
@@ -56,6 +61,12 @@ def is_candidate(record: Record) -> bool:
     level guessed from free text is not trusted (`session_error sent` is not an error)."""
     if "severity" in record.fields:
         return record.level in _ERROR_LEVELS
+    # An error code (a SQLSTATE of an error class, a PGRST or driver code) on an error-level
+    # record: a JSON error body whose code no rule knows still becomes an incident.
+    code = record.fields.get("code")
+    if record.level in _ERROR_LEVELS and code is not None and _ERROR_CODE.match(str(code)) \
+            and not str(code).startswith(("00", "01", "02")):
+        return True
     status = str(record.fields.get("status", ""))
     if len(status) == 3 and status.startswith("5"):
         return True

@@ -271,7 +271,26 @@ def _cache_key(record: Record) -> tuple | None:
 
 
 def _groups(found: regex.Match[str]) -> dict[str, str]:
-    return {k: v for k, v in found.groupdict().items() if v is not None}
+    return {k: value_end(v) for k, v in found.groupdict().items() if v is not None}
+
+
+# A quote that closes the string the value was printed in, then what follows a struct field
+# (`message: "operator does not exist: jsonb ~~ unknown", severity: …`).
+_CLOSING_QUOTE = regex.compile(r"""["'`](?:\s*,\s*[\w$]+:|\s*,?\s*$|\)\s*[,}]|\s*\})""")
+
+
+def value_end(value: str) -> str:
+    """A capture cut where the quoted value it was found in ends: at the first quote that
+    opens nothing inside the capture and is followed by a separator, so a lazy `[^\n]+`
+    capture of an error printed inside a struct (Prisma, util.inspect) stops at the value,
+    while a balanced quote (`"MyType" = integer`) stays."""
+    if "'" not in value and '"' not in value and "`" not in value:
+        return value
+    for found in _CLOSING_QUOTE.finditer(value):
+        quote, at = value[found.start()], found.start()
+        if value.count(quote, 0, at) % 2 == 0 and at > 0:
+            return value[:at].rstrip()
+    return value
 
 
 def _has_code(fields: Mapping[str, Any], codes: tuple[str, ...]) -> bool:

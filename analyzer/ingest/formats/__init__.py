@@ -4,11 +4,14 @@ line here; detection tries them in this order and the best sniff score wins (tie
 from __future__ import annotations
 
 from analyzer.ingest.formats.base import Format, ReadOptions
+from analyzer.ingest.formats.docker_compose import DockerCompose
 from analyzer.ingest.formats.frames import FrameFormat, LineFormat
-from analyzer.ingest.formats.json_lines import AppJson, PostgresJson, SupabaseAuth
+from analyzer.ingest.formats.gcloud import GoogleCloudLogging
+from analyzer.ingest.formats.json_lines import AppJson, CloudNativePg, PostgresJson, SupabaseAuth
 from analyzer.ingest.formats.plain import PlainText
 from analyzer.ingest.formats.postgres_csv import PostgresCsv
 from analyzer.ingest.formats.postgres_stderr import PostgresStderr
+from analyzer.ingest.formats.postgres_syslog import HerokuPostgres, PostgresSyslog
 from analyzer.ingest.formats.postgrest import PostgrestLog
 from analyzer.ingest.formats.render_dashboard import RenderDashboard
 from analyzer.ingest.formats.render_json import RenderJson
@@ -18,24 +21,30 @@ from analyzer.ingest.formats.render_yaml import RenderYaml
 from analyzer.ingest.formats.supabase_csv import SupabaseCsv
 from analyzer.ingest.formats.supabase_edge import SupabaseEdge
 from analyzer.ingest.formats.supabase_json import SupabaseJson, SupabaseMarkdown
+from analyzer.ingest.formats.wrapped import Wrapper
 
 _ALL: tuple[Format, ...] = (
-        RenderDashboard(),
-        RenderText(),
-        RenderJson(),
-        RenderYaml(),
-        RenderSyslog(),
-        SupabaseJson(),
-        SupabaseCsv(),
-        SupabaseMarkdown(),
-        SupabaseEdge(),
-        PostgrestLog(),
-        PostgresStderr(),
-        PostgresCsv(),
-        PostgresJson(),
-        SupabaseAuth(),
-        AppJson(),
-        PlainText(),
+    DockerCompose(),
+    GoogleCloudLogging(),
+    RenderDashboard(),
+    RenderText(),
+    RenderJson(),
+    RenderYaml(),
+    RenderSyslog(),
+    SupabaseJson(),
+    SupabaseCsv(),
+    SupabaseMarkdown(),
+    SupabaseEdge(),
+    PostgrestLog(),
+    PostgresSyslog(),
+    HerokuPostgres(),
+    PostgresStderr(),
+    PostgresCsv(),
+    CloudNativePg(),
+    PostgresJson(),
+    SupabaseAuth(),
+    AppJson(),
+    PlainText(),
 )
 FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in _ALL}
 
@@ -44,5 +53,9 @@ _LINE_FORMATS = [fmt for fmt in FORMATS.values()
                  if isinstance(fmt, LineFormat) and not fmt.is_fallback]
 for _fmt in _LINE_FORMATS:
     _fmt.adopt(_LINE_FORMATS)
+# A wrapper's inner lines are in one of the line formats (plain included).
+for _wrapper in FORMATS.values():
+    if isinstance(_wrapper, Wrapper):
+        _wrapper.nest([f for f in FORMATS.values() if isinstance(f, LineFormat)])
 
 __all__ = ["FORMATS", "Format", "FrameFormat", "LineFormat", "ReadOptions"]

@@ -68,6 +68,8 @@ class FrameFormat(ABC):
     # message is decoded, not a slice of the line) or "message" (the line's prefix is only a
     # timestamp). See prefilter.searched.
     search: ClassVar[str] = "line"
+    # What to tell the user when lines of two events interleave (see multiline.misfit).
+    interleave_hint: ClassVar[str | None] = None
     # Other line formats that may claim lines this one does not parse (set by the registry).
     _others: dict[str, FrameFormat] = _NO_OTHERS
 
@@ -98,8 +100,8 @@ class FrameFormat(ABC):
         continuation line is moved under the last event of its own instance (Postgres brings a
         pid's DETAIL lines to its ERROR the same way)."""
         if "instance" not in frame.columns or frame.get_column("instance").n_unique() < 2:
-            return frame
-        frame = frame.with_columns(_joins=pl.Series(self._content_joins(frame)))
+            return multiline.strays_apart(frame)
+        frame = frame.with_columns(_joins=pl.Series(self._content_joins(frame, shape=False)))
         continues = pl.col("_joins")
         row = pl.col("_row")  # a column: int_range inside over() would restart per group
         head_row = pl.when(~continues).then(row)
@@ -161,7 +163,7 @@ class FrameFormat(ABC):
             joins &= self._close_in_time(frame, joins)
         return joins
 
-    def _content_joins(self, frame: pl.DataFrame) -> np.ndarray:
+    def _content_joins(self, frame: pl.DataFrame, *, shape: bool = True) -> np.ndarray:
         """The content part of the continuation mask: the format's own rule, or the generic
         rule (multiline.by_content) where it applies. The generic rule only runs on the rows a
         cheap test says might continue (and the rows above them): most lines cannot."""
@@ -177,7 +179,8 @@ class FrameFormat(ABC):
             return joins
         context = np.union1d(rows, np.maximum(rows - 1, 0))
         part = frame.select("message")[pl.Series(context)]
-        found = part.select(multiline.by_content().fill_null(False)).to_series().to_numpy()
+        found = part.select(multiline.by_content(shape=shape).fill_null(False)).to_series()\
+            .to_numpy()
         keep = np.isin(context, rows)
         joins[context[keep]] |= found[keep]
         return joins
@@ -214,6 +217,8 @@ class FrameFormat(ABC):
         open_from = frame.height if final else self._open_from(frame, heads)
         complete = heads[heads < open_from]
         self._count(frame, complete, stats)
+        # the first open event too: carried on, it is the next frame's row 0 (never tested)
+        self._count_interleaved(frame, heads[heads <= open_from], stats)
         if options.keywords is None:
             chosen = complete
         else:
@@ -238,6 +243,13 @@ class FrameFormat(ABC):
         last = pl.DataFrame({"row": near_end, "instance": instances}).group_by(
             "instance").agg(pl.col("row").max()).get_column("row")
         return min(start, int(cast(int, last.min())))
+
+    def _count_interleaved(self, frame: pl.DataFrame, heads: np.ndarray,
+                           stats: SourceStats) -> None:
+        count = multiline.refused_heads(frame, heads)
+        if count:
+            stats.interleaved += count
+            stats.interleave_hint = stats.interleave_hint or self.interleave_hint
 
     def _count(self, frame: pl.DataFrame, complete: np.ndarray, stats: SourceStats) -> None:
         if len(complete) == 0:

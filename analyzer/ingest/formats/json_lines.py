@@ -68,6 +68,16 @@ class JsonLines(LineFormat):
                             instance=entry.instance, fields=entry.fields)
 
 
+class CloudNativePg(JsonLines):
+    name = "cnpg"
+    description = "CloudNativePG instance logs: JSON lines, PostgreSQL's csvlog record under " \
+                  "`record` (`logger: postgres`), the pod in `logging_pod`"
+    example = ('{"level":"info","ts":"2025-11-13T06:24:10.512Z","logger":"postgres","msg":'
+               '"record","logging_pod":"pg-1","record":{"error_severity":"ERROR",'
+               '"sql_state_code":"42P01",…}}')
+    keys_pattern = r'"logging_pod"\s*:|"logger"\s*:\s*"postgres"'
+
+
 class PostgresJson(JsonLines):
     name = "postgres_json"
     description = "PostgreSQL jsonlog (PG15+): one object per line with error_severity, " \
@@ -75,7 +85,7 @@ class PostgresJson(JsonLines):
     example = ('{"timestamp":"2025-11-13 06:24:10.512 UTC","pid":4242,"error_severity":"ERROR",'
                '"state_code":"42703","message":"column \\"created_at\\" does not exist",…}')
     keys_pattern = r'"error_severity"\s*:'
-    not_pattern = r'"event_message"\s*:'
+    not_pattern = r'"event_message"\s*:|"logging_pod"\s*:'
 
 
 class SupabaseAuth(JsonLines):
@@ -106,4 +116,5 @@ class AppJson(JsonLines):
                '{"type":"DatabaseError","message":"column sessions.session_id does not exist",'
                '"code":"42703"}}')
     keys_pattern = r'"(?:msg|message|err|error)"\s*:'
-    not_pattern = r'"event_message"\s*:|"error_severity"\s*:|^\s*\{\s*"id"\s*:'
+    not_pattern = (r'"event_message"\s*:|"error_severity"\s*:|^\s*\{\s*"id"\s*:'
+                   r'|"logging_pod"\s*:|"logName"\s*:')

@@ -20,7 +20,7 @@ from analyzer.ingest.formats.base import (
 )
 from analyzer.ingest.levels import normalize_level
 from analyzer.ingest.lines import numbered_lines
-from analyzer.ingest.shapes import pg_event_text
+from analyzer.ingest.shapes import CSVLOG_FIELDS, pg_event_text
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record, SourceStats
 
@@ -31,16 +31,12 @@ COLUMNS = ("log_time", "user_name", "database_name", "process_id", "connection_f
            "query", "query_pos", "location", "application_name", "backend_type", "leader_pid",
            "query_id")
 MIN_COLUMNS = 22
-# csvlog column -> canonical field name
-FIELD_NAMES = {
-    "user_name": "user", "database_name": "database", "process_id": "pid",
-    "session_id": "session_id", "error_severity": "severity", "sql_state_code": "code",
-    "detail": "detail", "hint": "hint", "internal_query": "internal_query",
-    "context": "context", "query": "statement", "query_pos": "position",
-    "application_name": "application_name", "backend_type": "backend_type",
-    "command_tag": "command_tag",
-}
-RECORD_START = (r"^(?-u:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) [A-Za-z0-9+-]{1,6},"
+FIELD_NAMES = CSVLOG_FIELDS
+# The time as the server writes it (`… 06:24:10.512 UTC`), or quoted as a csvlog loaded into
+# a table (the documentation's postgres_log) and copied out again writes it
+# (`"2025-11-13 06:24:10.512+00"`, FORCE_QUOTE *).
+RECORD_START = (r"^(?-u:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} [A-Za-z0-9+-]{1,6}"
+                r"|\"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})? ?[A-Za-z0-9:+-]{1,6}\"),"
                 r"(?:\"[^\"]*\"|[^,]*),")
 
 
@@ -54,7 +50,8 @@ def _is_csvlog(values: list[str] | None) -> bool:
 
 class PostgresCsv:
     name = "postgres_csv"
-    description = "PostgreSQL csvlog: 23-26 CSV columns per event, fields spanning lines"
+    description = "PostgreSQL csvlog: 23-26 CSV columns per event, fields spanning lines " \
+                  "(also with every field quoted, as COPY … FORCE_QUOTE * writes it)"
     example = ('2025-11-13 06:24:10.512 UTC,"authenticator","postgres",4242,"10.0.1.17:51544",'
                '6734a1b2.1092,5,"SELECT",…,ERROR,42703,"column sessions.created_at does not '
                'exist",,"Perhaps you meant …",…')

@@ -25,6 +25,7 @@ from analyzer.ingest.events import event_record
 from analyzer.ingest.formats.base import share
 from analyzer.ingest.formats.frames import EventRows, LineFormat
 from analyzer.ingest.levels import normalize_level
+from analyzer.ingest.sqlstate import prefix_sqlstate
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record
 
@@ -46,9 +47,14 @@ _USER_DB = r"(?P<user>[^\s@:\[\]()]+)@(?P<db>[^\s@:\[\]()]+)"
 _REMOTE = (r"(?<![\d.])(?P<rhost>\d{1,3}(?:\.\d{1,3}){3}|(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}"
            r"|[0-9a-f:]*::[0-9a-f:]*|\[local\])(?:\((?P<port>\d+)\))?")
 _SESSION = r"\b(?P<session>[0-9a-f]{6,}\.[0-9a-f]+)\b"
-_APP = r"\b(?:app|application_name|appname)=(?P<app>[^\s,\]]+)"
-_PREFIX_PARTS = tuple(re.compile(p) for p in (_TIME, _EPOCH, _PID, _USER_DB, _REMOTE,
-                                              _SESSION, _APP))
+_APP = r"\b(?:app|application_name|appname)=\"?(?P<app>[^\s,\]\"]+)"
+# key=value prefixes (`user=%u,db=%d`, Cloud SQL's `db=%d,user=%u`, Heroku's `user="%u"`);
+# earlier parts give way to later ones, so `user@db` wins where both are written.
+_KV_USER = r"\b(?:user|usr)=\"?(?P<user>[^\s,@\[\]()\"]+)"
+_KV_DB = r"\b(?:db|database)=\"?(?P<db>[^\s,@\[\]()\"]+)"
+_KV_PID = r"\bpid=\"?(?P<pid>\d+)"
+_PREFIX_PARTS = tuple(re.compile(p) for p in (_KV_USER, _KV_DB, _KV_PID, _TIME, _EPOCH, _PID,
+                                              _USER_DB, _REMOTE, _SESSION, _APP))
 _CODE_RE = re.compile(r"^(?P<code>[0-9A-Z]{5}): (?P<rest>.*)$", re.DOTALL)
 
 
@@ -149,6 +155,11 @@ class PostgresStderr(LineFormat):
         code = _CODE_RE.match(message)
         if code:
             fields["code"], message = code.group("code"), code.group("rest")
+        else:
+            in_prefix = prefix_sqlstate(head.get("prefix") or "",
+                                        normalize_level(head.get("sev")))
+            if in_prefix:
+                fields["code"] = in_prefix
         fields["severity"] = head.get("sev")
         for tag, value in tag_values.items():
             fields.setdefault(_TAG_FIELDS[tag], value)
@@ -160,6 +171,9 @@ class PostgresStderr(LineFormat):
 
 def _split_event(messages: list[str]) -> tuple[str, dict[str, str]]:
     """The main text (with its tab continuations) and the tag lines' texts by tag."""
+    # A wrapper may carry a line with its continuations (a Cloud Logging entry): each lost
+    # its leading tab like a continuation row does.
+    messages = [text.replace("\n\t", "\n") if "\n\t" in text else text for text in messages]
     main: list[str] = [messages[0]]
     tags: dict[str, list[str]] = {}
     current = main

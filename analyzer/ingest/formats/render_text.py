@@ -19,6 +19,7 @@ class RenderText(LineFormat):
     line_pattern = r"^(?-u:\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:  |\s*$)"
     proximity_ns = 1_000_000_000
     search = "message"  # the prefix is only the time: its digits are no SQLSTATE
+    interleave_hint = "use -o json for multi-instance services (it names each line's instance)"
 
     def columns(self, lines: pl.Series) -> pl.DataFrame:
         parsed = pl.col("line").str.contains(self.line_pattern)

@@ -16,7 +16,8 @@ from typing import Literal
 from analyzer.model import Incident, Match, Sample, Span, frozen_map, severity_rank
 from analyzer.rulebook import Rule
 
-ENTITY_NAMES = ("schema", "table", "column", "relation", "function", "constraint", "code")
+ENTITY_NAMES = ("schema", "table", "column", "relation", "function", "constraint", "code",
+                "condition")
 DEFAULT_SCHEMA = "public"  # what an unqualified table name means (PostgreSQL's search_path)
 MAX_SERVICES = 20
 MAX_CLUE_VALUES = 5  # distinct values kept per clue key (hints, statements, ORMs, ...)

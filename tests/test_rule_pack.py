@@ -79,7 +79,9 @@ def test_each_code_belongs_to_one_rule_and_the_pack_lints_clean():
 def test_one_file_per_family():
     for rule in collect_rules().rules:
         family = rule.id.split(".")[0]
-        assert rule.source.endswith(f"{family}.yaml"), rule.id
+        name = rule.source.rsplit("/", 1)[-1]
+        # a big family may split into <family>_<part>.yaml files (postgres_classes.yaml)
+        assert name == f"{family}.yaml" or name.startswith(f"{family}_"), rule.id
 
 
 @pytest.mark.parametrize("line", [

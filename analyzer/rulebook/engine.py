@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, cast
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import ahocorasick_rs
 import regex
 
 from analyzer.model import Match, Problem, Record, frozen_map, severity_rank
+from analyzer.rulebook.english import in_english, wants_catalogue
 from analyzer.rulebook.keywords import derive_keywords, literal_weight
 from analyzer.rulebook.load import Rule
 from analyzer.rulebook.normalize import NORMALIZERS
+from analyzer.rulebook.pgcatalog import Catalogue, condition_name, load_catalogue
 
 MAX_MATCH_CHARS = 16 * 1024  # rules see the first 16 KiB of an event: its head is what matters
 MAX_TIMEOUTS = 3  # a rule that times out this often is switched off for the run
@@ -76,6 +77,9 @@ class RuleSet:
     _router: ahocorasick_rs.AhoCorasick | None = field(default=None, init=False)
     _cache: dict[tuple, tuple[str, Mapping[str, str]] | None] = field(default_factory=dict,
                                                                       init=False)
+    # PostgreSQL's message catalogue, for records no pattern matches (loaded when first needed)
+    catalogue: Catalogue | None = field(default=None, init=False)
+    use_catalogue: bool = True
 
     def __post_init__(self) -> None:
         for index, rule in enumerate(self.rules):
@@ -211,13 +215,40 @@ class RuleSet:
         return Match(rule_id, record, captures)
 
     def _best(self, record: Record) -> tuple[str, Mapping[str, str]] | None:
-        found = self.matches(record)
-        if not found:
+        best = self._most_specific(self.matches(record))
+        if (self.use_catalogue and (best is None or best[1].by_code or best[0].fallback)
+                and wants_catalogue(record)):
+            # No pattern knows this text: PostgreSQL's catalogue may (a translated message, a
+            # message without its SQLSTATE); its English form and code are matched instead.
+            english = in_english(record, self._catalogue())
+            again = None if english is None else self._most_specific(self.matches(english))
+            if again is not None and (best is None or self.rank(again) < self.rank(best)):
+                best = _with_fields(again, record)
+        if best is None:
             return None
-        rule, hit = min(found, key=lambda pair: (
-            pair[1].by_code, -len(pair[1].captures), -pair[1].span, -pair[1].literal,
-            severity_rank(pair[0].severity), self._order[pair[0].id]))
-        return rule.id, frozen_map(hit.captures)
+        rule, hit = best
+        captures = dict(hit.captures)
+        if rule.fallback and "code" in captures:
+            condition = condition_name(captures["code"])
+            if condition:
+                captures["condition"] = condition
+        return rule.id, frozen_map(captures)
+
+    def rank(self, pair: tuple[Rule, Hit]) -> tuple:
+        """Lower is more specific: a rule that is not a class fallback, a pattern over a bare
+        code, more captures, a longer matched text, more literal characters, worse severity,
+        rule order."""
+        rule, hit = pair
+        return (rule.fallback, hit.by_code, -len(hit.captures), -hit.span, -hit.literal,
+                severity_rank(rule.severity), self._order[rule.id])
+
+    def _most_specific(self, found: list[tuple[Rule, Hit]]) -> tuple[Rule, Hit] | None:
+        return min(found, key=self.rank) if found else None
+
+    def _catalogue(self) -> Catalogue:
+        if self.catalogue is None:
+            self.catalogue = load_catalogue()
+        return self.catalogue
 
     def _run(self, rule: Rule, pattern: regex.Pattern[str], text: str, *,
              full: bool) -> regex.Match[str] | None:
@@ -291,6 +322,15 @@ def value_end(value: str) -> str:
         if value.count(quote, 0, at) % 2 == 0 and at > 0:
             return value[:at].rstrip()
     return value
+
+
+def _with_fields(pair: tuple[Rule, Hit], record: Record) -> tuple[Rule, Hit]:
+    """The hit with the capture values the original record's fields carry (a csvlog's
+    `schema`) where its pattern left them empty."""
+    rule, hit = pair
+    extra = {k: str(v) for k, v in record.fields.items()
+             if k in rule.capture_names and k not in hit.captures and v is not None and str(v)}
+    return (rule, replace(hit, captures={**hit.captures, **extra})) if extra else pair
 
 
 def _has_code(fields: Mapping[str, Any], codes: tuple[str, ...]) -> bool:

@@ -117,7 +117,8 @@ def _rule_issues(rule: Rule, known_diagnoses: Collection[str] | None) -> list[Li
 def _shared_codes(rules: Iterable[Rule]) -> list[LintIssue]:
     owners: dict[str, list[Rule]] = defaultdict(list)
     for rule in rules:
-        for code in rule.codes:
+        # a class fallback shares its codes by design: it only wins when no other rule matches
+        for code in () if rule.fallback else rule.codes:
             owners[code.lower()].append(rule)
     issues = []
     for code, claimed in owners.items():

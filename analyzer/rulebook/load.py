@@ -34,6 +34,7 @@ RULE_KEYS = {
     "keywords": "literal prefilter strings; derived from the patterns when absent",
     "fingerprint": "capture names that make the incident key",
     "normalize": "capture -> normalizer (url_path, lower) applied before it becomes an entity",
+    "fallback": "true: the rule only wins when no other rule matches (a whole SQLSTATE class)",
     "group": "incident group shared by rules that report the same problem in other shapes",
     "diagnose": "which diagnosis applies (e.g. naming)",
     "docs": "what it means, usual causes, the fix",
@@ -74,6 +75,7 @@ class Rule:
     fields: tuple[tuple[str, regex.Pattern[str]], ...] = ()
     normalize: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     lines: MappingProxyType[str, int] = field(default_factory=lambda: _EMPTY)
+    fallback: bool = False
 
     @property
     def capture_names(self) -> set[str]:
@@ -166,6 +168,9 @@ class _RuleBuilder:
         if group is not None and (not isinstance(group, str) or not ID_RE.match(group)):
             self.fail("group", "must be a dotted id like the rule ids")
         examples = self.examples(captures)
+        fallback = entry.get("fallback", False)
+        if not isinstance(fallback, bool):
+            self.fail("fallback", "must be true or false")
         if self.errors:
             return None, self.errors
         assert isinstance(rule_id, str)  # a missing or bad id is an error above
@@ -176,7 +181,7 @@ class _RuleBuilder:
             group=group, diagnose=diagnose, docs=(entry.get("docs") or "").strip(),
             examples=examples, source=self.path, line=entry.line, fields=fields,
             normalize=MappingProxyType(normalize),
-            lines=MappingProxyType(dict(entry.lines)),
+            lines=MappingProxyType(dict(entry.lines)), fallback=bool(fallback),
         )
         return rule, []
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from analyzer.ingest.pgwords import severity_words
+
 LEVELS = ("critical", "error", "warning", "info", "debug")
 
 _NAMES = {
@@ -26,7 +28,9 @@ _WARNING_RE = re.compile("⚠|warn")
 def normalize_level(word: str | None) -> str | None:
     if not word:
         return None
-    return _NAMES.get(word.strip().lower())
+    word = word.strip()
+    # PostgreSQL writes its severities in lc_messages' language (FEHLER, 오류, ОШИБКА)
+    return _NAMES.get(word.lower()) or _NAMES.get(severity_words().get(word, "").lower())
 
 
 def infer_level(message: str) -> str | None:

@@ -25,6 +25,7 @@ from analyzer.ingest.events import event_record
 from analyzer.ingest.formats.base import share
 from analyzer.ingest.formats.frames import EventRows, LineFormat
 from analyzer.ingest.levels import normalize_level
+from analyzer.ingest.pgwords import severity_words, tag_words
 from analyzer.ingest.sqlstate import prefix_sqlstate
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record
@@ -35,7 +36,12 @@ TAGS = ("DETAIL", "HINT", "QUERY", "CONTEXT", "LOCATION", "STATEMENT", "BACKTRAC
 _TAG_FIELDS = {"DETAIL": "detail", "HINT": "hint", "QUERY": "internal_query",
                "CONTEXT": "context", "STATEMENT": "statement", "LOCATION": "location",
                "BACKTRACE": "backtrace"}
-_WORDS = "|".join(SEVERITIES + TAGS)
+# the same words in every language PostgreSQL ships (lc_messages = de_DE: FEHLER, TIPP, …)
+ALL_SEVERITIES = tuple(dict.fromkeys(SEVERITIES + tuple(severity_words())))
+ALL_TAGS = tuple(dict.fromkeys(TAGS + tuple(tag_words())))
+# longest first (FATALE before FATAL); escaped for Rust's regex too (which rejects `\ `)
+_WORDS = "|".join(re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", w)
+                  for w in sorted(ALL_SEVERITIES + ALL_TAGS, key=len, reverse=True))
 # The prefix ends where the severity starts: at the line start, or after a space, ':' or ']'.
 LINE_RE = (rf"^(?P<prefix>(?:.{{0,240}}?[\s:\]])?)(?P<sev>{_WORDS}):  (?P<text>.*)$")
 _SEVERITY_AT_END = rf"(?:^|[\s:\]])({_WORDS})$"
@@ -94,15 +100,19 @@ class PostgresStderr(LineFormat):
     def columns(self, lines: pl.Series) -> pl.DataFrame:
         # The severity ends at the first ":  " (colon, two spaces: elog.c's separator), so one
         # literal search and a short anchored regex replace a lazy regex over every line.
+        # (splitn, not find + slice: find counts bytes, slice characters: a Korean line)
         line = pl.col("line")
-        at = line.str.find(":  ", literal=True)
-        frame = pl.DataFrame({"line": lines}).with_columns(at=at, head=line.str.slice(0, at))
+        parts = line.str.splitn(":  ", 2)
+        frame = pl.DataFrame({"line": lines}).with_columns(
+            head=parts.struct.field("field_0"), rest=parts.struct.field("field_1"))
+        frame = frame.with_columns(head=pl.when(pl.col("rest").is_null()).then(None)
+                                   .otherwise(pl.col("head")))
         frame = frame.with_columns(sev=pl.col("head").str.extract(_SEVERITY_AT_END, 1))
         parsed = pl.col("sev").is_not_null()
-        is_tag = pl.col("sev").is_in(list(TAGS)).fill_null(False)
+        is_tag = pl.col("sev").is_in(list(ALL_TAGS)).fill_null(False)
         prefix = pl.col("head").str.slice(
             0, pl.col("head").str.len_chars() - pl.col("sev").str.len_chars())
-        text = line.str.slice(pl.col("at") + 3)
+        text = pl.col("rest")
         return frame.select(
             parsed=parsed,
             prefix=prefix,
@@ -179,6 +189,7 @@ def _split_event(messages: list[str]) -> tuple[str, dict[str, str]]:
     current = main
     for text in messages[1:]:
         tag, sep, rest = text.partition(":  ")
+        tag = tag_words().get(tag, tag)
         if sep and tag in _TAG_FIELDS:
             current = tags.setdefault(tag, [])
             if current:

@@ -17,7 +17,7 @@ import ahocorasick_rs
 import regex
 
 from analyzer.model import Match, Problem, Record, frozen_map, severity_rank
-from analyzer.rulebook.english import in_english, wants_catalogue
+from analyzer.rulebook.english import NAMED, in_english, wants_catalogue
 from analyzer.rulebook.keywords import derive_keywords, literal_weight
 from analyzer.rulebook.load import Rule
 from analyzer.rulebook.normalize import NORMALIZERS
@@ -223,7 +223,7 @@ class RuleSet:
             english = in_english(record, self._catalogue())
             again = None if english is None else self._most_specific(self.matches(english))
             if again is not None and (best is None or self.rank(again) < self.rank(best)):
-                best = _with_fields(again, record)
+                best = _with_fields(again, english)
         if best is None:
             return None
         rule, hit = best
@@ -325,11 +325,13 @@ def value_end(value: str) -> str:
 
 
 def _with_fields(pair: tuple[Rule, Hit], record: Record) -> tuple[Rule, Hit]:
-    """The hit with the capture values the original record's fields carry (a csvlog's
-    `schema`) where its pattern left them empty."""
+    """The hit with the capture values the record's fields carry where its pattern left them
+    empty: a csvlog's `schema`, the table and column PostgreSQL's template of the message
+    names (a rule matched by code alone has no pattern to capture them)."""
     rule, hit = pair
+    names = rule.capture_names | set(record.fields.get(NAMED, ()))
     extra = {k: str(v) for k, v in record.fields.items()
-             if k in rule.capture_names and k not in hit.captures and v is not None and str(v)}
+             if k in names and k not in hit.captures and v is not None and str(v)}
     return (rule, replace(hit, captures={**hit.captures, **extra})) if extra else pair
 
 

@@ -19,6 +19,7 @@ from analyzer.rulebook.pgcatalog import Catalogue
 # formats whose records are the server's own messages
 SERVER_FORMATS = frozenset({"postgres", "postgres_csv", "postgres_json", "psql",
                             "supabase_csv", "supabase_json", "supabase_markdown"})
+NAMED = "catalogue_names"  # the field listing the values the catalogue named (table, column)
 _SQLSTATE = re.compile(r"^[0-9A-Z]{5}$")
 _ERROR_LEVELS = frozenset({"error", "critical", None})
 
@@ -42,13 +43,18 @@ def in_english(record: Record, catalogue: Catalogue) -> Record | None:
     head, newline, rest = record.message.partition("\n")
     severity, text = _split_severity(head)
     found = catalogue.recognize(text)
-    if found is None or (found.language == "en" and "code" in record.fields):
+    if found is None:
         return None
     fields = dict(record.fields)
     fields.setdefault("code", found.codes[0])
+    named = []
     for name, value in found.values.items():
-        fields.setdefault(name, value)
+        if name not in fields:
+            # `function %s` holds the signature: the entity is the function's name
+            fields[name] = value.split("(", 1)[0] if name == "function" else value
+            named.append(name)
     fields["msgid"] = found.msgid
+    fields[NAMED] = tuple(named)
     prefix = f"{severity_words().get(severity, severity)}:  " if severity else ""
     return replace(record, message=prefix + found.english + newline + rest,
                    fields=frozen_map(fields))

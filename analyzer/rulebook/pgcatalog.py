@@ -34,7 +34,7 @@ _VALUE = {"d": r"-?\d+", "i": r"-?\d+", "u": r"\d+", "o": r"[0-7]+", "x": r"[0-9
           "g": r"\S+", "G": r"\S+"}
 MIN_ANCHOR = 4  # a template whose longest literal is shorter cannot be told from others
 # the word(s) before a placeholder in the English template -> the entity it names
-_NAMED = (("materialized view", "table"), ("foreign table", "table"),
+_NAMED = (("byte sequence", ""), ("materialized view", "table"), ("foreign table", "table"),
           ("partitioned table", "table"), ("prepared statement", "statement"),
           ("relation", "table"), ("table", "table"), ("view", "table"), ("sequence", "table"),
           ("partition", "table"), ("column", "column"), ("schema", "schema"),
@@ -46,6 +46,9 @@ _NAMED = (("materialized view", "table"), ("foreign table", "table"),
           ("savepoint", "savepoint"), ("parameter", "parameter"),
           ("tablespace", "tablespace"), ("collation", "collation"),
           ("publication", "publication"), ("subscription", "subscription"))
+
+
+_QUALIFIER = {"table": "schema", "column": "table", "function": "schema", "type": "schema"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,16 +187,21 @@ def _compile(text: str, placeholders: int) -> tuple[str, tuple[int, ...], str, i
 
 
 def placeholder_names(msgid: str) -> tuple[str, ...]:
-    """The entity each placeholder of an English template names ('' when none)."""
+    """The entity each placeholder of an English template names ('' when none). In
+    `relation "%s.%s"` the first names the schema, in `column %s.%s` the table."""
+    found = [m for m in _PLACEHOLDER.finditer(msgid) if m["conv"] != "%"]
     names: list[str] = []
     at = 0
-    for found in _PLACEHOLDER.finditer(msgid):
-        if found["conv"] == "%":
+    for index, match in enumerate(found):
+        before = msgid[at:match.start()]
+        at = match.end()
+        if len(names) > index:  # the second half of `%s.%s`, named with the first
             continue
-        before = msgid[at:found.start()].rstrip(' "').lower()
-        at = found.end()
-        names.append(next((name for words, name in _NAMED
-                           if before.endswith(" " + words) or before == words), ""))
+        word = before.rstrip(' "').lower()
+        name = next((name for words, name in _NAMED
+                     if word.endswith(" " + words) or word == words), "")
+        dotted = index + 1 < len(found) and msgid[match.end():found[index + 1].start()] == "."
+        names += [_QUALIFIER[name], name] if dotted and name in _QUALIFIER else [name]
     return tuple(names)
 
 

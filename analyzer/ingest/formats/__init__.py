@@ -13,6 +13,7 @@ from analyzer.ingest.formats.postgres_csv import PostgresCsv
 from analyzer.ingest.formats.postgres_stderr import PostgresStderr
 from analyzer.ingest.formats.postgres_syslog import HerokuPostgres, PostgresSyslog
 from analyzer.ingest.formats.postgrest import PostgrestLog
+from analyzer.ingest.formats.psql import PsqlOutput
 from analyzer.ingest.formats.render_dashboard import RenderDashboard
 from analyzer.ingest.formats.render_json import RenderJson
 from analyzer.ingest.formats.render_syslog import RenderSyslog
@@ -42,6 +43,7 @@ _ALL: tuple[Format, ...] = (
     PostgresCsv(),
     CloudNativePg(),
     PostgresJson(),
+    PsqlOutput(),
     SupabaseAuth(),
     AppJson(),
     PlainText(),

@@ -8,7 +8,7 @@ from analyzer.rulebook import load_rules
 from analyzer.rulebook.pgcatalog import fill, load_catalogue, load_table
 
 CLASSES = ("08", "22", "23", "25", "28", "40", "42", "53", "55", "57", "58", "XX")
-CATALOGUES = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/postgres-15.mo"))
+CATALOGUES = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/p*-15.mo"))  # postgres, plpgsql
 RULES = load_rules()
 SAMPLE = {"d": "7", "i": "7", "u": "7", "ld": "7", "lu": "7", "lld": "7", "llu": "7",
           "zu": "7", "x": "1f", "X": "1F", "c": "q", "f": "1.5", "g": "1.5",
@@ -34,7 +34,7 @@ def server_record(text: str) -> Record:
 def error_messages() -> list[tuple[str, str]]:
     """(msgid, SQLSTATE) of every primary error message of the classes above."""
     return [(msgid, codes[0]) for msgid, codes in load_table()["messages"]
-            if codes[0][:2] in CLASSES and "\n" not in msgid]
+            if codes and codes[0][:2] in CLASSES and "\n" not in msgid]
 
 
 def walk() -> dict[str, Counter]:

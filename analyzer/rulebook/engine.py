@@ -228,6 +228,10 @@ class RuleSet:
             return None
         rule, hit = best
         captures = dict(hit.captures)
+        if "code" in rule.fingerprint and "code" not in captures:
+            code = self._code_of(record)
+            if code:
+                captures["code"] = code
         if rule.fallback and "code" in captures:
             condition = condition_name(captures["code"])
             if condition:
@@ -244,6 +248,17 @@ class RuleSet:
 
     def _most_specific(self, found: list[tuple[Rule, Hit]]) -> tuple[Rule, Hit] | None:
         return min(found, key=self.rank) if found else None
+
+    def _code_of(self, record: Record) -> str | None:
+        """The record's SQLSTATE: its `code` field, else the code of its message's template
+        (a stderr line without %e)."""
+        code = record.fields.get("code")
+        if code is not None:
+            return str(code)
+        if not (self.use_catalogue and wants_catalogue(record)):
+            return None
+        english = in_english(record, self._catalogue())
+        return None if english is None else str(english.fields["code"])
 
     def _catalogue(self) -> Catalogue:
         if self.catalogue is None:
@@ -329,7 +344,8 @@ def _with_fields(pair: tuple[Rule, Hit], record: Record) -> tuple[Rule, Hit]:
     empty: a csvlog's `schema`, the table and column PostgreSQL's template of the message
     names (a rule matched by code alone has no pattern to capture them)."""
     rule, hit = pair
-    names = rule.capture_names | set(record.fields.get(NAMED, ()))
+    # a pattern hit keeps what its pattern captured, as on the English text itself
+    names = rule.capture_names | (set(record.fields.get(NAMED, ())) if hit.by_code else set())
     extra = {k: str(v) for k, v in record.fields.items()
              if k in names and k not in hit.captures and v is not None and str(v)}
     return (rule, replace(hit, captures={**hit.captures, **extra})) if extra else pair

@@ -43,7 +43,7 @@ def in_english(record: Record, catalogue: Catalogue) -> Record | None:
     head, newline, rest = record.message.partition("\n")
     severity, text = _split_severity(head)
     found = catalogue.recognize(text)
-    if found is None:
+    if found is None or not found.codes:
         return None
     fields = dict(record.fields)
     fields.setdefault("code", found.codes[0])
@@ -56,8 +56,18 @@ def in_english(record: Record, catalogue: Catalogue) -> Record | None:
     fields["msgid"] = found.msgid
     fields[NAMED] = tuple(named)
     prefix = f"{severity_words().get(severity, severity)}:  " if severity else ""
+    if found.language != "en" and rest:
+        rest = "\n".join(_context_in_english(line, catalogue) for line in rest.split("\n"))
     return replace(record, message=prefix + found.english + newline + rest,
                    fields=frozen_map(fields))
+
+
+def _context_in_english(line: str, catalogue: Catalogue) -> str:
+    """A translated CONTEXT line (`PL/pgSQL-Funktion f() Zeile 3 bei RAISE`) in English."""
+    if not line.startswith("CONTEXT:  "):
+        return line
+    found = catalogue.recognize(line[len("CONTEXT:  "):])
+    return f"CONTEXT:  {found.english}" if found is not None else line
 
 
 def _split_severity(line: str) -> tuple[str, str]:

@@ -32,7 +32,7 @@ RULE_KEYS = {
     "patterns": "regular expressions (the `regex` module) tried on the message; any may match",
     "fields": "record field -> regular expression; every one must match the whole field",
     "keywords": "literal prefilter strings; derived from the patterns when absent",
-    "fingerprint": "capture names that make the incident key",
+    "fingerprint": "capture names that make the incident key (`code`: the record's SQLSTATE)",
     "normalize": "capture -> normalizer (url_path, lower) applied before it becomes an entity",
     "fallback": "true: the rule only wins when no other rule matches (a whole SQLSTATE class)",
     "group": "incident group shared by rules that report the same problem in other shapes",
@@ -204,7 +204,8 @@ class _RuleBuilder:
     def names(self, key: str, captures: set[str]) -> tuple[str, ...]:
         names = self.text_list(key)
         for name in names:
-            if name not in captures and not self.captures_unknown:
+            # `code`: the record's code (SQLSTATE), which the engine always knows how to find
+            if name not in captures and name != "code" and not self.captures_unknown:
                 self.fail(key, f"no pattern captures {name!r}")
         return names
 

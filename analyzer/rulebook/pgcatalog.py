@@ -180,6 +180,8 @@ def _compile(text: str, placeholders: int) -> tuple[str, tuple[int, ...], str, i
         parts.append("(" + _VALUE.get(found["conv"], ".+?") + ")")
     parts.append(re.escape(text[at:]))
     literals.append(text[at:])
+    # a translation may start or end with a space the log line's text has lost
+    parts[0], parts[-1] = r"\s*" + parts[0].lstrip("\\ "), parts[-1].rstrip("\\ ") + r"\s*"
     anchor = max(literals, key=len)
     if len(anchor.strip()) < MIN_ANCHOR or "\n" in text:
         return None

@@ -68,7 +68,7 @@ def _tail(path: Path, offset: int) -> str:
 
 def run_script(dsn: str, logdir: Path, language: str, out: Path) -> Run:
     psycopg = pytest.importorskip("psycopg")
-    database = f"realworld_{language}"
+    database = "realworld"  # one name: a message naming the database reads the same
     _prepare(psycopg, dsn, database)
     db_dsn = dsn.rsplit("/", 1)[0] + "/" + database
     logs = {kind: logdir / name for kind, name in LOG_FILES.items()}

@@ -65,6 +65,7 @@ class RuleSet:
     _by_keyword: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _by_code: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _field_rules: list[Rule] = field(default_factory=list, init=False)
+    _by_code_class: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _always: list[Rule] = field(default_factory=list, init=False)
     _timeouts: dict[str, int] = field(default_factory=lambda: defaultdict(int), init=False)
     _timed_out: int = field(default=0, init=False)
@@ -77,6 +78,7 @@ class RuleSet:
     _router: ahocorasick_rs.AhoCorasick | None = field(default=None, init=False)
     _cache: dict[tuple, tuple[str, Mapping[str, str]] | None] = field(default_factory=dict,
                                                                       init=False)
+    _fields_seen: dict[tuple[str, str], Any] = field(default_factory=dict, init=False)
     # PostgreSQL's message catalogue, for records no pattern matches (loaded when first needed)
     catalogue: Catalogue | None = field(default=None, init=False)
     use_catalogue: bool = True
@@ -91,7 +93,12 @@ class RuleSet:
             self._by_id[rule.id] = rule
             for code in rule.codes:
                 self._by_code.setdefault(code.lower(), []).append(rule)
-            if rule.fields:
+            if rule.fields and rule.codes and "code" in dict(rule.fields):
+                # a rule on the code field with codes (a SQLSTATE class): routed by the
+                # codes' class, so a record is not tried against every class's rule
+                for prefix in {code[:2].lower() for code in rule.codes}:
+                    self._by_code_class.setdefault(prefix, []).append(rule)
+            elif rule.fields:
                 # a rule on fields can only match records that carry them: routed by those
                 self._field_rules.append(rule)
             elif not rule.keywords:
@@ -134,8 +141,10 @@ class RuleSet:
         fields = record.fields
         if fields:
             code = fields.get("code")
-            for rule in self._by_code.get(str(code).lower(), ()) if code is not None else ():
-                chosen.setdefault(rule.id, rule)
+            if code is not None:
+                for rule in (*self._by_code.get(str(code).lower(), ()),
+                             *self._by_code_class.get(str(code)[:2].lower(), ())):
+                    chosen.setdefault(rule.id, rule)
             for rule in self._field_rules:
                 if all(name in fields for name, _ in rule.fields):
                     chosen.setdefault(rule.id, rule)
@@ -153,10 +162,10 @@ class RuleSet:
         captures: dict[str, str] = {}
         for name, pattern in rule.fields:
             value = record.fields.get(name)
-            found = None if value is None else self._run(rule, pattern, str(value), full=True)
-            if found is None:
+            groups = None if value is None else self._field_groups(rule, pattern, str(value))
+            if groups is None:
                 return None
-            captures.update(_groups(found))
+            captures.update(groups)
         for pattern in rule.patterns:
             gate = self._gates.get(pattern.pattern)
             if gate and not any(literal in lowered for literal in gate):
@@ -174,6 +183,21 @@ class RuleSet:
                              if k in names and v is not None and str(v)})
             return Hit(self._normalized(rule, captures), True, 0)
         return None
+
+    def _field_groups(self, rule: Rule, pattern: regex.Pattern[str],
+                      value: str) -> dict[str, str] | None:
+        """A field pattern's captures on a value, or None. Field values repeat (40 class
+        rules test every record's SQLSTATE): outcomes are remembered."""
+        key = (pattern.pattern, value)
+        known = self._fields_seen.get(key, _UNSEEN)
+        if known is _UNSEEN:
+            found = self._run(rule, pattern, value, full=True)
+            known = None if found is None else _groups(found)
+            if len(value) <= CACHED_CHARS:
+                if len(self._fields_seen) >= MATCH_CACHE:
+                    self._fields_seen.clear()
+                self._fields_seen[key] = known
+        return None if known is None else dict(known)
 
     def match_text(self, rule: Rule, text: str,
                    fields: Mapping[str, Any] | None = None) -> dict[str, str] | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from types import MappingProxyType
+from typing import Any, cast
 
 import ahocorasick_rs
 import regex
@@ -246,7 +247,8 @@ class RuleSet:
             # message without its SQLSTATE); its English form and code are matched instead.
             english = in_english(record, self._catalogue())
             again = None if english is None else self._most_specific(self.matches(english))
-            if again is not None and (best is None or self.rank(again) < self.rank(best)):
+            if (english is not None and again is not None
+                    and (best is None or self.rank(again) < self.rank(best))):
                 best = _with_fields(again, english)
         if best is None:
             return None

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from analyzer.ingest.events import event_record
-from analyzer.ingest.formats.frames import EventRows, LineFormat
+from analyzer.ingest.formats.frames import EventRows, FrameFormat, LineFormat
 from analyzer.ingest.levels import normalize_level
 from analyzer.ingest.pgwords import severity_words, tag_words
 from analyzer.model import Record
@@ -52,7 +52,7 @@ class PsqlOutput(LineFormat):
         prefixed = lines.str.contains(r"^psql:.+?:\d+: ")
         if not heads.any():
             return 0.0
-        ours = (heads | lines.str.contains(CONTINUATION)).mean() or 0.0
+        ours = (heads | lines.str.contains(CONTINUATION)).sum() / len(lines)
         # `psql:file:12:` is psql's own mark; bare `ERROR:  ` lines alone are a weaker sign
         return float(ours) * (0.97 if prefixed.any() else 0.6)
 
@@ -66,7 +66,7 @@ class PsqlOutput(LineFormat):
             script_line=parts.struct.field("script_line"),
         )
 
-    def adopt(self, others: list) -> None:
+    def adopt(self, others: Sequence[FrameFormat]) -> None:
         """No other format reads psql's lines: its DETAIL lines are not a server log's."""
 
     def continues(self) -> pl.Expr:

@@ -15,6 +15,9 @@ def test_wheel_ships_the_builtin_rules(tmp_path):
     rule_files = sorted(n for n in names if n.startswith("analyzer/_builtin_rules/"))
     shipped = sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
     assert [n.rsplit("/", 1)[1] for n in rule_files] == shipped
+    # PostgreSQL's message tables and the license notice that goes with them
+    for data in ("pg_messages.json.gz", "pg_words.json", "POSTGRESQL-LICENSE"):
+        assert f"analyzer/_data/{data}" in names
 
 
 def test_wheel_metadata_has_license_classifiers_and_psycopg_as_an_extra(tmp_path):

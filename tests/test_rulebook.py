@@ -121,3 +121,13 @@ def test_most_specific_match_wins():
     ruleset = load_rules()
     match = ruleset.match(record('column "a" of relation "t" does not exist'))
     assert dict(match.captures) == {"column": "a", "table": "t"}
+
+
+def test_a_date_that_is_none_is_a_rule_error_not_a_traceback(tmp_path):
+    path = tmp_path / "dates.yaml"
+    path.write_text("rules:\n  - id: a.b\n    title: x\n    severity: low\n"
+                    "    category: database\n    patterns: ['x']\n    examples:\n"
+                    "      - text: x\n        captures: {day: 2025-13-01}\n")
+    _, errors = read_rule_file(path)
+    assert [e.problem for e in errors] == [
+        "invalid YAML value: month must be in 1..12 (quote it)"]

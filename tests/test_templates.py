@@ -189,8 +189,9 @@ def test_a_lone_incident_gets_its_own_line_without_the_keyword_as_the_counter_ex
 
 def test_suggested_rule_for_a_quoted_identifier_keys_incidents_on_it(tmp_path):
     log = tmp_path / "app.log"
-    log.write_text('ERROR:  replication slot "orders_slot" does not exist\n'
-                   'ERROR:  replication slot "audit_slot" does not exist\n')
+    # a message no rule knows (a missing replication slot has its PostgreSQL rule now)
+    log.write_text('ERROR:  worker slot "orders_slot" lost its lease\n'
+                   'ERROR:  worker slot "audit_slot" lost its lease\n')
     data = report_dict(analyze([str(log)], Settings()))
     (incident,) = data["incidents"]
     result = run_module("rules", "suggest", incident["id"][:6], str(log))

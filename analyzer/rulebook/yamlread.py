@@ -87,3 +87,5 @@ def read_yaml(path: Path) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RuleError(name, mark.line + 1 if mark else None, None,
                         f"invalid YAML: {problem}") from None
+    except ValueError as exc:  # a scalar PyYAML reads as a date that is none (2025-13-01)
+        raise RuleError(name, None, None, f"invalid YAML value: {exc} (quote it)") from None

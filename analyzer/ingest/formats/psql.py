@@ -42,14 +42,19 @@ class PsqlOutput(LineFormat):
     description = ("psql's output of failing statements: `psql:file.sql:12: ERROR:  …` or bare "
                    "`ERROR:  …`, with LINE n:, caret, DETAIL, HINT, CONTEXT lines")
     example = 'psql:migrations/004_sessions.sql:12: ERROR:  relation "sessions" does not exist'
-    line_pattern = HEAD
+    # the lines this format claims in another format's file: psql's marked lines, or a bare
+    # server severity with PostgreSQL's two spaces (never node-postgres's `error: …`)
+    line_pattern = (rf"^(?:psql:.+?:\d+: (?:(?:{_SEVERITIES}):  |(?:error|warning|fatal): )"
+                    rf"|(?:{_SEVERITIES}):  )")
 
     def sniff(self, head: Sequence[str]) -> float:
         lines = pl.Series([line for line in head if line.strip()], dtype=pl.String)
         if lines.is_empty():
             return 0.0
-        heads = lines.str.contains(HEAD)
         prefixed = lines.str.contains(r"^psql:.+?:\d+: ")
+        # psql's own `error: ` (one space) only after its `psql:file:line:` mark: a bare
+        # `error: …` is node-postgres
+        heads = lines.str.contains(self.line_pattern)
         if not heads.any():
             return 0.0
         ours = (heads | lines.str.contains(CONTINUATION)).sum() / len(lines)
@@ -59,7 +64,8 @@ class PsqlOutput(LineFormat):
     def columns(self, lines: pl.Series) -> pl.DataFrame:
         parts = pl.col("line").str.extract_groups(HEAD)
         return pl.DataFrame({"line": lines}).select(
-            parsed=parts.struct.field("text").is_not_null(),
+            parsed=parts.struct.field("text").is_not_null()
+            & (parts.struct.field("sev").is_not_null() | parts.struct.field("file").is_not_null()),
             message=pl.coalesce(parts.struct.field("text"), pl.col("line")),
             sev=pl.coalesce(parts.struct.field("sev"), parts.struct.field("own")),
             file=parts.struct.field("file"),

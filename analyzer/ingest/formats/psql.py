@@ -90,7 +90,7 @@ class PsqlOutput(LineFormat):
         fields: dict[str, object] = {"severity": head.get("sev")}
         if head.get("file"):
             fields["script"] = head["file"]
-            fields["script_line"] = int(head["script_line"])
+            fields["script_line"] = head["script_line"]
         shown = [rows.messages[0]]
         for line in rows.messages[1:]:
             tag = _TAG_LINE.match(line)

@@ -112,3 +112,18 @@ def test_the_shipped_table_is_the_installed_catalogue():
         german.find('relation "%s" does not exist').msgstr.replace("%s", "sessions"))
     assert (found.msgid, found.language, found.values) == (
         'relation "%s" does not exist', "de", {"table": "sessions"})
+
+
+def test_a_russian_server_line_passes_the_prefilter_and_is_the_english_incident(tmp_path):
+    from analyzer.pipeline import analyze
+
+    table = load_table()
+    index = [m for m, _ in table["messages"]].index('relation "%s" does not exist')
+    russian = next(s for s, i in table["languages"]["ru"]["messages"] if i == index)
+    log = tmp_path / "postgresql.log"
+    log.write_text("2026-12-01 10:00:00.100 UTC [42] СООБЩЕНИЕ:  система БД готова\n"
+                   f"2026-12-01 10:00:00.123 UTC [42] ОШИБКА:  {russian % 'sessions'}\n",
+                   encoding="utf-8")
+    (incident,) = analyze([str(log)]).incidents
+    assert (incident.rule, dict(incident.entities)) == ("postgres.undefined_table",
+                                                        {"table": "sessions"})

@@ -123,6 +123,9 @@ class RuleSet:
         for rule in self.rules:
             for keyword in rule.keywords:
                 found.setdefault(keyword.lower(), None)
+                if not keyword.isascii():
+                    # the prefilter folds ASCII case only: `ОШИБКА` is searched as written
+                    found.setdefault(keyword, None)
             # a class fallback's codes (every SQLSTATE, ~260) would make the one regex pass
             # 2-3x slower on healthy lines full of digits; its records pass by their severity
             # words, the error marker or a specific rule's code

@@ -17,7 +17,8 @@ from analyzer.model import Record, frozen_map
 from analyzer.rulebook.pgcatalog import Catalogue
 
 # formats whose records are the server's own messages
-SERVER_FORMATS = frozenset({"postgres", "postgres_csv", "postgres_json", "psql",
+SERVER_FORMATS = frozenset({"postgres", "postgres_csv", "postgres_json", "psql", "cnpg",
+                            "postgres_syslog", "heroku_postgres",
                             "supabase_csv", "supabase_json", "supabase_markdown"})
 NAMED = "catalogue_names"  # the field listing the values the catalogue named (table, column)
 _SQLSTATE = re.compile(r"^[0-9A-Z]{5}$")

@@ -10,7 +10,18 @@ from typing import Annotated
 import typer
 
 from analyzer import __version__
-from analyzer.cli import console, formats, postmortem, report, rules, scan, templates, watch
+from analyzer.cli import (
+    console,
+    formats,
+    postmortem,
+    pull,
+    report,
+    rules,
+    scan,
+    serve,
+    templates,
+    watch,
+)
 from analyzer.cli.options import CONTEXT
 from analyzer.errors import AnalyzerError
 
@@ -78,9 +89,12 @@ app.command("watch")(watch.watch)
 app.command("postmortem")(postmortem.postmortem)
 app.command("formats")(formats.formats_command)
 app.command("templates")(templates.templates)
+app.command("serve")(serve.serve)
 COMMANDS = ("scan", "report", "watch", "postmortem", "formats", "templates", "rules list",
-            "rules explain", "rules lint", "rules test", "rules suggest")
+            "rules explain", "rules lint", "rules test", "rules suggest", "serve",
+            "pull supabase", "pull render")
 app.add_typer(rules.rules_app, name="rules")
+app.add_typer(pull.pull_app, name="pull")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from typer.core import TyperArgument
 TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 if TYPE_CHECKING:  # the library is imported when a command runs, not for --help
+    from analyzer.notify import NotifyPolicy, Sender
     from analyzer.settings import Settings
 
 # Every command: -h as well as --help.
@@ -72,3 +73,24 @@ def settings_of(config: str | None, *, command: str = "", schema: list[str] | No
     if settings.input_format:
         get_format(settings.input_format)
     return settings
+NotifyOpt = Annotated[list[str] | None, typer.Option(
+    "--notify", metavar="URL", envvar="ANALYZER_NOTIFY", help="Alert through this URL "
+    "(apprise: slack://, discord://, msteams://, mailto://, json://; hmac+https:// for a "
+    "signed webhook). Repeatable.", show_default=False)]
+NotifyOnOpt = Annotated[str, typer.Option(
+    "--notify-on", metavar="KINDS", help="Which changes alert: new, regressed, escalated.")]
+MinSeverityOpt = Annotated[str, typer.Option(
+    "--min-severity", metavar="SEVERITY", help="Alert at or above this severity.")]
+PublicUrlOpt = Annotated[str | None, typer.Option(
+    "--public-url", metavar="URL", envvar="ANALYZER_PUBLIC_URL", help="Where `analyzer "
+    "serve` runs, for the incident links in alerts (e.g. https://analyzer.onrender.com).")]
+
+
+def notify_of(urls: list[str] | None, on: str, min_severity: str,
+              public_url: str | None) -> tuple[list[Sender], NotifyPolicy]:
+    """The senders and the policy of --notify, checked before any input is read."""
+    from analyzer.notify import NotifyPolicy, open_senders, parse_notify_on
+
+    policy = NotifyPolicy(kinds=parse_notify_on([on]), min_severity=min_severity,
+                          link_base=public_url)
+    return open_senders(urls or []), policy

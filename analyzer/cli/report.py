@@ -11,13 +11,18 @@ from analyzer.cli import console
 from analyzer.cli.options import (
     ConfigOpt,
     InputFormatOpt,
+    MinSeverityOpt,
     NoRedactOpt,
+    NotifyOnOpt,
+    NotifyOpt,
     PathsArg,
+    PublicUrlOpt,
     RedactEmailsOpt,
     RulesOpt,
     SchemaOpt,
     StateOpt,
     format_option,
+    notify_of,
     settings_of,
 )
 from analyzer.cli.scan import print_report
@@ -52,10 +57,14 @@ def report(paths: PathsArg = None, since: SinceOpt = None, until: UntilOpt = Non
            dry_run: DryRunOpt = False, schema: SchemaOpt = None, rules: RulesOpt = None,
            input_format: InputFormatOpt = None, no_redact: NoRedactOpt = False,
            redact_emails: RedactEmailsOpt = False, output_format: FormatOpt = None,
+           notify: NotifyOpt = None, notify_on: NotifyOnOpt = "new,regressed",
+           min_severity: MinSeverityOpt = "high", public_url: PublicUrlOpt = None,
            config: ConfigOpt = None) -> None:
     """Scheduled report: analyse a time window, remember incidents in a state database, and
     mark each one NEW, ONGOING, REGRESSED or RESOLVED."""
+    from analyzer.notify import alerts_of_run, notify_once
     from analyzer.pipeline import parse_when, scheduled_report
+    from analyzer.report.common import cleaner
     from analyzer.report.outputs import check_outputs, write_outputs
     from analyzer.store import default_state_path, parse_fail_on
 
@@ -65,6 +74,7 @@ def report(paths: PathsArg = None, since: SinceOpt = None, until: UntilOpt = Non
                            input_format=input_format,
                            no_redact=no_redact, redact_emails=redact_emails)
     condition = parse_fail_on(fail_on or [])
+    senders, policy = notify_of(notify, notify_on, min_severity, public_url)
     now = time.time_ns()
     window = (parse_when(since, now) if since else None,
               parse_when(until, now, "--until") if until else None)
@@ -81,6 +91,12 @@ def report(paths: PathsArg = None, since: SinceOpt = None, until: UntilOpt = Non
         print_report(found, output_format or ("markdown" if out else "table"), **options)
     if console.report_problems(found.problems):
         raise typer.Exit(console.EXIT_USAGE)
+    if not dry_run:
+        count, failed = notify_once(senders, policy, alerts_of_run(result),
+                                    cleaner(settings.redact, settings.redact_emails))
+        for name in failed:
+            console.warn(f"--notify {name}: the alert about {count} incident(s) could not "
+                         "be sent")
     hits = condition.triggered(result) if condition else []
     for item in hits:
         console.error_line(f"--fail-on: {item.status} {item.incident.severity} incident "

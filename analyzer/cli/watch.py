@@ -11,11 +11,16 @@ from analyzer.cli import console
 from analyzer.cli.options import (
     ConfigOpt,
     InputFormatOpt,
+    MinSeverityOpt,
     NoRedactOpt,
+    NotifyOnOpt,
+    NotifyOpt,
+    PublicUrlOpt,
     RedactEmailsOpt,
     RulesOpt,
     SchemaOpt,
     format_option,
+    notify_of,
     settings_of,
 )
 from analyzer.errors import AnalyzerError
@@ -38,10 +43,13 @@ SummaryOpt = Annotated[bool | None, typer.Option(
 def watch(follow: FollowOpt = None, schema: SchemaOpt = None, rules: RulesOpt = None,
           output_format: FormatOpt = "text", input_format: InputFormatOpt = None,
           no_redact: NoRedactOpt = False, redact_emails: RedactEmailsOpt = False,
-          summary: SummaryOpt = None, config: ConfigOpt = None) -> None:
+          summary: SummaryOpt = None, notify: NotifyOpt = None,
+          notify_on: NotifyOnOpt = "new,escalated", min_severity: MinSeverityOpt = "high",
+          public_url: PublicUrlOpt = None, config: ConfigOpt = None) -> None:
     """Watch a live log (stdin or --follow FILE): incidents appear as they happen; on a
     terminal, q or Ctrl-C (or the end of input) prints the summary."""
     from analyzer.model import Problem
+    from analyzer.notify import Notifier
     from analyzer.report import terminal
     from analyzer.report.common import cleaner
     from analyzer.report.keys import Keys
@@ -50,6 +58,7 @@ def watch(follow: FollowOpt = None, schema: SchemaOpt = None, rules: RulesOpt = 
     from analyzer.stream import LiveInput, Watcher
 
     output_format = console.choice("--format", output_format, WATCH_FORMATS)
+    senders, policy = notify_of(notify, notify_on, min_severity, public_url)
     settings = settings_of(config, command="watch", schema=schema, rules=rules,
                            input_format=input_format,
                            no_redact=no_redact, redact_emails=redact_emails)
@@ -69,10 +78,15 @@ def watch(follow: FollowOpt = None, schema: SchemaOpt = None, rules: RulesOpt = 
     else:
         view = LineView(console.stdout(), clean, as_json=as_json)
     failed = None
+    notifier = Notifier(senders, policy, clean) if senders else None
     try:
-        run_watch(watcher, source, view, settings.input_format)
+        run_watch(watcher, source, view, settings.input_format,
+                  on_events=notifier.submit_events if notifier else None)
     except AnalyzerError as exc:
         failed = exc
+    finally:
+        if notifier is not None:
+            notifier.close()
     final = watcher.report()
     if summary if summary is not None else interactive:
         # piped, stdout stays one event per line: the summary goes to stderr

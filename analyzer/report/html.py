@@ -240,13 +240,17 @@ def generation_time() -> int:
 
 
 def html_report(report: Report, result: RunResult | None = None, *, redact: bool = True,
-                emails: bool = False, generated_ns: int | None = None) -> str:
+                emails: bool = False, generated_ns: int | None = None,
+                refresh: int | None = None) -> str:
+    """`refresh` (seconds): a live page that reloads itself (a meta refresh, no script)."""
     view = HtmlView(report, result, cleaner(redact, emails),
                     generation_time() if generated_ns is None else generated_ns)
     template = _environment().get_template("report.html.j2")
-    return template.render(view=view, csp=CSP, style=STYLE, run=result.run if result else None)
+    return template.render(view=view, csp=CSP, style=STYLE, run=result.run if result else None,
+                           refresh=int(refresh) if refresh else None)
 
 
 def render(report: Report, out: TextIO, *, history: RunResult | None = None,
-           redact: bool = True, emails: bool = False, **_: Any) -> None:
-    out.write(html_report(report, history, redact=redact, emails=emails))
+           redact: bool = True, emails: bool = False, refresh: int | None = None,
+           **_: Any) -> None:
+    out.write(html_report(report, history, redact=redact, emails=emails, refresh=refresh))

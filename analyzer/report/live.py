@@ -259,13 +259,20 @@ def diagnosis_found(incident: Incident, *, kind: bool = True) -> str:
 
 
 def run_watch(watcher: Watcher, source: Any, view: LineView | LiveView,
-              input_format: str | None = None) -> None:
-    """Drive the watcher until the input ends, Ctrl-C or `q`; the view sees every tick."""
+              input_format: str | None = None,
+              on_events: Callable[[list[WatchEvent]], None] | None = None) -> None:
+    """Drive the watcher until the input ends, Ctrl-C or `q`; the view sees every tick (and
+    `on_events`, e.g. the notifier, every event)."""
+    def tick(events: list[WatchEvent]) -> None:
+        if on_events is not None and events:
+            on_events(events)
+        view.update(events)
+
     watcher.stats.source = getattr(source, "name", watcher.stats.source)
     with view:
         try:
-            watcher.run(source, view.update, input_format=input_format)
+            watcher.run(source, tick, input_format=input_format)
         except KeyboardInterrupt:
-            view.update(watcher.take_events())
+            tick(watcher.take_events())
         finally:
             source.stop()

@@ -12,7 +12,9 @@ from analyzer.model import Incident
 from analyzer.textsafe import printable
 
 MAX_LISTED = 20  # incidents written out in one message; the rest are counted
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~"})
+# what makes Markdown structure inside a line (every line starts with our own words, so
+# line-start markers such as `#`, `-` or `1.` cannot take effect)
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
 KINDS = ("new", "regressed", "escalated")
 
 

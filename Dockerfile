@@ -5,10 +5,10 @@ FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY analyzer ./analyzer
 COPY rules ./rules
-RUN pip install '.[serve]' && useradd --system --uid 10001 analyzer \
+RUN pip install '.[serve,postgres]' && useradd --system --uid 10001 analyzer \
     && mkdir -p /var/lib/analyzer && chown analyzer /var/lib/analyzer
 USER analyzer
 VOLUME /var/lib/analyzer

@@ -1,0 +1,119 @@
+"""Check stage: source trees (+ logs) and a schema -> what the code's models and SQL ask of the
+database, compared with the catalogue before deploy.
+
+Flow: discover (files, manifests) -> syntax (one parse per file) -> READERS (one per ORM, the
+registry below: adding an ORM is one module and one line) -> Models -> compare (the diagnosis
+kinds and per-ORM fixes of analyzer.diagnose) -> CheckResult, which check.report renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from analyzer.catalog import load_catalog
+from analyzer.check import (
+    activerecord,
+    django,
+    drizzle,
+    prisma,
+    rawsql,
+    sequelize,
+    sqlalchemy,
+    typeorm,
+)
+from analyzer.check.compare import compare
+from analyzer.check.detect import detected_orms
+from analyzer.check.discover import Project, discover
+from analyzer.check.fromlogs import log_models
+from analyzer.check.syntax import SourceFile, SourceSyntaxError
+from analyzer.check.types import CheckFinding, CheckResult, Field, Model
+from analyzer.errors import UsageError
+from analyzer.model import Problem, severity_rank
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    languages: frozenset[str]
+    read: Callable[[list[SourceFile]], list[Model]]
+
+
+READERS: dict[str, Reader] = {
+    "sequelize": Reader(sequelize.LANGUAGES, sequelize.read),
+    "typeorm": Reader(typeorm.LANGUAGES, typeorm.read),
+    "prisma": Reader(prisma.LANGUAGES, prisma.read),
+    "drizzle": Reader(drizzle.LANGUAGES, drizzle.read),
+    "sqlalchemy": Reader(sqlalchemy.LANGUAGES, sqlalchemy.read),
+    "django": Reader(django.LANGUAGES, django.read),
+    "activerecord": Reader(activerecord.LANGUAGES, activerecord.read),
+    "sql": Reader(rawsql.LANGUAGES, rawsql.read),
+}
+ALWAYS = frozenset({"sql"})  # raw SQL is read in any project
+ALIASES = {"knex": "sql"}  # knex.raw is raw SQL
+
+
+def orm_names(orms: Sequence[str]) -> set[str]:
+    chosen = set()
+    for name in orms:
+        name = ALIASES.get(name.lower(), name.lower())
+        if name not in READERS:
+            raise UsageError(f"--orm: unknown ORM {name!r} (known: {', '.join(READERS)})")
+        chosen.add(name)
+    return chosen
+
+
+def _parsed(project: Project) -> list[SourceFile]:
+    """The files that parse; each that does not is a problem naming its file and line."""
+    good = []
+    for source in project.files + project.schema_files:
+        try:
+            source.tree()
+        except SourceSyntaxError as exc:
+            project.problems.append(Problem(f"{exc.where}:{exc.line}", exc.message.split(
+                ": ", 1)[-1].split(": ", 1)[-1], False))
+            continue
+        good.append(source)
+    return good
+
+
+def read_models(paths: Sequence[str], orms: Sequence[str] = ()
+                ) -> tuple[list[Model], list[Problem], Project]:
+    project = discover(list(paths))
+    files = _parsed(project)
+    active = orm_names(orms) or (detected_orms(project, [f for f in files
+                                                          if f.language != "prisma"]) | ALWAYS)
+    models: list[Model] = []
+    for name, reader in READERS.items():
+        if name in active:
+            chosen = [f for f in files if f.language in reader.languages]
+            models.extend(reader.read(chosen))
+    return models, project.problems, project
+
+
+def run_check(paths: Sequence[str], schema: Sequence[str], *, orms: Sequence[str] = (),
+              from_logs: Sequence[str] = ()) -> CheckResult:
+    """Raises SchemaError (unreadable schema), UsageError (bad option, no such path)."""
+    if not schema:
+        raise UsageError("--schema is required: a DDL file, a migrations folder or a "
+                         "postgresql:// URL")
+    catalog = load_catalog(schema)
+    assert catalog is not None
+    models, problems, project = read_models(paths, orms)
+    if from_logs:
+        logged, log_problems = log_models(from_logs)
+        models.extend(logged)
+        problems.extend(log_problems)
+    findings = compare(models, catalog)
+    if project.migrations:
+        findings.extend(django.migration_findings(models, project.migrations, problems))
+    findings.sort(key=lambda f: (severity_rank(f.severity), f.file, f.line, f.column or ""))
+    return CheckResult([m for m in models if m.name], findings, problems, list(catalog.sources))
+
+
+def worst_severity(result: CheckResult) -> str | None:
+    ranks = [severity_rank(f.severity) for f in result.findings]
+    return ("critical", "high", "medium", "low", "info")[min(ranks)] if ranks else None
+
+
+__all__ = ["READERS", "CheckFinding", "CheckResult", "Field", "Model", "read_models",
+           "run_check", "worst_severity"]

@@ -29,7 +29,7 @@ from analyzer.check.fromlogs import log_models
 from analyzer.check.syntax import SourceFile, SourceSyntaxError
 from analyzer.check.types import CheckFinding, CheckResult, Field, Model
 from analyzer.errors import UsageError
-from analyzer.model import Problem, severity_rank
+from analyzer.model import SEVERITIES, Problem, severity_rank
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +110,19 @@ def run_check(paths: Sequence[str], schema: Sequence[str], *, orms: Sequence[str
     return CheckResult([m for m in models if m.name], findings, problems, list(catalog.sources))
 
 
-def worst_severity(result: CheckResult) -> str | None:
-    ranks = [severity_rank(f.severity) for f in result.findings]
-    return ("critical", "high", "medium", "low", "info")[min(ranks)] if ranks else None
+def fail_on_severity(value: str) -> str:
+    word = value.strip().lower()
+    if word not in SEVERITIES:
+        raise UsageError(f"--fail-on: expected a severity ({', '.join(SEVERITIES)}), "
+                         f"got {value!r}")
+    return word
 
 
-__all__ = ["READERS", "CheckFinding", "CheckResult", "Field", "Model", "read_models",
-           "run_check", "worst_severity"]
+def fails(result: CheckResult, fail_on: str) -> bool:
+    """A finding at or above `fail_on` (exit 1 in CI)."""
+    limit = severity_rank(fail_on)
+    return any(severity_rank(f.severity) <= limit for f in result.findings)
+
+
+__all__ = ["READERS", "CheckFinding", "CheckResult", "Field", "Model", "fail_on_severity",
+           "fails", "orm_names", "read_models", "run_check"]

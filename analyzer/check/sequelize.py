@@ -108,7 +108,8 @@ def _timestamps(options: dict[str, Any], underscored: bool, at: int) -> list[Fie
             continue
         attribute = setting if isinstance(setting, str) else default
         column = inflection.underscore(attribute) if underscored else attribute
-        fields.append(Field(attribute, column, key_line(options, default, at)))
+        near = key_line(options, "timestamps", key_line(options, "underscored", at))
+        fields.append(Field(attribute, column, key_line(options, default, near)))
     return fields
 
 

@@ -1,0 +1,159 @@
+"""CheckResult -> text: `table` (plain, for a terminal or a CI log), `json` (the stable
+contract, README "Prevent it: check before deploy"), `sarif` (SARIF 2.1.0 for GitHub code
+scanning) and `github` (workflow command annotations). REPORTERS is the registry. Every text
+that came from the code or the schema is made printable and has its secrets redacted."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from analyzer import __version__
+from analyzer.check.types import CheckFinding, CheckResult
+from analyzer.model import SEVERITIES
+from analyzer.textsafe import printable, redact
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning",
+                "info": "note"}
+GITHUB_LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning",
+                 "info": "notice"}
+KIND_TITLES = {
+    "case_style": "Column or table in another naming convention",
+    "case_folding": "Mixed-case name written without quotes (folded to lower case)",
+    "table_name": "Table named differently in the schema",
+    "pluralization": "Singular/plural mismatch",
+    "other_schema": "Name exists in another schema",
+    "other_table": "Column exists on another table",
+    "typo": "Misspelt name",
+    "missing": "Not in the schema (migration not applied or not written)",
+    "quoted_literal": "Value written in double quotes",
+    "unmapped": "Schema column no model maps",
+    "unknown": "Nothing known about the name",
+}
+
+
+def _clean(text: str) -> str:
+    return printable(redact(text))
+
+
+def result_dict(result: CheckResult) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "models": [{"orm": m.orm, "name": _clean(m.name or ""), "table": _clean(m.table),
+                    "schema": m.schema or "public", "file": _clean(m.file), "line": m.line}
+                   for m in result.models],
+        "findings": [finding_dict(f) for f in result.findings],
+        "problems": [{"where": _clean(p.where), "message": _clean(p.message),
+                      "fatal": p.fatal} for p in result.problems],
+    }
+
+
+def finding_dict(finding: CheckFinding) -> dict[str, Any]:
+    def text(value: str | None) -> str | None:
+        return None if value is None else _clean(value)
+    return {"id": finding.id, "orm": finding.orm, "model": text(finding.model),
+            "file": text(finding.file), "line": finding.line, "table": text(finding.table),
+            "column": text(finding.column), "attribute": text(finding.attribute),
+            "kind": finding.kind, "wanted": text(finding.wanted), "found": text(finding.found),
+            "severity": finding.severity, "summary": _clean(finding.summary),
+            "evidence": [_clean(e) for e in finding.evidence],
+            "fixes": [_clean(f) for f in finding.fixes]}
+
+
+def render_json(result: CheckResult) -> str:
+    return json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_table(result: CheckResult) -> str:
+    lines = []
+    for finding in result.findings:
+        lines.append(f"{_clean(finding.file)}:{finding.line}  {finding.severity.upper()}  "
+                     f"{finding.kind}  {_clean(finding.summary)}")
+        lines.append(f"    wanted {_clean(finding.wanted)!r}, found "
+                     + (repr(_clean(finding.found)) if finding.found else "nothing"))
+        for fix in finding.fixes[:2]:
+            lines.append(f"    fix: {_clean(fix)}")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(result: CheckResult) -> str:
+    counts = Counter(f.severity for f in result.findings)
+    parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s])
+    models = f"{len(result.models)} model{'s' if len(result.models) != 1 else ''}"
+    schema = ", ".join(_clean(s) for s in result.schema_sources) or "the schema"
+    if not result.findings:
+        return f"check: no findings: {models} agree with {schema}"
+    return (f"check: {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
+            f" ({parts}) in {models} against {schema}")
+
+
+def render_sarif(result: CheckResult) -> str:
+    kinds = list(dict.fromkeys(f.kind for f in result.findings))
+    rules = [{"id": f"analyzer.check/{kind}", "name": kind,
+              "shortDescription": {"text": KIND_TITLES.get(kind, kind)},
+              "defaultConfiguration": {"level": "error" if kind != "unmapped" else "note"}}
+             for kind in kinds]
+    results = [{
+        "ruleId": f"analyzer.check/{f.kind}", "ruleIndex": kinds.index(f.kind),
+        "level": SARIF_LEVELS[f.severity],
+        "message": {"text": _clean(f.summary) + "".join(f"\nFix: {_clean(x)}"
+                                                        for x in f.fixes[:1])},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": _clean(f.file), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": max(1, f.line)}}}],
+        "partialFingerprints": {"analyzerFindingId/v1": f.id},
+        "properties": {"severity": f.severity, "table": _clean(f.table),
+                       "column": f.column and _clean(f.column), "wanted": _clean(f.wanted),
+                       "found": f.found and _clean(f.found)},
+    } for f in result.findings]
+    notifications = [{"level": "error" if p.fatal else "warning",
+                      "message": {"text": _clean(f"{p.where}: {p.message}")}}
+                     for p in result.problems]
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "analyzer check", "version": __version__,
+                            "rules": rules}},
+        "results": results,
+        "invocations": [{"executionSuccessful": not any(p.fatal for p in result.problems),
+                         "toolExecutionNotifications": notifications}],
+    }
+    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(result: CheckResult) -> str:
+    """`::error file=…,line=…,title=…::message` lines, one per finding and problem."""
+    lines = []
+    for f in result.findings:
+        title = f"{f.kind}: {f.wanted}" + (f" → {f.found}" if f.found else "")
+        message = _clean(f.summary) + "".join(f"\nFix: {_clean(x)}" for x in f.fixes[:1])
+        lines.append(f"::{GITHUB_LEVELS[f.severity]} file={_escape_property(_clean(f.file))},"
+                     f"line={max(1, f.line)},title={_escape_property(_clean(title))}::"
+                     f"{_escape_data(message)}")
+    for p in result.problems:
+        where, _, at = p.where.rpartition(":")
+        location = f"file={_escape_property(_clean(where))},line={at}" if at.isdigit() \
+            else f"file={_escape_property(_clean(p.where))}"
+        lines.append(f"::{'error' if p.fatal else 'warning'} {location}::"
+                     f"{_escape_data(_clean(p.message))}")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+REPORTERS: dict[str, Callable[[CheckResult], str]] = {
+    "table": render_table,
+    "json": render_json,
+    "sarif": render_sarif,
+    "github": render_github,
+}

@@ -105,9 +105,22 @@ def run_check(paths: Sequence[str], schema: Sequence[str], *, orms: Sequence[str
         problems.extend(log_problems)
     findings = compare(models, catalog)
     if project.migrations:
-        findings.extend(django.migration_findings(models, project.migrations, problems))
+        _add_migration_findings(findings, django.migration_findings(
+            models, project.migrations, problems))
     findings.sort(key=lambda f: (severity_rank(f.severity), f.file, f.line, f.column or ""))
     return CheckResult([m for m in models if m.name], findings, problems, list(catalog.sources))
+
+
+def _add_migration_findings(findings: list[CheckFinding], more: list[CheckFinding]) -> None:
+    """What the migrations folder says joins the catalogue's finding on the same column."""
+    known = {(f.model, f.column): f for f in findings if f.orm == "django"}
+    for finding in more:
+        same = known.get((finding.model, finding.column))
+        if same is None:
+            findings.append(finding)
+            continue
+        same.evidence.extend(e for e in finding.evidence if e not in same.evidence)
+        same.fixes[:0] = [f for f in finding.fixes if f not in same.fixes]
 
 
 def fail_on_severity(value: str) -> str:

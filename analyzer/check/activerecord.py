@@ -24,9 +24,19 @@ def read(files: list[SourceFile]) -> list[Model]:
     for source in files:
         for node in walk(source.tree(), {"class"}):
             superclass = node.child_by_field_name("superclass")
-            if superclass is not None and text(superclass).lstrip("< ").strip() in BASES:
+            if superclass is not None and text(superclass).lstrip("< ").strip() in BASES \
+                    and not _abstract(node):
                 models.append(_model(source, node))
     return models
+
+
+def _abstract(node: Any) -> bool:
+    """`self.abstract_class = true` or `primary_abstract_class`: no table of its own."""
+    for stmt in _body_calls(node):
+        if text(stmt) == "primary_abstract_class" or \
+                text(stmt).replace(" ", "") == "self.abstract_class=true":
+            return True
+    return False
 
 
 def default_table(class_name: str) -> str:

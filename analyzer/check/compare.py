@@ -22,19 +22,25 @@ TABLE_SEVERITY, COLUMN_SEVERITY, UNMAPPED_SEVERITY = "critical", "high", "info"
 
 def compare(models: Iterable[Model], catalog: Catalog) -> list[CheckFinding]:
     knowledge = Knowledge(catalog)
-    models = list(models)
     findings: list[CheckFinding] = []
-    mapped = _mapped_columns(models, catalog)
+    owned: list[tuple[Model, Table]] = []
+    mapped: dict[str, set[str]] = {}  # real table -> the columns some model uses or means
     for model in models:
-        found = _model_findings(model, catalog, knowledge)
+        table, found = _model_findings(model, catalog, knowledge)
         fix = combined_fix(model, found)
         for item in found:
             if fix and len(found) > 1:
                 item.fixes.insert(0, fix)
         findings.extend(found)
-        table = _real_table(model, catalog)
-        if table is not None and model.maps_all and model.orm != "sql":
-            findings.extend(_unmapped(model, table, mapped.get(table.qualified, set())))
+        if table is not None:
+            names = mapped.setdefault(table.qualified, set())
+            names.update(f.column for f in model.fields)
+            # the column a misspelt name means is not unmapped
+            names.update(i.found.rsplit(".", 1)[-1] for i in found if i.column and i.found)
+            owned.append((model, table))
+    for model, table in owned:
+        if model.maps_all:
+            findings.extend(_unmapped(model, table, mapped[table.qualified]))
     return _first_of_each(findings)
 
 
@@ -49,7 +55,9 @@ def _real_table(model: Model, catalog: Catalog) -> Table | None:
     return catalog.get(model.table, model.schema or DEFAULT_SCHEMA)
 
 
-def _model_findings(model: Model, catalog: Catalog, knowledge: Knowledge) -> list[CheckFinding]:
+def _model_findings(model: Model, catalog: Catalog, knowledge: Knowledge
+                    ) -> tuple[Table | None, list[CheckFinding]]:
+    """The table the model means (None if nothing like it) and its findings."""
     table = _real_table(model, catalog)
     found: list[CheckFinding] = []
     if table is None:
@@ -58,14 +66,14 @@ def _model_findings(model: Model, catalog: Catalog, knowledge: Knowledge) -> lis
         found.append(_record(model, None, finding, subject, TABLE_SEVERITY))
         table = finding.found_table if finding.kind != "missing" else None
         if table is None:
-            return found
+            return None, found
     for item in model.fields:
         if item.column in table.columns:
             continue
         subject = _subject(model, item.column, table.name, table.schema)
         finding = find(subject, knowledge)
         found.append(_record(model, item, finding, subject, COLUMN_SEVERITY))
-    return found
+    return table, found
 
 
 def _record(model: Model, item: Field | None, finding: Finding, subject: Subject,
@@ -90,16 +98,6 @@ def finding_id(model: Model, column: str | None, kind: str) -> str:
     owner = model.name or f"{model.file}:{model.line}"
     key = "\x1f".join([model.orm, owner, model.schema or "", model.table, column or "", kind])
     return "chk-" + hashlib.sha256(key.encode()).hexdigest()[:12]
-
-
-def _mapped_columns(models: list[Model], catalog: Catalog) -> dict[str, set[str]]:
-    """Per real table, every column some model or statement asks for (by its real name)."""
-    mapped: dict[str, set[str]] = {}
-    for model in models:
-        table = _real_table(model, catalog)
-        if table is not None:
-            mapped.setdefault(table.qualified, set()).update(f.column for f in model.fields)
-    return mapped
 
 
 def _unmapped(model: Model, table: Table, mapped: set[str]) -> list[CheckFinding]:

@@ -11,6 +11,7 @@ from analyzer.check.types import CheckFinding, Model
 from analyzer.diagnose.names import style
 
 CONVENTION_KINDS = frozenset({"case_style", "case_folding"})
+RENAME_KINDS = frozenset({"case_style", "case_folding", "typo", "pluralization"})
 
 
 def _found_column(finding: CheckFinding) -> str:
@@ -18,9 +19,18 @@ def _found_column(finding: CheckFinding) -> str:
 
 
 def _parts(findings: Sequence[CheckFinding]) -> tuple[CheckFinding | None, list[CheckFinding]]:
-    table = next((f for f in findings if f.column is None and f.kind != "missing"), None)
-    columns = [f for f in findings if f.column is not None and f.kind != "unmapped"]
+    table = next((f for f in findings if f.column is None and f.kind in RENAME_KINDS |
+                  {"table_name"}), None)
+    columns = [f for f in findings if f.column is not None and f.kind in RENAME_KINDS]
     return table, columns
+
+
+def whole_convention(model: Model, columns: list[CheckFinding]) -> bool:
+    """Every column the ORM's convention renames (attribute != column, no explicit name) is
+    off by case style, and nothing else is: switching the convention fixes them all."""
+    derived = {f.column for f in model.fields if f.attribute and f.column != f.attribute}
+    convention = {c.column for c in columns if c.kind in CONVENTION_KINDS}
+    return bool(convention) and convention == derived and len(convention) == len(columns)
 
 
 def _real_table(table: CheckFinding | None) -> str | None:
@@ -29,9 +39,8 @@ def _real_table(table: CheckFinding | None) -> str | None:
 
 def _sequelize(model: Model, table: CheckFinding | None, columns: list[CheckFinding]) -> str:
     changes = []
-    convention = [c for c in columns if c.kind in CONVENTION_KINDS]
-    if convention and len(convention) == len(columns):
-        snake = style(convention[0].wanted) == "snake_case"
+    if whole_convention(model, columns):
+        snake = style(columns[0].wanted) == "snake_case"
         changes.append(f"`underscored: {'false' if snake else 'true'}`")
     else:
         changes.extend(f"`{c.attribute or c.column}: {{ field: '{_found_column(c)}' }}`"
@@ -51,7 +60,7 @@ def _prisma(model: Model, table: CheckFinding | None, columns: list[CheckFinding
 
 def _typeorm(model: Model, table: CheckFinding | None, columns: list[CheckFinding]) -> str:
     changes = []
-    if model.option("namingStrategy") and all(c.kind in CONVENTION_KINDS for c in columns):
+    if model.option("namingStrategy") and whole_convention(model, columns):
         changes.append(f"drop the naming strategy {model.option('namingStrategy')} (the "
                        "schema uses the property names as they are)")
     else:
@@ -82,7 +91,8 @@ COMBINED_FIXES: dict[str, Callable[[Model, CheckFinding | None, list[CheckFindin
     "sqlalchemy": _generic("SQLAlchemy", lambda t: f'`__tablename__ = "{t}"`',
                            lambda a, c: f'`{a} = mapped_column("{c}", …)`'),
     "activerecord": _generic("ActiveRecord", lambda t: f'`self.table_name = "{t}"`',
-                             lambda a, c: f"`alias_attribute :{a}, :{c}`"),
+                             lambda a, c: f"`belongs_to :{a}, foreign_key: \"{c}\"`"
+                             if c == f"{a}_id" else f"`alias_attribute :{a}, :{c}`"),
     "drizzle": _generic("Drizzle", lambda t: f'`pgTable("{t}", …)`',
                         lambda a, c: f'`{a}: …("{c}")`'),
 }

@@ -86,7 +86,8 @@ def summary_line(result: CheckResult) -> str:
     models = f"{len(result.models)} model{'s' if len(result.models) != 1 else ''}"
     schema = ", ".join(_clean(s) for s in result.schema_sources) or "the schema"
     if not result.findings:
-        return f"check: no findings: {models} agree with {schema}"
+        agree = "agrees" if len(result.models) == 1 else "agree"
+        return f"check: no findings: {models} {agree} with {schema}"
     return (f"check: {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
             f" ({parts}) in {models} against {schema}")
 

@@ -69,8 +69,7 @@ def _parsed(project: Project) -> list[SourceFile]:
         try:
             source.tree()
         except SourceSyntaxError as exc:
-            project.problems.append(Problem(f"{exc.where}:{exc.line}", exc.message.split(
-                ": ", 1)[-1].split(": ", 1)[-1], False))
+            project.problems.append(Problem(f"{exc.where}:{exc.line}", exc.problem, False))
             continue
         good.append(source)
     return good

@@ -16,15 +16,13 @@ from typing import Any
 
 import pglast
 from pglast import ast as sqlast
-from pglast.visitors import Visitor
 
-from analyzer.check.syntax import SourceFile, Template, js_value, line, text, walk
+from analyzer.check.syntax import HOLE, SourceFile, Template, js_value, line, text, walk
 from analyzer.check.types import Field, Model
 
 ORM = "sql"
 LANGUAGES = frozenset({"javascript", "typescript", "tsx", "python", "ruby"})
 STATEMENT_WORDS = frozenset({"select", "insert", "update", "delete", "with"})
-HOLE = "\x00"  # where a template substitution or f-string value was
 
 
 def read(files: list[SourceFile]) -> list[Model]:
@@ -48,7 +46,7 @@ def literals(source: SourceFile) -> list[tuple[str, int]]:
                             for c in node.named_children)
         else:
             data = js_value(node)
-            value = HOLE.join(data.parts) if isinstance(data, Template) else data
+            value = data.text if isinstance(data, Template) else data
         if isinstance(value, str) and _looks_like_sql(value):
             found.append((value, line(node)))
     return found
@@ -113,34 +111,68 @@ def _placeholder_width(sql: str, i: int) -> int:
     return 0
 
 
+STATEMENTS = (sqlast.SelectStmt, sqlast.InsertStmt, sqlast.UpdateStmt, sqlast.DeleteStmt)
+Relation = tuple[str | None, str, str | None]  # schema, name, alias
+
+
 @dataclass(slots=True)
-class _Uses(Visitor):
-    relations: list[tuple[str | None, str, str | None]] = field(default_factory=list)
+class _Scope:
+    """One SELECT / INSERT / UPDATE / DELETE: the relations of its own FROM (or target) and the
+    columns it names; a nested statement's unqualified columns are its own."""
+    parent: _Scope | None
+    relations: list[Relation] = field(default_factory=list)
     columns: list[tuple[str | None, str]] = field(default_factory=list)
-    local: set[str] = field(default_factory=set)  # CTE names and output aliases
+    outputs: set[str] = field(default_factory=set)  # SELECT … AS name (ORDER BY name)
+    ctes: set[str] = field(default_factory=set)
+    opaque: bool = False  # FROM has a subquery or a function: unqualified names may be its
 
-    def visit_CommonTableExpr(self, ancestors: Any, node: sqlast.CommonTableExpr) -> None:
-        self.local.add(node.ctename)
+    def is_cte(self, name: str) -> bool:
+        scope: _Scope | None = self
+        while scope is not None:
+            if name in scope.ctes:
+                return True
+            scope = scope.parent
+        return False
 
-    def visit_SelectStmt(self, ancestors: Any, node: sqlast.SelectStmt) -> None:
-        self.local.update(t.name for t in node.targetList or () if t.name)
+    def tables(self) -> list[Relation]:
+        return [r for r in self.relations if not (r[0] is None and self.is_cte(r[1]))]
 
-    def visit_RangeVar(self, ancestors: Any, node: sqlast.RangeVar) -> None:
+
+def _walk(node: Any, scope: _Scope | None, scopes: list[_Scope]) -> None:
+    if isinstance(node, list | tuple):
+        for item in node:
+            _walk(item, scope, scopes)
+        return
+    if not isinstance(node, sqlast.Node):
+        return
+    if isinstance(node, STATEMENTS):
+        scope = _Scope(scope)
+        scopes.append(scope)
+        _targets(node, scope)
+    assert scope is not None or isinstance(node, STATEMENTS)
+    if isinstance(node, sqlast.CommonTableExpr) and scope is not None:
+        scope.ctes.add(node.ctename)
+    elif isinstance(node, sqlast.RangeSubselect | sqlast.RangeFunction) and scope is not None:
+        scope.opaque = True
+    elif isinstance(node, sqlast.RangeVar) and scope is not None:
         alias = node.alias.aliasname if node.alias else None
-        self.relations.append((node.schemaname, node.relname, alias))
-
-    def visit_ColumnRef(self, ancestors: Any, node: sqlast.ColumnRef) -> None:
+        scope.relations.append((node.schemaname, node.relname, alias))
+    elif isinstance(node, sqlast.ColumnRef) and scope is not None:
         names = [f.sval for f in node.fields if isinstance(f, sqlast.String)]
         if names and len(names) == len(node.fields) and len(names) <= 3:
-            self.columns.append((names[-2] if len(names) > 1 else None, names[-1]))
+            scope.columns.append((names[-2] if len(names) > 1 else None, names[-1]))
+    for name in node:
+        _walk(getattr(node, name), scope, scopes)
 
 
-def _targets(stmt: Any, uses: _Uses) -> None:
+def _targets(stmt: Any, scope: _Scope) -> None:
     """INSERT (cols) and UPDATE SET cols name columns of the target table."""
-    if isinstance(stmt, sqlast.InsertStmt):
-        uses.columns.extend((None, c.name) for c in stmt.cols or () if c.name)
+    if isinstance(stmt, sqlast.SelectStmt):
+        scope.outputs.update(t.name for t in stmt.targetList or () if t.name)
+    elif isinstance(stmt, sqlast.InsertStmt):
+        scope.columns.extend((None, c.name) for c in stmt.cols or () if c.name)
     elif isinstance(stmt, sqlast.UpdateStmt):
-        uses.columns.extend((None, t.name) for t in stmt.targetList or () if t.name)
+        scope.columns.extend((None, t.name) for t in stmt.targetList or () if t.name)
 
 
 def statement_models(sql: str, file: str, at: int, orm: str = ORM) -> list[Model]:
@@ -148,37 +180,41 @@ def statement_models(sql: str, file: str, at: int, orm: str = ORM) -> list[Model
         statements = pglast.parse_sql(with_placeholders(sql))
     except pglast.parser.ParseError:
         return []
-    models = []
+    used: dict[tuple[str | None, str], list[str]] = {}
     for raw in statements:
-        uses = _Uses()
-        uses(raw.stmt)
-        _targets(raw.stmt, uses)
-        models.extend(_per_table(uses, file, at, orm))
-    return models
+        scopes: list[_Scope] = []
+        _walk(raw.stmt, None, scopes)
+        for scope in scopes:
+            for schema, name, _ in scope.tables():
+                used.setdefault((schema, name), [])
+            for qualifier, column in scope.columns:
+                owner = _owner(scope, qualifier, column)
+                if owner is not None and column not in used.setdefault(owner, []):
+                    used[owner].append(column)
+    return [Model(orm, None, name, schema, file, at, tuple(Field(None, c, at) for c in cols),
+                  maps_all=False) for (schema, name), cols in used.items()]
 
 
-def _per_table(uses: _Uses, file: str, at: int, orm: str) -> list[Model]:
-    tables = [(s, n, a) for s, n, a in dict.fromkeys(uses.relations)
-              if not (s is None and n in uses.local)]
-    columns: dict[tuple[str | None, str], list[str]] = {(s, n): [] for s, n, _ in tables}
-    for qualifier, column in dict.fromkeys(uses.columns):
-        if qualifier is None and column in uses.local:
-            continue
-        owner = _owner(qualifier, tables)
-        if owner is not None and column not in columns[owner]:
-            columns[owner].append(column)
-    return [Model(orm, None, name, schema, file, at,
-                  tuple(Field(None, c, at) for c in columns[(schema, name)]), maps_all=False)
-            for schema, name in columns]
-
-
-def _owner(qualifier: str | None, tables: list[tuple[str | None, str, str | None]]
-           ) -> tuple[str | None, str] | None:
-    """The table a column belongs to: its qualifier's, or the only table of the statement."""
-    if qualifier is None:
-        distinct = {(schema, name) for schema, name, _ in tables}
-        return distinct.pop() if len(distinct) == 1 else None
-    for schema, name, alias in tables:
-        if qualifier in (alias, name):
-            return schema, name
+def _owner(scope: _Scope, qualifier: str | None, column: str) -> tuple[str | None, str] | None:
+    """The table a column belongs to: its qualifier's (here or in an enclosing statement), or
+    the only table of its own statement."""
+    current: _Scope | None = scope
+    while current is not None:
+        tables = current.tables()
+        if qualifier is None:
+            if column in current.outputs and current is scope:
+                return None
+            distinct = {(s, n) for s, n, _ in tables}
+            if len(distinct) == 1 and len(tables) == len(current.relations) and \
+                    not current.opaque:
+                return distinct.pop()
+            if current.relations or current.opaque:
+                return None  # ambiguous, or a CTE's / subquery's column
+        else:
+            for schema, name, alias in tables:
+                if qualifier in (alias, name):
+                    return schema, name
+            if any(qualifier in (r[1], r[2]) for r in current.relations):
+                return None  # a CTE
+        current = current.parent
     return None

@@ -28,7 +28,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024  # bundles and generated code, not models
 class SourceSyntaxError(AnalyzerError):
     def __init__(self, where: str, line: int, problem: str) -> None:
         super().__init__(f"{where}:{line}: {problem}")
-        self.where, self.line = where, line
+        self.where, self.line, self.problem = where, line, problem
 
 
 @cache
@@ -133,10 +133,13 @@ class Call:
     new: bool = False
 
 
+HOLE = "\x00"  # where a template literal has a `${…}` substitution
+
+
 @dataclass(frozen=True, slots=True)
 class Template:
-    """A template literal with substitutions: its literal parts, in order."""
-    parts: tuple[str, ...]
+    """A template literal with substitutions: its text, HOLE where each `${…}` was."""
+    text: str
 
 
 _WRAPPERS = {"parenthesized_expression", "as_expression", "satisfies_expression",
@@ -153,12 +156,12 @@ def js_value(node: Any) -> Any:
     if kind == "array":
         return [js_value(c) for c in node.named_children if c.type != "comment"]
     if kind == "string":
-        return "".join(text(c) for c in node.named_children if c.type == "string_fragment")
+        return "".join(_piece(c) for c in node.named_children)
     if kind == "template_string":
-        parts = [text(c) for c in node.named_children if c.type == "string_fragment"]
-        if any(c.type == "template_substitution" for c in node.named_children):
-            return Template(tuple(parts))
-        return "".join(parts)
+        parts = [HOLE if c.type == "template_substitution" else _piece(c)
+                 for c in node.named_children if c.type != "comment"]
+        joined = "".join(parts)
+        return Template(joined) if HOLE in parts else joined
     if kind == "number":
         try:
             return float(text(node)) if "." in text(node) else int(text(node), 0)
@@ -176,6 +179,23 @@ def js_value(node: Any) -> Any:
         return Call(text(callee) if callee is not None else "", values, node,
                     kind == "new_expression")
     return Ref(text(node), node)
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
+
+
+def _piece(node: Any) -> str:
+    """A string or template literal's fragment, escape sequences decoded."""
+    if node.type == "escape_sequence":
+        body = text(node)[1:]
+        if body[:1] in ("u", "x"):
+            digits = body[1:].strip("{}")
+            try:
+                return chr(int(digits, 16))
+            except ValueError:
+                return ""
+        return _ESCAPES.get(body, body)
+    return text(node) if node.type == "string_fragment" else ""
 
 
 def js_object(node: Any) -> dict[str, Any]:

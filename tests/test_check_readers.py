@@ -1,0 +1,199 @@
+"""Each ORM reader against small source files written to a temporary tree: the names the ORM
+would really send, parse errors as problems naming file:line, and the tree walk (gitignore,
+dependency and virtualenv folders, manifests)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from analyzer.check import read_models, run_check
+from analyzer.check.discover import discover
+from analyzer.check.rawsql import statement_models, with_placeholders
+
+
+@pytest.fixture
+def tree(tmp_path):
+    def make(files: dict[str, str]):
+        for name, content in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(content))
+        return tmp_path
+    return make
+
+
+def models_of(root, orms=()):
+    models, problems, _ = read_models([str(root)], orms)
+    return {m.name: m for m in models if m.name}, problems
+
+
+def columns(model):
+    return [f.column for f in model.fields]
+
+
+SEQUELIZE_PKG = '{"dependencies": {"sequelize": "^6"}}'
+
+
+def test_sequelize_global_define_and_table_name_rules(tree):
+    root = tree({
+        "package.json": SEQUELIZE_PKG,
+        "db.js": "const s = new Sequelize('postgres://x', { define: { underscored: true } });",
+        "models.js": """
+            module.exports = (sequelize, DataTypes) => {
+              const Person = sequelize.define('Person', { firstName: DataTypes.STRING });
+              const Tag = sequelize.define('Tag', { label: DataTypes.STRING },
+                { freezeTableName: true, underscored: false, timestamps: false });
+              const Event = sequelize.define('Event', {
+                uuid: { type: DataTypes.UUID, primaryKey: true },
+                startsAt: { type: DataTypes.DATE, field: 'begins' },
+              }, { paranoid: true, createdAt: 'addedAt', updatedAt: false, schema: 'cal' });
+              return { Person, Tag, Event };
+            };
+        """})
+    models, problems = models_of(root)
+    assert not problems
+    person, tag, event = models["Person"], models["Tag"], models["Event"]
+    assert (person.table, columns(person)) == \
+        ("people", ["id", "first_name", "created_at", "updated_at"])
+    assert (tag.table, columns(tag)) == ("Tag", ["id", "label"])
+    assert (event.table, event.schema) == ("events", "cal")
+    assert columns(event) == ["uuid", "begins", "added_at", "deleted_at"]
+
+
+def test_sequelize_typescript_decorated_class(tree):
+    root = tree({"package.json": '{"dependencies": {"sequelize-typescript": "^2"}}',
+                 "user.model.ts": """
+        @Table({ tableName: 'app_users', underscored: true })
+        export class User extends Model {
+          @PrimaryKey @Column userId!: number;
+          @Column({ field: 'mail' }) email!: string;
+          helper(): void {}
+        }"""})
+    models, _ = models_of(root)
+    assert models["User"].table == "app_users"
+    assert columns(models["User"]) == ["user_id", "mail", "created_at", "updated_at"]
+
+
+def test_typeorm_default_naming_and_join_columns(tree):
+    root = tree({"package.json": '{"dependencies": {"typeorm": "^0.3"}}', "e.ts": """
+        @Entity()
+        export class UserProfile {
+          @PrimaryGeneratedColumn() id: number;
+          @Column({ type: "varchar", name: "nick" }) nickname: string;
+          @Column("int") loginCount: number;
+          @ManyToOne(() => Team) team: Team;
+          @OneToOne(() => Photo) @JoinColumn() photo: Photo;
+          @OneToMany(() => Post, (p) => p.author) posts: Post[];
+        }"""})
+    profile = models_of(root)[0]["UserProfile"]
+    assert profile.table == "user_profile"
+    assert columns(profile) == ["id", "nick", "loginCount", "teamId", "photoId"]
+
+
+def test_prisma_parse_error_is_a_problem_with_file_and_line_and_other_files_still_count(tree):
+    root = tree({
+        "package.json": SEQUELIZE_PKG,
+        "prisma/schema.prisma": "model A {\n  id Int @id\n  name String @map(\"x\"\n}\n",
+        "broken.js": "Session.init({ a: 1 }, { sequelize, tableName: 'x' \n",
+        "ok.js": "Good.init({ a: DataTypes.STRING }, { sequelize, tableName: 'goods' });",
+    })
+    models, problems = models_of(root)
+    assert list(models) == ["Good"]
+    where = sorted(p.where.split("/")[-1] for p in problems)
+    assert where == ["broken.js:1", "schema.prisma:4"]
+    assert all("syntax error" in p.message and not p.fatal for p in problems)
+
+
+def test_python_syntax_error_is_a_problem(tree):
+    root = tree({"requirements.txt": "sqlalchemy>=2\n", "m.py": "class A(Base:\n  pass\n",
+                 "n.py": "class B(Base):\n    __tablename__ = 'bs'\n    id = Column(Integer)\n"})
+    models, problems = models_of(root)
+    assert list(models) == ["B"] and [p.where.split("/")[-1] for p in problems] == ["m.py:1"]
+
+
+def test_gitignore_dependency_and_virtualenv_folders_are_skipped(tree):
+    model = "X.init({ a: DataTypes.STRING }, { sequelize, tableName: 'xs' });"
+    root = tree({".gitignore": "generated/\n*.gen.js\n", "package.json": SEQUELIZE_PKG,
+                 "src/a.js": model.replace("X", "Kept"),
+                 "src/b.gen.js": model.replace("X", "Gen"),
+                 "generated/c.js": model.replace("X", "Generated"),
+                 "node_modules/lib/d.js": model.replace("X", "Dependency"),
+                 "env/pyvenv.cfg": "home = /usr\n", "env/lib/e.js": model.replace("X", "Venv"),
+                 "dist/f.js": model.replace("X", "Built")})
+    assert list(models_of(root)[0]) == ["Kept"]
+
+
+def test_orms_come_from_manifests(tree):
+    root = tree({"package.json": '{"dependencies": {"drizzle-orm": "1", "knex": "1"}}',
+                 "pyproject.toml": '[project]\nname="x"\ndependencies=["Django>=5"]\n',
+                 "requirements-dev.txt": "Flask-SQLAlchemy==3.1 ; python_version>'3'\n",
+                 "Gemfile": 'source "https://rubygems.org"\ngem "rails", "~> 7.1"\n'})
+    assert discover([str(root)]).manifest_orms == {"drizzle", "knex", "django", "sqlalchemy",
+                                                    "activerecord"}
+
+
+def test_without_the_orm_in_the_project_its_reader_stays_off(tree):
+    root = tree({"a.js": "X.init({ a: 1 }, { sequelize, tableName: 'xs' });"})
+    assert models_of(root)[0] == {}
+    assert list(models_of(root, ["sequelize"])[0]) == ["X"]
+
+
+def test_django_default_table_foreign_keys_and_abstract_bases(tree):
+    root = tree({"requirements.txt": "django\n", "blog/models.py": """
+        from django.db import models
+        class Base(models.Model):
+            created = models.DateTimeField()
+            class Meta:
+                abstract = True
+        class Entry(Base):
+            slug = models.SlugField(primary_key=True)
+            author = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+            body = models.TextField(db_column="content")
+            tags = models.ManyToManyField("Tag")
+        """})
+    entry = models_of(root)[0]["Entry"]
+    assert entry.table == "blog_entry"
+    assert columns(entry) == ["created", "slug", "author_id", "content"]
+
+
+def test_activerecord_inflection_and_declared_columns(tree):
+    root = tree({"Gemfile": 'gem "rails"\n', "app/models/person.rb": """
+        class Person < ApplicationRecord
+          self.primary_key = "person_id"
+          belongs_to :household
+          validates_presence_of :surname
+        end
+        class AuditEntry < ActiveRecord::Base
+        end
+        """})
+    models = models_of(root)[0]
+    assert (models["Person"].table, columns(models["Person"])) == \
+        ("people", ["person_id", "household_id", "surname"])
+    assert models["AuditEntry"].table == "audit_entries"
+
+
+def test_placeholders_of_every_driver_become_parameters():
+    sql = "SELECT a FROM t WHERE b = ? AND c = :name AND d = %s AND e = %(x)s AND f = ':no'"
+    assert with_placeholders(sql) == \
+        "SELECT a FROM t WHERE b = $1 AND c = $2 AND d = $3 AND e = $4 AND f = ':no'"
+
+
+def test_raw_sql_columns_go_to_their_tables_and_ctes_are_not_tables():
+    models = statement_models(
+        'WITH recent AS (SELECT "userId" FROM events) SELECT u.email, r."userId", total '
+        "FROM users u JOIN recent r ON r.\"userId\" = u.id GROUP BY 1 ORDER BY total",
+        "q.js", 3)
+    assert {(m.table, tuple(columns(m))) for m in models} == \
+        {("events", ("userId",)), ("users", ("email", "id"))}
+
+
+def test_raw_sql_in_template_and_python_strings(tree, tmp_path):
+    root = tree({"q.ts": "const r = await sql`SELECT nme FROM people WHERE id = ${id}`;",
+                 "q.py": 'cur.execute(f"UPDATE people SET nme = %s WHERE id = {pid}")',
+                 "schema.sql": "CREATE TABLE people (id int, name text);"})
+    result = run_check([str(root)], [str(tmp_path / "schema.sql")])
+    assert sorted((f.file.split("/")[-1], f.kind, f.wanted, f.found)
+                  for f in result.findings) == [("q.py", "typo", "nme", "name"),
+                                                ("q.ts", "typo", "nme", "name")]

@@ -1,44 +1,17 @@
 """schema.prisma -> Models: `model` / `view` blocks with their scalar fields, `@map`, `@@map`,
-`@@schema`, `@ignore` / `@@ignore`. Parsed with a written grammar (prisma.lark) on lark's LALR
-parser: PyPI has no tree-sitter grammar for Prisma, and lark is a well-kept pure-Python parser
-whose errors carry line and column."""
+`@@schema`, `@ignore` / `@@ignore` (the tree comes from prismaparse)."""
 
 from __future__ import annotations
 
 import json
-from functools import cache
-from pathlib import Path
 
 import lark
 
-from analyzer.check.syntax import SourceFile, SourceSyntaxError
+from analyzer.check.syntax import SourceFile
 from analyzer.check.types import Field, Model
 
 ORM = "prisma"
 LANGUAGES = frozenset({"prisma"})
-
-
-@cache
-def _parser() -> lark.Lark:
-    grammar = (Path(__file__).parent / "prisma.lark").read_text()
-    return lark.Lark(grammar, parser="lalr", propagate_positions=True)
-
-
-def parse(source: SourceFile) -> lark.Tree:
-    try:
-        return _parser().parse(source.text)
-    except lark.exceptions.UnexpectedInput as exc:
-        raise SourceSyntaxError(source.rel, exc.line if exc.line > 0 else 1,
-                                "syntax error (prisma): unexpected "
-                                f"{_unexpected(exc)}") from None
-
-
-def _unexpected(exc: lark.exceptions.UnexpectedInput) -> str:
-    token = getattr(exc, "token", None)
-    if token is not None:
-        return repr(str(token)[:40])
-    char = getattr(exc, "char", None)
-    return repr(char) if char else "end of file"
 
 
 def _string(token: object) -> str | None:

@@ -17,6 +17,7 @@ import tree_sitter_javascript
 import tree_sitter_ruby
 import tree_sitter_typescript
 
+from analyzer.check import prismaparse
 from analyzer.errors import AnalyzerError
 
 JS_SUFFIXES = (".js", ".cjs", ".mjs", ".jsx")
@@ -70,8 +71,10 @@ class SourceFile:
 
 def _parse(source: SourceFile) -> Any:
     if source.language == "prisma":
-        from analyzer.check.prisma import parse
-        return parse(source)
+        try:
+            return prismaparse.parse(source.text)
+        except prismaparse.PrismaSyntaxError as exc:
+            raise SourceSyntaxError(source.rel, exc.line, exc.problem) from None
     if source.language == "python":
         try:
             return ast.parse(source.text, filename=source.rel)

@@ -149,7 +149,6 @@ def _walk(node: Any, scope: _Scope | None, scopes: list[_Scope]) -> None:
         scope = _Scope(scope)
         scopes.append(scope)
         _targets(node, scope)
-    assert scope is not None or isinstance(node, STATEMENTS)
     if isinstance(node, sqlast.CommonTableExpr) and scope is not None:
         scope.ctes.add(node.ctename)
     elif isinstance(node, sqlast.RangeSubselect | sqlast.RangeFunction) and scope is not None:

@@ -25,7 +25,6 @@ from analyzer.check import (
 from analyzer.check.compare import compare
 from analyzer.check.detect import detected_orms
 from analyzer.check.discover import Project, discover
-from analyzer.check.fromlogs import log_models
 from analyzer.check.syntax import SourceFile, SourceSyntaxError
 from analyzer.check.types import CheckFinding, CheckResult, Field, Model
 from analyzer.errors import UsageError
@@ -99,6 +98,8 @@ def run_check(paths: Sequence[str], schema: Sequence[str], *, orms: Sequence[str
     assert catalog is not None
     models, problems, project = read_models(paths, orms)
     if from_logs:
+        from analyzer.check.fromlogs import log_models  # the ingest stage, only when asked
+
         logged, log_problems = log_models(from_logs)
         models.extend(logged)
         problems.extend(log_problems)

@@ -11,7 +11,7 @@ from typing import Any
 import inflection
 
 from analyzer.check.rubyfiles import call_args
-from analyzer.check.syntax import SourceFile, line, text, walk
+from analyzer.check.syntax import SourceFile, line, text
 from analyzer.check.types import Field, Model
 
 ORM = "activerecord"
@@ -22,7 +22,7 @@ BASES = frozenset({"ApplicationRecord", "ActiveRecord::Base"})
 def read(files: list[SourceFile]) -> list[Model]:
     models = []
     for source in files:
-        for node in walk(source.tree(), {"class"}):
+        for node in source.nodes({"class"}):
             superclass = node.child_by_field_name("superclass")
             if superclass is not None and text(superclass).lstrip("< ").strip() in BASES \
                     and not _abstract(node):

@@ -8,14 +8,13 @@ import ast
 from collections.abc import Iterable
 
 from analyzer.check.discover import PACKAGES, Project
-from analyzer.check.syntax import SourceFile, js_imports, module_root, text, walk
+from analyzer.check.syntax import SourceFile, js_imports, module_root, text
 
 
 def imported_orms(source: SourceFile) -> set[str]:
-    tree = source.tree()
     if source.language == "python":
         names = set()
-        for node in ast.walk(tree):
+        for node in source.nodes({"Import", "ImportFrom"}):
             if isinstance(node, ast.Import):
                 names.update(a.name.split(".")[0] for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -23,11 +22,11 @@ def imported_orms(source: SourceFile) -> set[str]:
         names = {n.replace("_", "-") if n == "flask_sqlalchemy" else n for n in names}
         return {PACKAGES[n] for n in names if n in PACKAGES}
     if source.language == "ruby":
-        for node in walk(tree, {"superclass"}):
+        for node in source.nodes({"superclass"}):
             if text(node).lstrip("< ").strip() in ("ApplicationRecord", "ActiveRecord::Base"):
                 return {"activerecord"}
         return set()
-    return {PACKAGES[module_root(m)] for m in js_imports(tree) if module_root(m) in PACKAGES}
+    return {PACKAGES[module_root(m)] for m in js_imports(source) if module_root(m) in PACKAGES}
 
 
 def detected_orms(project: Project, files: Iterable[SourceFile]) -> set[str]:

@@ -45,14 +45,10 @@ def app_label(path: Path) -> str:
 
 
 def read(files: list[SourceFile]) -> list[Model]:
-    defined = {c.name: c for source in files for c in classes(source.tree())}
+    defined = {c.name: c for source in files for c in classes(source)}
     models = []
     for source in files:
-        for node in classes(source.tree()):
-            bases = [last(dotted(b)) for b in node.bases]
-            if not any(dotted(b) == "models.Model" or b in defined for b in
-                       [*(dotted(x) for x in node.bases), *bases]):
-                continue
+        for node in classes(source):
             if not _is_django_model(node, defined, set()):
                 continue
             meta = _meta(node)

@@ -8,7 +8,7 @@ from typing import Any
 
 import inflection
 
-from analyzer.check.syntax import Call, SourceFile, js_value, line, text, walk
+from analyzer.check.syntax import Call, SourceFile, js_value, line, text
 from analyzer.check.types import Field, Model
 
 ORM = "drizzle"
@@ -20,7 +20,7 @@ def read(files: list[SourceFile]) -> list[Model]:
     models = []
     for source in files:
         schemas = _schemas(source)
-        for node in walk(source.tree(), {"call_expression"}):
+        for node in source.nodes({"call_expression"}):
             callee = node.child_by_field_name("function")
             name = text(callee) if callee is not None else ""
             owner, _, method = name.rpartition(".")
@@ -33,7 +33,7 @@ def read(files: list[SourceFile]) -> list[Model]:
 
 def _casing(files: list[SourceFile]) -> str | None:
     for source in files:
-        for node in walk(source.tree(), {"call_expression"}):
+        for node in source.nodes({"call_expression"}):
             value = js_value(node)
             if isinstance(value, Call) and value.callee.split(".")[-1] == "drizzle":
                 for arg in value.args:
@@ -45,7 +45,7 @@ def _casing(files: list[SourceFile]) -> str | None:
 def _schemas(source: SourceFile) -> dict[str, str]:
     """`const app = pgSchema("app")`: variable -> schema name."""
     found = {}
-    for node in walk(source.tree(), {"variable_declarator"}):
+    for node in source.nodes({"variable_declarator"}):
         name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
         data = js_value(value) if value is not None else None
         if name is not None and isinstance(data, Call) and data.callee == "pgSchema" and \

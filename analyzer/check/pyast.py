@@ -49,8 +49,9 @@ def assignments(body: list[ast.stmt]) -> list[tuple[str, ast.AST | None, ast.AST
     return found
 
 
-def classes(tree: ast.Module) -> list[ast.ClassDef]:
-    return [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+def classes(source: Any) -> list[ast.ClassDef]:
+    """The classes of a SourceFile, in source order."""
+    return source.nodes({"ClassDef"})
 
 
 def inner_class(node: ast.ClassDef, name: str) -> ast.ClassDef | None:

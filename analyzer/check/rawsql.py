@@ -17,7 +17,7 @@ from typing import Any
 import pglast
 from pglast import ast as sqlast
 
-from analyzer.check.syntax import HOLE, SourceFile, Template, js_value, line, text, walk
+from analyzer.check.syntax import HOLE, SourceFile, Template, js_value, line, text
 from analyzer.check.types import Field, Model
 
 ORM = "sql"
@@ -34,13 +34,12 @@ def read(files: list[SourceFile]) -> list[Model]:
 
 
 def literals(source: SourceFile) -> list[tuple[str, int]]:
-    tree = source.tree()
     if source.language == "python":
-        return _python_strings(tree)
+        return _python_strings(source)
     found = []
     kinds = {"string", "template_string"} if source.language != "ruby" else {"string",
                                                                            "heredoc_body"}
-    for node in walk(tree, kinds):
+    for node in source.nodes(kinds):
         if source.language == "ruby":
             value = "".join(text(c) if c.type == "string_content" else HOLE
                             for c in node.named_children)
@@ -52,9 +51,9 @@ def literals(source: SourceFile) -> list[tuple[str, int]]:
     return found
 
 
-def _python_strings(tree: ast.Module) -> list[tuple[str, int]]:
+def _python_strings(source: SourceFile) -> list[tuple[str, int]]:
     found = []
-    for node in ast.walk(tree):
+    for node in source.nodes({"Constant", "JoinedStr"}):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             value = node.value
         elif isinstance(node, ast.JoinedStr):

@@ -9,7 +9,7 @@ from typing import Any
 
 import inflection
 
-from analyzer.check.syntax import Call, Ref, SourceFile, js_value, key_line, keys, line, walk
+from analyzer.check.syntax import Call, Ref, SourceFile, js_value, key_line, keys, line
 from analyzer.check.types import Field, Model
 
 ORM = "sequelize"
@@ -22,7 +22,7 @@ def read(files: list[SourceFile]) -> list[Model]:
     defines = _global_defines(files)
     models = []
     for source in files:
-        for call in walk(source.tree(), {"call_expression"}):
+        for call in source.nodes({"call_expression"}):
             found = _definition(call)
             if found is not None:
                 name, attributes, options = found
@@ -35,7 +35,7 @@ def read(files: list[SourceFile]) -> list[Model]:
 def _global_defines(files: list[SourceFile]) -> dict[str, Any]:
     """`new Sequelize(url, { define: { underscored: true } })`: the defaults of every model."""
     for source in files:
-        for node in walk(source.tree(), {"new_expression"}):
+        for node in source.nodes({"new_expression"}):
             value = js_value(node)
             if isinstance(value, Call) and value.callee.split(".")[-1] == "Sequelize":
                 for arg in value.args:
@@ -144,7 +144,7 @@ def _unique(fields: list[Field]) -> tuple[Field, ...]:
 def _typescript_classes(source: SourceFile, defines: dict[str, Any]) -> list[Model]:
     from analyzer.check.decorators import class_decorators, member_decorators
     models = []
-    for node in walk(source.tree(), {"class_declaration"}):
+    for node in source.nodes({"class_declaration"}):
         decorators = class_decorators(node)
         if "Table" not in decorators:
             continue

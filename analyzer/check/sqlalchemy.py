@@ -21,10 +21,10 @@ NOT_COLUMNS = frozenset({"relationship", "association_proxy", "synonym", "hybrid
 
 
 def read(files: list[SourceFile]) -> list[Model]:
-    defined = {c.name: (source, c) for source in files for c in classes(source.tree())}
+    defined = {c.name: (source, c) for source in files for c in classes(source)}
     models = []
     for source in files:
-        for node in classes(source.tree()):
+        for node in classes(source):
             model = _declarative(source, node, defined)
             if model is not None:
                 models.append(model)
@@ -91,7 +91,7 @@ def _declarative(source: SourceFile, node: ast.ClassDef, defined: dict) -> Model
 
 def _core_tables(source: SourceFile) -> list[Model]:
     models = []
-    for node in ast.walk(source.tree()):
+    for node in source.nodes({"Call"}):
         if not (isinstance(node, ast.Call) and last(dotted(node.func)) == "Table" and
                 node.args and isinstance(literal(node.args[0]), str)):
             continue

@@ -57,6 +57,7 @@ class SourceFile:
     text: str
     language: str
     _tree: Any = field(default=None, repr=False)
+    _index: dict[Any, list[Any]] | None = field(default=None, repr=False)
 
     @property
     def data(self) -> bytes:
@@ -67,6 +68,47 @@ class SourceFile:
         if self._tree is None:
             self._tree = _parse(self)
         return self._tree
+
+
+    def nodes(self, kinds: set[str] | frozenset[str]) -> list[Any]:
+        """Every node of these tree-sitter types (Python: ast class names) in the file, in
+        source order; the file is walked once for all readers."""
+        if self._index is None:
+            tree = self.tree()
+            self._index = _index_python(tree) if self.language == "python" else \
+                _index_tree(tree) if self.language != "prisma" else {}
+        if len(kinds) == 1:
+            return self._index.get(next(iter(kinds)), [])
+        found = [n for kind in kinds for n in self._index.get(kind, [])]
+        return sorted(found, key=_position)
+
+
+def _position(node: Any) -> tuple[int, int]:
+    if isinstance(node, ast.AST):
+        return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+    return node.start_byte, -node.end_byte
+
+
+def _index_tree(root: Any) -> dict[Any, list[Any]]:
+    index: dict[Any, list[Any]] = {}
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        index.setdefault(node.type, []).append(node)
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return index
+
+
+def _index_python(tree: ast.AST) -> dict[Any, list[Any]]:
+    index: dict[Any, list[Any]] = {}
+    for node in ast.walk(tree):
+        index.setdefault(type(node).__name__, []).append(node)
+    for nodes in index.values():
+        nodes.sort(key=_position)
+    return index
 
 
 def _parse(source: SourceFile) -> Any:
@@ -226,10 +268,10 @@ def keys(obj: dict[str, Any]) -> list[str]:
     return [k for k in obj if k != "\x00lines"]
 
 
-def js_imports(root: Any) -> set[str]:
+def js_imports(source: SourceFile) -> set[str]:
     """The modules a JavaScript/TypeScript file imports or requires."""
     found = set()
-    for node in walk(root, {"import_statement", "call_expression"}):
+    for node in source.nodes({"import_statement", "call_expression"}):
         if node.type == "import_statement":
             source = node.child_by_field_name("source")
             if source is not None:

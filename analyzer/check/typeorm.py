@@ -11,7 +11,7 @@ from typing import Any
 import inflection
 
 from analyzer.check.decorators import class_decorators, member_decorators
-from analyzer.check.syntax import Call, SourceFile, js_value, key_line, keys, line, text, walk
+from analyzer.check.syntax import Call, SourceFile, js_value, key_line, keys, line, text
 from analyzer.check.types import Field, Model
 
 ORM = "typeorm"
@@ -47,11 +47,11 @@ def read(files: list[SourceFile]) -> list[Model]:
     naming = Naming(_strategy(files))
     models = []
     for source in files:
-        for node in walk(source.tree(), {"class_declaration"}):
+        for node in source.nodes({"class_declaration"}):
             decorators = class_decorators(node)
             if "Entity" in decorators:
                 models.append(_entity(source, node, decorators["Entity"], naming))
-        for node in walk(source.tree(), {"new_expression"}):
+        for node in source.nodes({"new_expression"}):
             value = js_value(node)
             if isinstance(value, Call) and value.callee.split(".")[-1] == "EntitySchema" and \
                     value.args and isinstance(value.args[0], dict):
@@ -62,7 +62,7 @@ def read(files: list[SourceFile]) -> list[Model]:
 def _strategy(files: list[SourceFile]) -> str | None:
     """The class of `namingStrategy: new X()` in a DataSource's options."""
     for source in files:
-        for pair in walk(source.tree(), {"pair"}):
+        for pair in source.nodes({"pair"}):
             key = pair.child_by_field_name("key")
             value = pair.child_by_field_name("value")
             if key is not None and text(key).strip("'\"") == "namingStrategy" and \

@@ -68,16 +68,33 @@ def render_json(result: CheckResult) -> str:
 
 
 def render_table(result: CheckResult) -> str:
+    """Findings grouped by model: the model's one combined change first, then a line per
+    name (file:line, severity, kind, wanted -> found) with its own fix."""
     lines = []
+    groups: dict[tuple[str, str | None, str], list[CheckFinding]] = {}
     for finding in result.findings:
-        lines.append(f"{_clean(finding.file)}:{finding.line}  {finding.severity.upper()}  "
-                     f"{finding.kind}  {_clean(finding.summary)}")
-        lines.append(f"    wanted {_clean(finding.wanted)!r}, found "
-                     + (repr(_clean(finding.found)) if finding.found else "nothing"))
-        for fix in finding.fixes[:2]:
-            lines.append(f"    fix: {_clean(fix)}")
+        key = (finding.file, finding.model, finding.orm) if finding.model else \
+            (finding.file, None, f"{finding.orm}:{finding.line}")
+        groups.setdefault(key, []).append(finding)
+    for (file, model, orm), findings in groups.items():
+        who = f"{_clean(model)} ({orm})" if model else "SQL"
+        lines.append(f"{_clean(file)}  {who}  table {_clean(findings[0].table)}")
+        shared = _shared_fix(findings)
+        if shared:
+            lines.append(f"  fix: {_clean(shared)}")
+        for finding in findings:
+            found = f" -> {_clean(finding.found)}" if finding.found else ""
+            lines.append(f"  :{finding.line}  {finding.severity.upper()}  {finding.kind}  "
+                         f"{_clean(finding.wanted)}{found}  {_clean(finding.summary)}")
+            own = [f for f in finding.fixes if f != shared][:1]
+            lines.extend(f"      fix: {_clean(fix)}" for fix in own)
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+def _shared_fix(findings: list[CheckFinding]) -> str | None:
+    firsts = {f.fixes[0] if f.fixes else None for f in findings}
+    return firsts.pop() if len(findings) > 1 and len(firsts) == 1 else None
 
 
 def summary_line(result: CheckResult) -> str:

@@ -126,7 +126,8 @@ def generate(root: Path, count: int) -> None:
                     'import { pgTable, text } from "drizzle-orm/pg-core";\n'
                     + "".join(drizzle(i) for i in ids[start:start + 50]))
         elif orm == "sqlalchemy":
-            (base / "pyproject.toml").write_text('[project]\nname="x"\ndependencies=["sqlalchemy"]\n')
+            (base / "pyproject.toml").write_text(
+                '[project]\nname="x"\ndependencies=["sqlalchemy"]\n')
             for start in range(0, len(ids), 50):
                 (base / f"models{start}.py").write_text(
                     "from sqlalchemy import Column, String\nfrom .base import Base\n\n\n"

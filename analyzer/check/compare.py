@@ -45,7 +45,7 @@ def compare(models: Iterable[Model], catalog: Catalog) -> list[CheckFinding]:
 
 
 def _subject(model: Model, column: str | None, table: str, schema: str | None) -> Subject:
-    clues = {"orm": (model.orm,) if model.orm != "sql" else ()}
+    clues: dict[str, tuple[str, ...]] = {"orm": (model.orm,) if model.orm != "sql" else ()}
     if model.name:
         clues["model"] = (model.name,)
     return Subject(column, table, schema, False, clues)

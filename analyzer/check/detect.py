@@ -13,7 +13,7 @@ from analyzer.check.syntax import SourceFile, js_imports, module_root, text
 
 def imported_orms(source: SourceFile) -> set[str]:
     if source.language == "python":
-        names = set()
+        names: set[str] = set()
         for node in source.nodes({"Import", "ImportFrom"}):
             if isinstance(node, ast.Import):
                 names.update(a.name.split(".")[0] for a in node.names)

@@ -38,7 +38,7 @@ def keyword(call: ast.Call, name: str) -> Any:
 
 def assignments(body: list[ast.stmt]) -> list[tuple[str, ast.AST | None, ast.AST | None, int]]:
     """(name, value, annotation, line) of each `name = value` / `name: T = value` in a body."""
-    found = []
+    found: list[tuple[str, ast.AST | None, ast.AST | None, int]] = []
     for stmt in body:
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:

@@ -57,7 +57,7 @@ def _python_strings(source: SourceFile) -> list[tuple[str, int]]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             value = node.value
         elif isinstance(node, ast.JoinedStr):
-            value = "".join(v.value if isinstance(v, ast.Constant) else HOLE
+            value = "".join(str(v.value) if isinstance(v, ast.Constant) else HOLE
                             for v in node.values)
         else:
             continue
@@ -79,7 +79,7 @@ def with_placeholders(sql: str) -> str:
         if char in "'\"":
             end = sql.find(char, i + 1)
             end = len(sql) - 1 if end < 0 else end
-            out.append(sql[i:end + 1])
+            out.append(sql[i:end + 1].replace(HOLE, "_"))  # a value spliced into a literal
             i = end + 1
             continue
         width = _placeholder_width(sql, i)
@@ -148,16 +148,17 @@ def _walk(node: Any, scope: _Scope | None, scopes: list[_Scope]) -> None:
         scope = _Scope(scope)
         scopes.append(scope)
         _targets(node, scope)
-    if isinstance(node, sqlast.CommonTableExpr) and scope is not None:
+    if isinstance(node, sqlast.CommonTableExpr) and scope is not None and node.ctename:
         scope.ctes.add(node.ctename)
     elif isinstance(node, sqlast.RangeSubselect | sqlast.RangeFunction) and scope is not None:
         scope.opaque = True
-    elif isinstance(node, sqlast.RangeVar) and scope is not None:
+    elif isinstance(node, sqlast.RangeVar) and scope is not None and node.relname:
         alias = node.alias.aliasname if node.alias else None
         scope.relations.append((node.schemaname, node.relname, alias))
     elif isinstance(node, sqlast.ColumnRef) and scope is not None:
-        names = [f.sval for f in node.fields if isinstance(f, sqlast.String)]
-        if names and len(names) == len(node.fields) and len(names) <= 3:
+        parts = tuple(node.fields or ())
+        names = [f.sval for f in parts if isinstance(f, sqlast.String) and f.sval]
+        if names and len(names) == len(parts) and len(names) <= 3:
             scope.columns.append((names[-2] if len(names) > 1 else None, names[-1]))
     for name in node:
         _walk(getattr(node, name), scope, scopes)

@@ -107,17 +107,25 @@ def _column_of(prop: str, marks: dict[str, tuple[Any, ...]], naming: Naming) -> 
     return None
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _entity_schema(source: SourceFile, at: int, spec: dict[str, Any], naming: Naming) -> Model:
-    name = spec.get("name") if isinstance(spec.get("name"), str) else "Entity"
-    table = spec.get("tableName") if isinstance(spec.get("tableName"), str) else None
-    columns = spec.get("columns") if isinstance(spec.get("columns"), dict) else {}
+    name = _text(spec.get("name")) or "Entity"
+    table = _text(spec.get("tableName"))
+    columns: dict[str, Any] = _mapping(spec.get("columns"))
     fields = []
     for prop in keys(columns):
         options = columns[prop] if isinstance(columns[prop], dict) else {}
         given = options.get("name")
         fields.append(Field(prop, naming.column(prop, given if isinstance(given, str) else None),
                             key_line(columns, prop, at)))
-    relations = spec.get("relations") if isinstance(spec.get("relations"), dict) else {}
+    relations: dict[str, Any] = _mapping(spec.get("relations"))
     for prop in keys(relations):
         options = relations[prop] if isinstance(relations[prop], dict) else {}
         join = options.get("joinColumn")

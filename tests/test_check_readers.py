@@ -197,3 +197,34 @@ def test_raw_sql_in_template_and_python_strings(tree, tmp_path):
     assert sorted((f.file.split("/")[-1], f.kind, f.wanted, f.found)
                   for f in result.findings) == [("q.py", "typo", "nme", "name"),
                                                 ("q.ts", "typo", "nme", "name")]
+
+
+def test_django_migrations_folder_state_is_checked(tree):
+    root = tree({"requirements.txt": "django\n", "notes/__init__.py": "",
+                 "notes/models.py": """
+        from django.db import models
+        class Note(models.Model):
+            text = models.TextField()
+            pinned = models.BooleanField(default=False)
+        class Label(models.Model):
+            name = models.CharField(max_length=20)
+        """,
+                 "notes/migrations/__init__.py": "",
+                 "notes/migrations/0001_initial.py": """
+        from django.db import migrations, models
+        class Migration(migrations.Migration):
+            operations = [migrations.CreateModel(name="Note", fields=[
+                ("id", models.BigAutoField(primary_key=True)),
+                ("body", models.TextField())])]
+        """,
+                 "notes/migrations/0002_rename.py": """
+        from django.db import migrations
+        class Migration(migrations.Migration):
+            operations = [migrations.RenameField("note", "body", "text")]
+        """,
+                 "schema.sql": "CREATE TABLE notes_note (id bigint, text text, pinned bool);"
+                               "CREATE TABLE notes_label (id bigint, name text);"})
+    result = run_check([str(root)], [str(root / "schema.sql")])
+    assert sorted((f.model, f.column, f.kind) for f in result.findings) == \
+        [("Label", None, "missing"), ("Note", "pinned", "missing")]
+    assert all("makemigrations" in f.fixes[0] for f in result.findings)

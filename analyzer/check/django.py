@@ -19,6 +19,8 @@ ORM = "django"
 LANGUAGES = frozenset({"python"})
 RELATED = frozenset({"ForeignKey", "OneToOneField"})
 NOT_COLUMNS = frozenset({"ManyToManyField", "GenericForeignKey", "GenericRelation"})
+MAKEMIGRATIONS = ("Django: `python manage.py makemigrations` and commit the migration, then "
+                  "`migrate` where the code runs")
 
 
 def _is_field(value: ast.AST | None) -> bool:
@@ -185,11 +187,20 @@ def migration_findings(models: list[Model], folders: list[Path], problems: list[
         if model.orm != ORM or state is None:
             continue
         entry = state.get((model.name or "").lower())
-        columns = {} if entry is None else entry.columns
+        label = model.option("app_label")
+        if entry is None:
+            found.append(CheckFinding(
+                id=finding_id(model, None, "missing_migration"), orm=ORM, model=model.name,
+                file=model.file, line=model.line, table=model.table, column=None,
+                attribute=None, kind="missing", wanted=model.table, found=None,
+                severity="critical",
+                summary=f"{model.name}: no migration of {label} creates the model",
+                evidence=[f"{label}/migrations replayed: no CreateModel {model.name}"],
+                fixes=[MAKEMIGRATIONS]))
+            continue
+        columns = entry.columns
         missing = [f for f in model.fields if f.column not in columns.values()
                    and f.column != "id"]
-        if entry is None:
-            missing = []
         for item in missing:
             found.append(CheckFinding(
                 id=finding_id(model, item.column, "missing_migration"), orm=ORM,
@@ -197,9 +208,8 @@ def migration_findings(models: list[Model], folders: list[Path], problems: list[
                 column=item.column, attribute=item.attribute, kind="missing", wanted=item.column,
                 found=None, severity="high",
                 summary=f"{model.name}.{item.attribute}: no migration of "
-                        f"{model.option('app_label')} creates the column {item.column!r}",
-                evidence=[f"{model.option('app_label')}/migrations replayed: "
+                        f"{label} creates the column {item.column!r}",
+                evidence=[f"{label}/migrations replayed: "
                           f"{model.name} has columns {', '.join(columns.values()) or 'none'}"],
-                fixes=["Django: `python manage.py makemigrations` and commit the migration, "
-                       "then `migrate` where the code runs"]))
+                fixes=[MAKEMIGRATIONS]))
     return found

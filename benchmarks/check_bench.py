@@ -46,8 +46,8 @@ def ddl(count: int) -> str:
 
 
 def wrong(i: int, name: str) -> str:
-    """One model in 50 misspells a column."""
-    return name.replace("status", "statsu") if i % 50 == 0 else name
+    """One model in 50 misspells a column (status -> statos)."""
+    return name.replace("status", "statos") if i % 50 == 0 else name
 
 
 def sequelize(i: int) -> tuple[str, str]:

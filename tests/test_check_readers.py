@@ -228,3 +228,28 @@ def test_django_migrations_folder_state_is_checked(tree):
     assert sorted((f.model, f.column, f.kind) for f in result.findings) == \
         [("Label", None, "missing"), ("Note", "pinned", "missing")]
     assert all("makemigrations" in f.fixes[0] for f in result.findings)
+
+
+def test_an_import_is_enough_to_detect_the_orm(tree):
+    root = tree({"m.ts": "import { Entity, Column } from 'typeorm';\n"
+                         "@Entity('things') export class Thing { @Column() label: string; }",
+                 "n.py": "from sqlalchemy.orm import DeclarativeBase\n"
+                         "class T(Base):\n    __tablename__ = 'ts'\n"})
+    assert set(models_of(root)[0]) == {"Thing", "T"}
+
+
+def test_generated_monorepo_of_the_benchmark_checks_with_its_planted_mismatches(tmp_path):
+    import sys
+
+    from tests.conftest import ROOT
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import check_bench
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    check_bench.generate(tmp_path, 70)
+    result = run_check([str(tmp_path / "packages")], [str(tmp_path / "schema.sql")])
+    assert len(result.models) == 70 and not result.problems
+    # one model in 50 misspells `status` (0 and 50), one raw query in ten reads the tables
+    assert {(f.model, f.column, f.kind) for f in result.findings} == \
+        {("Entity0000", "statos", "typo"), ("Entity0050", "statos", "typo")}

@@ -76,6 +76,17 @@ def test_sequelize_typescript_decorated_class(tree):
     assert columns(models["User"]) == ["user_id", "mail", "created_at", "updated_at"]
 
 
+def test_sequelize_7_attribute_decorators(tree):
+    root = tree({"package.json": '{"dependencies": {"sequelize": "^7"}}', "m.ts": """
+        @Table({ timestamps: false })
+        export class Invoice extends Model {
+          @Attribute(DataTypes.INTEGER) @PrimaryKey declare id: number;
+          @Attribute(DataTypes.STRING) @ColumnName('due_on') declare dueOn: string;
+        }"""})
+    invoice = models_of(root)[0]["Invoice"]
+    assert (invoice.table, columns(invoice)) == ("Invoices", ["id", "due_on"])
+
+
 def test_typeorm_default_naming_and_join_columns(tree):
     root = tree({"package.json": '{"dependencies": {"typeorm": "^0.3"}}', "e.ts": """
         @Entity()
@@ -253,3 +264,14 @@ def test_generated_monorepo_of_the_benchmark_checks_with_its_planted_mismatches(
     # one model in 50 misspells `status` (0 and 50), one raw query in ten reads the tables
     assert {(f.model, f.column, f.kind) for f in result.findings} == \
         {("Entity0000", "statos", "typo"), ("Entity0050", "statos", "typo")}
+
+
+def test_unreadable_and_oversized_files_are_problems_not_silence(tree):
+    root = tree({"package.json": SEQUELIZE_PKG,
+                 "ok.js": "X.init({ a: 1 }, { sequelize, tableName: 'xs' });"})
+    (root / "latin1.js").write_bytes(b"const s = '\xe9t\xe9';\n")
+    (root / "bundle.js").write_text("var a = 1;\n" * 300_000)
+    models, problems = models_of(root)
+    assert list(models) == ["X"]
+    assert sorted((p.where.split("/")[-1], p.message.split(":")[0]) for p in problems) == \
+        [("bundle.js", "skipped"), ("latin1.js", "cannot read")]

@@ -136,10 +136,15 @@ def _take(project: Project, root: Path, path: Path) -> None:
     rel = _display(root, path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
+            project.problems.append(Problem(rel, f"skipped: larger than "
+                                            f"{MAX_FILE_BYTES // 1024 // 1024} MiB (bundled or "
+                                            "generated code, not models)", False))
             return
         content = path.read_text(encoding="utf-8", errors="strict")
     except (OSError, UnicodeDecodeError) as exc:
-        project.problems.append(Problem(rel, f"cannot read: {exc.__class__.__name__}", False))
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else \
+            exc.strerror or exc.__class__.__name__
+        project.problems.append(Problem(rel, f"cannot read: {reason}", False))
         return
     source = SourceFile(path, rel, content, language)
     (project.schema_files if language == "prisma" else project.files).append(source)

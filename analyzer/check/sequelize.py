@@ -1,7 +1,8 @@
-"""Sequelize models (`Model.init`, `sequelize.define`, sequelize-typescript `@Table` classes)
--> Models with the names Sequelize v6 sends: `underscored`, `tableName`, `freezeTableName`
-(else the pluralised model name), `field`, `timestamps` and their renames, `paranoid`,
-`schema`, index `fields`, under the options set globally in `new Sequelize(…, {define})`."""
+"""Sequelize models (`Model.init`, `sequelize.define`, decorated class fields of
+sequelize-typescript and Sequelize 7) -> Models with the names Sequelize sends: `underscored`,
+`tableName`, `freezeTableName` (else the pluralised model name), `field`, `timestamps` and
+their renames, `paranoid`, `schema`, index `fields`, under the options set globally in
+`new Sequelize(…, {define})`."""
 
 from __future__ import annotations
 
@@ -138,8 +139,8 @@ def _unique(fields: list[Field]) -> tuple[Field, ...]:
     return tuple(seen.values())
 
 
-# -- sequelize-typescript: @Table({ tableName, underscored }) class X extends Model {
-#    @Column({ field: 'x' }) name: string }
+# -- decorated classes: sequelize-typescript's @Table({ tableName, underscored }) with
+#    @Column({ field: 'x' }) fields, and Sequelize 7's @Attribute(…) / @ColumnName('x')
 
 def _typescript_classes(source: SourceFile, defines: dict[str, Any]) -> list[Model]:
     from analyzer.check.decorators import class_decorators, member_decorators
@@ -155,12 +156,15 @@ def _typescript_classes(source: SourceFile, defines: dict[str, Any]) -> list[Mod
         name = name_node.text.decode() if name_node is not None else "Model"
         attributes: dict[str, Any] = {"\x00lines": {}}
         for member, member_line, marks in member_decorators(node):
-            if "Column" not in marks and "PrimaryKey" not in marks:
+            if not {"Column", "Attribute", "PrimaryKey"} & set(marks):
                 continue
-            spec = marks.get("Column") or ()
+            spec = marks.get("Column") or marks.get("Attribute") or ()
             attributes[member] = dict(spec[0]) if spec and isinstance(spec[0], dict) else {}
             if "PrimaryKey" in marks:
                 attributes[member]["primaryKey"] = True
+            named = marks.get("ColumnName") or ()  # Sequelize 7: @ColumnName('x')
+            if named and isinstance(named[0], str):
+                attributes[member]["field"] = named[0]
             attributes["\x00lines"][member] = member_line
         options.setdefault("modelName", name)
         models.append(resolve(source, line(node), name, attributes, options))

@@ -275,3 +275,9 @@ def test_unreadable_and_oversized_files_are_problems_not_silence(tree):
     assert list(models) == ["X"]
     assert sorted((p.where.split("/")[-1], p.message.split(":")[0]) for p in problems) == \
         [("bundle.js", "skipped"), ("latin1.js", "cannot read")]
+
+
+def test_system_catalogs_are_never_findings():
+    sql = ("SELECT c.relname, a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = "
+           "c.oid JOIN information_schema.columns i ON i.table_name = c.relname")
+    assert statement_models(sql, "q.py", 1) == []

@@ -191,7 +191,16 @@ def statement_models(sql: str, file: str, at: int, orm: str = ORM) -> list[Model
                 if owner is not None and column not in used.setdefault(owner, []):
                     used[owner].append(column)
     return [Model(orm, None, name, schema, file, at, tuple(Field(None, c, at) for c in cols),
-                  maps_all=False) for (schema, name), cols in used.items()]
+                  maps_all=False) for (schema, name), cols in used.items()
+            if not is_system_catalog(schema, name)]
+
+
+def is_system_catalog(schema: str | None, name: str) -> bool:
+    """PostgreSQL's own catalogs (pg_class, information_schema.columns) are in every
+    database; a schema dump does not list them."""
+    if schema in ("pg_catalog", "information_schema"):
+        return True
+    return schema is None and name.startswith("pg_")
 
 
 def _owner(scope: _Scope, qualifier: str | None, column: str) -> tuple[str | None, str] | None:

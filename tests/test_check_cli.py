@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLES, SEED_LOG, SEED_SCHEMA, run_module
+from tests.conftest import ROOT, SAMPLES, SEED_LOG, SEED_SCHEMA
 
 BEFORE = str(SAMPLES / "apps" / "seed" / "before")
 AFTER = str(SAMPLES / "apps" / "seed" / "after")
@@ -140,12 +140,12 @@ def test_parse_error_is_reported_and_the_rest_checked(cli, tmp_path):
     assert result.exit_code == 0 and "bad.js:2: syntax error" in result.stderr
 
 
-def test_check_has_help_and_a_readme_section():
-    result = run_module("check", "--help")
-    assert result.returncode == 0 and b"Usage" in result.stdout
+def test_check_has_help_and_a_readme_section(cli):
+    result = cli("check", "--help")
+    assert result.exit_code == 0 and "Usage" in result.stdout
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Prevent it: check before deploy")[1].split("\n## ")[0]
-    options = set(re.findall(r"(--[a-z][a-z-]+)", result.stdout.decode())) - {"--help"}
+    options = set(re.findall(r"(--[a-z][a-z-]+)", result.stdout)) - {"--help"}
     assert not {o for o in options if o not in section}
     assert "```yaml" in section and "analyzer check" in section.split("```yaml")[1]
 

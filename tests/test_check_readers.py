@@ -281,3 +281,19 @@ def test_system_catalogs_are_never_findings():
     sql = ("SELECT c.relname, a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = "
            "c.oid JOIN information_schema.columns i ON i.table_name = c.relname")
     assert statement_models(sql, "q.py", 1) == []
+
+
+def test_sequelize_associations_add_their_foreign_keys(tree):
+    root = tree({"package.json": SEQUELIZE_PKG, "models.js": """
+        const User = sequelize.define('User', { email: DataTypes.STRING });
+        const Post = sequelize.define('Post', { title: DataTypes.STRING }, { underscored: true });
+        const Team = sequelize.define('Team', { name: DataTypes.STRING });
+        Post.belongsTo(User);
+        User.hasMany(Post, { foreignKey: { name: 'editorId', field: 'editor' } });
+        User.belongsTo(Team, { as: 'squad' });
+        Team.hasOne(User, { foreignKey: 'squadId' });
+        """})
+    models, _ = models_of(root)
+    assert columns(models["Post"])[-2:] == ["user_id", "editor"]
+    assert columns(models["User"])[-1] == "squadId"
+    assert "TeamId" not in columns(models["User"]) and len(columns(models["Team"])) == 4

@@ -6,11 +6,12 @@ their renames, `paranoid`, `schema`, index `fields`, under the options set globa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import inflection
 
-from analyzer.check.syntax import Call, Ref, SourceFile, js_value, key_line, keys, line
+from analyzer.check.syntax import Call, Ref, SourceFile, js_value, key_line, keys, line, text
 from analyzer.check.types import Field, Model
 
 ORM = "sequelize"
@@ -21,16 +22,76 @@ _DEFAULTS: dict[str, Any] = {"timestamps": True, "underscored": False, "paranoid
 
 def read(files: list[SourceFile]) -> list[Model]:
     defines = _global_defines(files)
-    models = []
+    models: dict[str, Model] = {}  # by the name the code refers to it with
     for source in files:
         for call in source.nodes({"call_expression"}):
             found = _definition(call)
             if found is not None:
                 name, attributes, options = found
-                models.append(resolve(source, line(call), name, attributes,
-                                      {**_DEFAULTS, **defines, **options}))
-        models.extend(_typescript_classes(source, defines))
+                model = resolve(source, line(call), name, attributes,
+                                {**_DEFAULTS, **defines, **options})
+                models[_identifier(call, name)] = model
+        for model in _typescript_classes(source, defines):
+            models[model.name or ""] = model
+    return list(_with_associations(files, models).values())
+
+
+def _identifier(call: Any, name: str) -> str:
+    """`Session.init(…)` -> Session; `const Person = sequelize.define('Person', …)` -> Person."""
+    callee = call.child_by_field_name("function")
+    owner, _, method = text(callee).rpartition(".")
+    if method == "init":
+        return owner.rsplit(".", 1)[-1]
+    parent = call.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return text(parent.child_by_field_name("name"))
+    return name
+
+
+# -- associations: the foreign keys they add (Sequelize v6 names them as below) -----------
+
+def _with_associations(files: list[SourceFile], models: dict[str, Model]) -> dict[str, Model]:
+    """`A.belongsTo(B)` adds `BId` to A, `A.hasMany(B)` / `hasOne` add `AId` to B (as
+    columns under the holder's `underscored`), unless `foreignKey` names them."""
+    for source in files:
+        for call in source.nodes({"call_expression"}):
+            value = js_value(call)
+            if not isinstance(value, Call) or value.callee.count(".") < 1 or not value.args:
+                continue
+            owner, method = value.callee.rsplit(".", 1)
+            target = value.args[0]
+            if method not in ("belongsTo", "hasOne", "hasMany") or not isinstance(target, Ref):
+                continue
+            source_name, target_name = owner.rsplit(".", 1)[-1], target.name.rsplit(".", 1)[-1]
+            if source_name not in models or target_name not in models:
+                continue
+            options = value.args[1] if len(value.args) > 1 and \
+                isinstance(value.args[1], dict) else {}
+            holder, named = (source_name, target_name) if method == "belongsTo" else \
+                (target_name, source_name)
+            alias = options.get("as") if method == "belongsTo" else None
+            default = inflection.camelize(
+                f"{alias if isinstance(alias, str) else models[named].name}_id")
+            models[holder] = _add_key(models[holder], options.get("foreignKey"), default,
+                                      line(call))
     return models
+
+
+def _add_key(model: Model, foreign_key: Any, default: str, at: int) -> Model:
+    attribute: str = default
+    column: str | None = None
+    if isinstance(foreign_key, str):
+        attribute = foreign_key
+    elif isinstance(foreign_key, dict):
+        name, field = foreign_key.get("name"), foreign_key.get("field")
+        attribute = name if isinstance(name, str) else default
+        column = field if isinstance(field, str) else None
+    if any(f.attribute == attribute for f in model.fields):
+        return model
+    if column is None:
+        column = inflection.underscore(attribute) if model.option("underscored") == "true" \
+            else attribute
+    return replace(model, fields=(*model.fields, Field(attribute, column, at)))
 
 
 def _global_defines(files: list[SourceFile]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ CREATE TABLE sales.orders (
   total NUMERIC(12, 2),
   order_total NUMERIC(12, 2),
   placed_at TIMESTAMPTZ,
+  buyer_id INTEGER REFERENCES users (id),
   created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );

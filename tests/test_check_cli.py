@@ -154,3 +154,15 @@ def test_check_has_help_and_a_readme_section(cli):
 def test_every_format_renders_a_clean_run(cli, fmt):
     result = check(cli, AFTER, "-s", str(SEED_SCHEMA), "-f", fmt)
     assert result.exit_code == 0 and result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "sarif", "github"])
+def test_check_reporters_match_their_golden_files(golden, fmt, monkeypatch):
+    """The seed's model before its fix, every format byte for byte (tests/golden/check.*)."""
+    from analyzer.check import run_check
+    from analyzer.check.report import REPORTERS
+
+    monkeypatch.chdir(ROOT)
+    result = run_check(["samples/apps/seed/before"], ["samples/seed/init.sql"])
+    name = {"table": "table.txt", "json": "json", "sarif": "sarif", "github": "github.txt"}
+    golden(f"check.seed.{name[fmt]}", REPORTERS[fmt](result))

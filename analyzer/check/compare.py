@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
 from analyzer.check.fixes import combined_fix
 from analyzer.check.types import CheckFinding, Field, Model
-from analyzer.diagnose import Knowledge, find, fixes_for
-from analyzer.diagnose.verdicts import Finding, Subject
+from analyzer.diagnose import Knowledge, find
+from analyzer.diagnose.finding import Finding, Subject
+from analyzer.diagnose.kinds import fixes_for
 
 TABLE_SEVERITY, COLUMN_SEVERITY, UNMAPPED_SEVERITY = "critical", "high", "info"
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from analyzer.catalog.names import style
 from analyzer.check.types import CheckFinding, Model
-from analyzer.diagnose.names import style
+from analyzer.diagnose.kinds import KINDS
 
-CONVENTION_KINDS = frozenset({"case_style", "case_folding"})
-RENAME_KINDS = frozenset({"case_style", "case_folding", "typo", "pluralization"})
+# from the kind registry: kinds a naming convention explains, and kinds that relate the wanted
+# name to one existing name (a rename in the model fixes them)
+CONVENTION_KINDS = frozenset(k for k, v in KINDS.items() if v.column_causes == "convention")
+RENAME_KINDS = frozenset(k for k, v in KINDS.items() if v.test is not None)
 
 
 def _found_column(finding: CheckFinding) -> str:

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 from analyzer.check.rawsql import statement_models
 from analyzer.check.types import Field, Model
-from analyzer.diagnose.sql import statement_shape
 from analyzer.errors import InputError
 from analyzer.ingest import expand_sources, read_source
 from analyzer.model import Problem, Record, SourceStats
+from analyzer.resolve.sql import statement_shape
 
 MAX_SHAPES = 20_000
 _MARKERS = (("Executing (", "): "), ("statement: ", ""), ("execute ", ": "))

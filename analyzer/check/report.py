@@ -12,6 +12,7 @@ from typing import Any
 
 from analyzer import __version__
 from analyzer.check.types import CheckFinding, CheckResult
+from analyzer.diagnose.kinds import KINDS
 from analyzer.model import SEVERITIES
 from analyzer.textsafe import printable, redact
 
@@ -20,19 +21,13 @@ SARIF_LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low"
                 "info": "note"}
 GITHUB_LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "warning",
                  "info": "notice"}
-KIND_TITLES = {
-    "case_style": "Column or table in another naming convention",
-    "case_folding": "Mixed-case name written without quotes (folded to lower case)",
-    "table_name": "Table named differently in the schema",
-    "pluralization": "Singular/plural mismatch",
-    "other_schema": "Name exists in another schema",
-    "other_table": "Column exists on another table",
-    "typo": "Misspelt name",
-    "missing": "Not in the schema (migration not applied or not written)",
-    "quoted_literal": "Value written in double quotes",
-    "unmapped": "Schema column no model maps",
-    "unknown": "Nothing known about the name",
-}
+# SARIF rule descriptions: the diagnosis-kind registry's, plus check's own `unmapped`
+CHECK_KINDS = {"unmapped": "a schema column that no model maps"}
+
+
+def kind_meaning(kind: str) -> str:
+    entry = KINDS.get(kind)
+    return entry.meaning if entry is not None else CHECK_KINDS.get(kind, kind)
 
 
 def _clean(text: str) -> str:
@@ -112,7 +107,7 @@ def summary_line(result: CheckResult) -> str:
 def render_sarif(result: CheckResult) -> str:
     kinds = list(dict.fromkeys(f.kind for f in result.findings))
     rules = [{"id": f"analyzer.check/{kind}", "name": kind,
-              "shortDescription": {"text": KIND_TITLES.get(kind, kind)},
+              "shortDescription": {"text": kind_meaning(kind)},
               "defaultConfiguration": {"level": "error" if kind != "unmapped" else "note"}}
              for kind in kinds]
     results = [{

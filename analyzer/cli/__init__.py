@@ -11,6 +11,7 @@ import typer
 
 from analyzer import __version__
 from analyzer.cli import (
+    check,
     console,
     formats,
     postmortem,
@@ -90,9 +91,10 @@ app.command("postmortem")(postmortem.postmortem)
 app.command("formats")(formats.formats_command)
 app.command("templates")(templates.templates)
 app.command("serve")(serve.serve)
-COMMANDS = ("scan", "report", "watch", "postmortem", "formats", "templates", "rules list",
-            "rules explain", "rules lint", "rules test", "rules suggest", "serve",
-            "pull supabase", "pull render")
+app.command("check")(check.check)
+COMMANDS = ("scan", "report", "watch", "postmortem", "formats", "templates", "check",
+            "rules list", "rules explain", "rules lint", "rules test", "rules suggest",
+            "serve", "pull supabase", "pull render")
 app.add_typer(rules.rules_app, name="rules")
 app.add_typer(pull.pull_app, name="pull")
 

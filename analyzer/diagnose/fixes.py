@@ -53,6 +53,8 @@ ORM_FIXES: dict[str, tuple[Callable[[str, str, str | None], str],
                    lambda w, f, m: f"SQLAlchemy: `__tablename__ = \"{f}\"`"),
     "activerecord": (lambda w, f, m: f"ActiveRecord: `alias_attribute :{w}, :{f}`",
                      lambda w, f, m: f"ActiveRecord: `self.table_name = \"{f}\"`"),
+    "drizzle": (lambda w, f, m: f"Drizzle: name the column in its builder: `{w}: …(\"{f}\")`",
+                lambda w, f, m: f"Drizzle: `pgTable(\"{f}\", …)`"),
     "knex": (lambda w, f, m: f"Knex: the column is {f!r}; drop knexSnakeCaseMappers or "
                              "write the name as the table has it",
              lambda w, f, m: f"Knex: query the table {f!r}"),
@@ -91,11 +93,26 @@ def table_fixes(wanted: str, found: Table, orms: tuple[str, ...],
     return fixes
 
 
+# other_schema: how each ORM names the schema of a model's table (a qualified table name is
+# not how every ORM says it: Prisma wants @@schema, Sequelize `schema`)
+SCHEMA_FIXES: dict[str, Callable[[str, str], str]] = {
+    "sequelize": lambda s, t: f"Sequelize: set `schema: '{s}'` on the model (table {t!r})",
+    "prisma": lambda s, t: f"Prisma: `@@schema(\"{s}\")` on the model (and {s!r} in the "
+                           "datasource's `schemas`)",
+    "typeorm": lambda s, t: f"TypeORM: `@Entity({{ name: \"{t}\", schema: \"{s}\" }})`",
+    "drizzle": lambda s, t: (f"Drizzle: `pgTable(\"{t}\", …)`" if s == "public" else
+                             f"Drizzle: `pgSchema(\"{s}\").table(\"{t}\", …)`"),
+    "sqlalchemy": lambda s, t: f"SQLAlchemy: `__table_args__ = {{\"schema\": \"{s}\"}}`",
+    "activerecord": lambda s, t: f"ActiveRecord: `self.table_name = \"{s}.{t}\"`",
+}
+
+
 def other_schema_fixes(wanted: str, found: Table, orms: tuple[str, ...],
                        model: str | None = None) -> list[str]:
     """A table in another schema than the query reached: map, qualify, or the search_path."""
-    fixes = [ORM_FIXES[orm][1](wanted, found.qualified, model)
-             for orm in orms if orm in ORM_FIXES]
+    fixes = [SCHEMA_FIXES[orm](found.schema, found.name) if orm in SCHEMA_FIXES else
+             ORM_FIXES[orm][1](wanted, found.qualified, model)
+             for orm in orms if orm in SCHEMA_FIXES or orm in ORM_FIXES]
     fixes.append(f"Qualify the table as {quote_ident(found.schema)}."
                  f"{quote_ident(found.name)} or put {found.schema!r} on the search_path")
     return fixes

@@ -1,0 +1,48 @@
+"""`analyzer check`: the code's models and SQL against the schema, before deploy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from analyzer.check import fail_on_severity, fails, orm_names, run_check
+from analyzer.check.report import REPORTERS
+from analyzer.cli import console
+from analyzer.cli.options import SchemaOpt
+
+CodePathsArg = Annotated[list[str] | None, typer.Argument(
+    help="Source trees to read models and SQL from (default: .). .gitignore is honoured; "
+    "node_modules, virtualenvs and build output are skipped.", show_default=False)]
+FormatOpt = Annotated[str, typer.Option(
+    "--format", "-f", help="Output: table, json, sarif (GitHub code scanning) or github "
+    "(workflow annotations).")]
+FailOnOpt = Annotated[str, typer.Option(
+    "--fail-on", help="Exit 1 when a finding is at or above this severity (critical, high, "
+    "medium, low, info).")]
+OrmOpt = Annotated[list[str] | None, typer.Option(
+    "--orm", help="Read only these ORMs (sequelize, typeorm, prisma, drizzle, sqlalchemy, "
+    "django, activerecord, sql); default: detected. Repeatable.", show_default=False)]
+FromLogsOpt = Annotated[list[str] | None, typer.Option(
+    "--from-logs", help="Also check the tables and columns that SQL in these logs uses "
+    "(Sequelize 'Executing', PostgreSQL statement: lines, failing statements). Repeatable.",
+    show_default=False)]
+
+
+@console.command
+def check(paths: CodePathsArg = None, schema: SchemaOpt = None, output_format: FormatOpt =
+          "table", fail_on: FailOnOpt = "high", orm: OrmOpt = None,
+          from_logs: FromLogsOpt = None) -> None:
+    """Check the code's models and SQL against the schema before deploy."""
+    console.choice("--format", output_format, tuple(REPORTERS))
+    level = fail_on_severity(fail_on)
+    orm_names(orm or [])
+    result = run_check(paths or ["."], schema or [], orms=orm or [],
+                       from_logs=from_logs or [])
+    console.stdout().write(REPORTERS[output_format](result))
+    # the github format carries the problems as annotations already
+    problems = result.problems if output_format != "github" else \
+        [p for p in result.problems if p.fatal]
+    if console.report_problems(problems):
+        raise typer.Exit(console.EXIT_USAGE)
+    raise typer.Exit(console.EXIT_FAIL_ON if fails(result, level) else console.EXIT_OK)

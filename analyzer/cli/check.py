@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from analyzer.check import fail_on_severity, fails, orm_names, run_check
-from analyzer.check.report import REPORTERS
 from analyzer.cli import console
 from analyzer.cli.options import SchemaOpt
 
@@ -34,6 +32,10 @@ def check(paths: CodePathsArg = None, schema: SchemaOpt = None, output_format: F
           "table", fail_on: FailOnOpt = "high", orm: OrmOpt = None,
           from_logs: FromLogsOpt = None) -> None:
     """Check the code's models and SQL against the schema before deploy."""
+    # imported here: the parsers (tree-sitter grammars, lark) are not every command's start-up
+    from analyzer.check import fail_on_severity, fails, orm_names, run_check
+    from analyzer.check.report import REPORTERS
+
     console.choice("--format", output_format, tuple(REPORTERS))
     level = fail_on_severity(fail_on)
     orm_names(orm or [])

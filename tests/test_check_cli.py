@@ -166,3 +166,22 @@ def test_check_reporters_match_their_golden_files(golden, fmt, monkeypatch):
     result = run_check(["samples/apps/seed/before"], ["samples/seed/init.sql"])
     name = {"table": "table.txt", "json": "json", "sarif": "sarif", "github": "github.txt"}
     golden(f"check.seed.{name[fmt]}", REPORTERS[fmt](result))
+
+
+def test_a_missing_log_is_fatal_and_the_code_still_checked(cli, tmp_path):
+    result = check(cli, BEFORE, "-s", str(SEED_SCHEMA), "-f", "json",
+                   "--from-logs", str(tmp_path / "gone.log"))
+    data = json.loads(result.stdout)
+    assert result.exit_code == 2 and len(data["findings"]) == 9
+    assert data["problems"][0]["fatal"] and "gone.log" in data["problems"][0]["where"]
+    assert "analyzer: error: " in result.stderr and "Traceback" not in result.stderr
+
+
+def test_orm_option_restricts_the_readers(cli):
+    app = str(SAMPLES / "apps" / "rawsql")
+    only_sql = json.loads(check(cli, app, "-s", f"{app}/schema.sql", "-f", "json",
+                                "--orm", "knex").stdout)
+    assert {f["orm"] for f in only_sql["findings"]} == {"sql"}
+    none = json.loads(check(cli, BEFORE, "-s", str(SEED_SCHEMA), "-f", "json",
+                            "--orm", "prisma").stdout)
+    assert none["models"] == [] and none["findings"] == []

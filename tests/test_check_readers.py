@@ -297,3 +297,16 @@ def test_sequelize_associations_add_their_foreign_keys(tree):
     assert columns(models["Post"])[-2:] == ["user_id", "editor"]
     assert columns(models["User"])[-1] == "squadId"
     assert "TeamId" not in columns(models["User"]) and len(columns(models["Team"])) == 4
+
+
+def test_supabase_js_chains_name_their_table_and_columns(tree):
+    root = tree({"package.json": '{"dependencies": {"@supabase/supabase-js": "2"}}', "q.ts": """
+        const a = await supabase.from('notes').select('id, title:heading, body::text, tags(*)')
+          .eq('owner_id', me).order('created_at');
+        await db.schema('archive').from('notes').upsert([{ id: 1, pinned: true }]);
+        const chars = Array.from('xyz');
+        """})
+    models, _, _ = read_models([str(root)])
+    assert {(m.schema, m.table, tuple(columns(m))) for m in models} == {
+        (None, "notes", ("id", "heading", "body", "owner_id", "created_at")),
+        ("archive", "notes", ("id", "pinned"))}

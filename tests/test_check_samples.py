@@ -36,7 +36,7 @@ def test_sample_app_reports_exactly_its_planted_mismatches(app, monkeypatch):
 def test_every_orm_has_a_sample_app_and_together_they_plant_every_kind():
     names = {p.name for p in EXPECTED}
     assert {"sequelize", "typeorm", "prisma", "drizzle", "sqlalchemy", "django",
-            "activerecord", "rawsql"} <= names
+            "activerecord", "rawsql", "supabase"} <= names
     kinds = {f["kind"] for app in EXPECTED for f in expectation(app)["findings"]}
     assert {"case_style", "case_folding", "table_name", "pluralization", "other_schema",
             "other_table", "typo", "missing", "unmapped"} <= kinds

@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 APPS = ROOT / "samples" / "apps"
 KEYS = ("model", "table", "column", "kind", "wanted", "found", "severity")
 LIVE_APPS = ["sequelize", "typeorm", "prisma", "drizzle", "sqlalchemy", "django",
-             "activerecord", "rawsql", "seed/before", "seed/after"]
+             "activerecord", "rawsql", "supabase", "seed/before", "seed/after"]
 
 
 def rows(result) -> set[tuple]:

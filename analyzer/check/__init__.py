@@ -20,6 +20,7 @@ from analyzer.check import (
     rawsql,
     sequelize,
     sqlalchemy,
+    supabase,
     typeorm,
 )
 from analyzer.check.compare import compare
@@ -45,10 +46,11 @@ READERS: dict[str, Reader] = {
     "sqlalchemy": Reader(sqlalchemy.LANGUAGES, sqlalchemy.read),
     "django": Reader(django.LANGUAGES, django.read),
     "activerecord": Reader(activerecord.LANGUAGES, activerecord.read),
+    "postgrest": Reader(supabase.LANGUAGES, supabase.read),
     "sql": Reader(rawsql.LANGUAGES, rawsql.read),
 }
 ALWAYS = frozenset({"sql"})  # raw SQL is read in any project
-ALIASES = {"knex": "sql"}  # knex.raw is raw SQL
+ALIASES = {"knex": "sql", "supabase": "postgrest"}  # knex.raw is raw SQL
 
 
 def orm_names(orms: Sequence[str]) -> set[str]:

@@ -80,7 +80,8 @@ def _model_findings(model: Model, catalog: Catalog, knowledge: Knowledge
 def _record(model: Model, item: Field | None, finding: Finding, subject: Subject,
             severity: str) -> CheckFinding:
     column = item.column if item else None
-    where = f"{model.name} ({model.orm})" if model.name else "the SQL"
+    where = f"{model.name} ({model.orm})" if model.name else \
+        "the supabase-js query" if model.orm == "postgrest" else "the SQL"
     summary = finding.summary
     if item is not None and item.attribute and item.attribute != item.column:
         summary = f"{where}: attribute {item.attribute!r} is sent as {item.column!r}; {summary}"

@@ -33,6 +33,7 @@ PACKAGES = {
     "prisma": "prisma", "@prisma/client": "prisma",
     "drizzle-orm": "drizzle",
     "knex": "knex",
+    "@supabase/supabase-js": "postgrest", "@supabase/postgrest-js": "postgrest",
     "sqlalchemy": "sqlalchemy", "flask-sqlalchemy": "sqlalchemy", "sqlmodel": "sqlalchemy",
     "django": "django",
     "rails": "activerecord", "activerecord": "activerecord",

@@ -72,7 +72,8 @@ def render_table(result: CheckResult) -> str:
             (finding.file, None, f"{finding.orm}:{finding.line}")
         groups.setdefault(key, []).append(finding)
     for (file, model, orm), findings in groups.items():
-        who = f"{_clean(model)} ({orm})" if model else "SQL"
+        who = f"{_clean(model)} ({orm})" if model else \
+            "supabase-js" if orm.startswith("postgrest") else "SQL"
         lines.append(f"{_clean(file)}  {who}  table {_clean(findings[0].table)}")
         shared = _shared_fix(findings)
         if shared:

@@ -20,7 +20,8 @@ FailOnOpt = Annotated[str, typer.Option(
     "medium, low, info).")]
 OrmOpt = Annotated[list[str] | None, typer.Option(
     "--orm", help="Read only these ORMs (sequelize, typeorm, prisma, drizzle, sqlalchemy, "
-    "django, activerecord, sql); default: detected. Repeatable.", show_default=False)]
+    "django, activerecord, postgrest, sql); default: detected. Repeatable.",
+    show_default=False)]
 FromLogsOpt = Annotated[list[str] | None, typer.Option(
     "--from-logs", help="Also check the tables and columns that SQL in these logs uses "
     "(Sequelize 'Executing', PostgreSQL statement: lines, failing statements). Repeatable.",

@@ -310,3 +310,15 @@ def test_supabase_js_chains_name_their_table_and_columns(tree):
     assert {(m.schema, m.table, tuple(columns(m))) for m in models} == {
         (None, "notes", ("id", "heading", "body", "owner_id", "created_at")),
         ("archive", "notes", ("id", "pinned"))}
+
+
+def test_lone_surrogates_in_string_literals_do_not_break_the_output(tree, tmp_path):
+    root = tree({"package.json": '{"dependencies": {"@supabase/supabase-js": "2"}}',
+                 "a.js": "supabase.from('t\\ud8ff').select('x');\n"
+                         "const q = 'SELECT \\udc00x FROM t';\n",
+                 "b.py": 'q = "SELECT \\ud800y FROM t"\n',
+                 "s.sql": "CREATE TABLE t (x int);"})
+    result = run_check([str(root)], [str(root / "s.sql")])
+    from analyzer.check.report import REPORTERS
+    for render in REPORTERS.values():
+        render(result).encode("utf-8")

@@ -47,7 +47,7 @@ def literals(source: SourceFile) -> list[tuple[str, int]]:
             data = js_value(node)
             value = data.text if isinstance(data, Template) else data
         if isinstance(value, str) and _looks_like_sql(value):
-            found.append((value, line(node)))
+            found.append((_text(value), line(node)))
     return found
 
 
@@ -62,8 +62,13 @@ def _python_strings(source: SourceFile) -> list[tuple[str, int]]:
         else:
             continue
         if _looks_like_sql(value):
-            found.append((value, node.lineno))
+            found.append((_text(value), node.lineno))
     return found
+
+
+def _text(value: str) -> str:
+    """Python strings may hold lone surrogates ("\ud800"); SQL text and reports may not."""
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _looks_like_sql(value: str) -> bool:

@@ -236,9 +236,11 @@ def _piece(node: Any) -> str:
         if body[:1] in ("u", "x"):
             digits = body[1:].strip("{}")
             try:
-                return chr(int(digits, 16))
+                point = int(digits, 16)
             except ValueError:
                 return ""
+            # a lone surrogate (half of a UTF-16 pair) is no character of its own
+            return "\ufffd" if 0xD800 <= point <= 0xDFFF or point > 0x10FFFF else chr(point)
         return _ESCAPES.get(body, body)
     return text(node) if node.type == "string_fragment" else ""
 

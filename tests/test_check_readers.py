@@ -305,6 +305,7 @@ def test_supabase_js_chains_name_their_table_and_columns(tree):
           .eq('owner_id', me).order('created_at');
         await db.schema('archive').from('notes').upsert([{ id: 1, pinned: true }]);
         const chars = Array.from('xyz');
+        const text = Buffer.from('abc').toString('utf8');
         """})
     models, _, _ = read_models([str(root)])
     assert {(m.schema, m.table, tuple(columns(m))) for m in models} == {
@@ -322,3 +323,11 @@ def test_lone_surrogates_in_string_literals_do_not_break_the_output(tree, tmp_pa
     from analyzer.check.report import REPORTERS
     for render in REPORTERS.values():
         render(result).encode("utf-8")
+
+
+def test_other_libraries_table_calls_are_not_sqlalchemy_tables(tree):
+    root = tree({"requirements.txt": "sqlalchemy\n",
+                 "ui.py": "from rich.table import Table\ngrid = Table('Name', 'Size')\n",
+                 "db.py": "from sqlalchemy import Column, Integer, MetaData, Table\n"
+                          "jobs = Table('jobs', MetaData(), Column('id', Integer))\n"})
+    assert {m.table for m in read_models([str(root)])[0]} == {"jobs"}

@@ -96,11 +96,14 @@ def _core_tables(source: SourceFile) -> list[Model]:
                 node.args and isinstance(literal(node.args[0]), str)):
             continue
         fields = []
-        for arg in node.args[1:]:
-            if isinstance(arg, ast.Call) and last(dotted(arg.func)) == "Column" and arg.args:
-                name = literal(arg.args[0])
-                if isinstance(name, str):
-                    fields.append(Field(name, name, arg.lineno))
+        columns = [a for a in node.args[1:] if isinstance(a, ast.Call) and
+                   last(dotted(a.func)) == "Column"]
+        if not columns:  # another library's Table("title", …): Core tables hold Columns
+            continue
+        for arg in columns:
+            name = literal(arg.args[0]) if arg.args else None
+            if isinstance(name, str):
+                fields.append(Field(name, name, arg.lineno))
         schema = keyword(node, "schema")
         models.append(Model(ORM, literal(node.args[0]), literal(node.args[0]),
                             schema if isinstance(schema, str) else None, source.rel,

@@ -17,6 +17,8 @@ LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
 FILTERS = frozenset({"eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike", "is", "in",
                      "contains", "containedBy", "order", "match_column", "textSearch"})
 WRITES = frozenset({"insert", "upsert", "update"})
+QUERY_METHODS = FILTERS | WRITES | {"select", "delete", "match", "single", "maybeSingle",
+                                    "range", "limit"}
 
 
 def read(files: list[SourceFile]) -> list[Model]:
@@ -56,21 +58,18 @@ def _chain(source: SourceFile, call: Any) -> Model | None:
     if method != "from" or len(args) != 1 or not isinstance(args[0], str):
         return None
     fields: list[Field] = []
+    methods: list[str] = []
     node = call
     while node.parent is not None and node.parent.type == "member_expression" and \
             node.parent.parent is not None and node.parent.parent.type == "call_expression":
         node = node.parent.parent
         name, values = _method(node)
+        methods.append(name)
         fields.extend(Field(c, c, line(node)) for c in _columns(name, values))
-    if not fields and not _has_chain(call):
-        return None  # `Array.from('abc')` and the like: no query chain follows
+    if not QUERY_METHODS & set(methods):
+        return None  # `Array.from('abc')`, `Buffer.from(s).toString()`: not a query
     return Model(ORM, None, args[0], _schema_before(call), source.rel, line(call),
                  tuple({f.column: f for f in fields}.values()), maps_all=False)
-
-
-def _has_chain(call: Any) -> bool:
-    parent = call.parent
-    return parent is not None and parent.type == "member_expression"
 
 
 def _columns(method: str, values: list[Any]) -> list[str]:

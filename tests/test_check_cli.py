@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT, SAMPLES, SEED_LOG, SEED_SCHEMA
 
@@ -147,7 +148,11 @@ def test_check_has_help_and_a_readme_section(cli):
     section = readme.split("## Prevent it: check before deploy")[1].split("\n## ")[0]
     options = set(re.findall(r"(--[a-z][a-z-]+)", result.stdout)) - {"--help"}
     assert not {o for o in options if o not in section}
-    assert "```yaml" in section and "analyzer check" in section.split("```yaml")[1]
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", section, re.S)]
+    workflow, hooks = blocks
+    runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+    assert any(r.startswith("analyzer check") and "--format github" in r for r in runs)
+    assert hooks["repos"][0]["hooks"][0]["entry"].startswith("analyzer check")
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "sarif", "github"])

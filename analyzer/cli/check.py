@@ -10,22 +10,23 @@ from analyzer.cli import console
 from analyzer.cli.options import SchemaOpt
 
 CodePathsArg = Annotated[list[str] | None, typer.Argument(
-    help="Source trees to read models and SQL from (default: .). .gitignore is honoured; "
-    "node_modules, virtualenvs and build output are skipped.", show_default=False)]
+    metavar="PATH", help="Source trees to read models and SQL from (default: .). .gitignore "
+    "is honoured; node_modules, virtualenvs and build output are skipped.",
+    show_default=False)]
 FormatOpt = Annotated[str, typer.Option(
-    "--format", "-f", help="Output: table, json, sarif (GitHub code scanning) or github "
-    "(workflow annotations).")]
+    "--format", "-f", metavar="FORMAT", help="Output: table, json, sarif (GitHub code "
+    "scanning) or github (workflow annotations).")]
 FailOnOpt = Annotated[str, typer.Option(
-    "--fail-on", help="Exit 1 when a finding is at or above this severity (critical, high, "
-    "medium, low, info).")]
+    "--fail-on", metavar="SEVERITY", help="Exit 1 when a finding is at or above this "
+    "severity (critical, high, medium, low, info).")]
 OrmOpt = Annotated[list[str] | None, typer.Option(
-    "--orm", help="Read only these ORMs (sequelize, typeorm, prisma, drizzle, sqlalchemy, "
-    "django, activerecord, postgrest, sql); default: detected. Repeatable.",
-    show_default=False)]
+    "--orm", metavar="NAME", help="Read only these ORMs (sequelize, typeorm, prisma, "
+    "drizzle, sqlalchemy, django, activerecord, postgrest, sql); default: detected. "
+    "Repeatable.", show_default=False)]
 FromLogsOpt = Annotated[list[str] | None, typer.Option(
-    "--from-logs", help="Also check the tables and columns that SQL in these logs uses "
-    "(Sequelize 'Executing', PostgreSQL statement: lines, failing statements). Repeatable.",
-    show_default=False)]
+    "--from-logs", metavar="FILE", help="Also check the tables and columns that SQL in these "
+    "logs uses (Sequelize 'Executing', PostgreSQL statement: lines, failing statements). "
+    "Repeatable.", show_default=False)]
 
 
 @console.command

@@ -68,3 +68,12 @@ def test_collect_rules_uses_the_cache_and_gives_the_same_rules(monkeypatch, tmp_
     assert list((tmp_path / "analyzer").glob("rules-*.pickle"))
     warm = collect_rules()
     assert [r.id for r in warm.rules] == [r.id for r in cold.rules] and not warm.errors
+
+
+def test_the_same_pack_in_another_checkout_is_another_key(tmp_path, pack):
+    other = tmp_path / "other-checkout"
+    shutil.copytree(pack[0].parent, other)
+    copied = sorted(other.glob("*.yaml"))
+    assert [p.read_bytes() for p in copied] == [p.read_bytes() for p in pack]
+    # the cached rules name their source files, so equal contents elsewhere must not share them
+    assert pack_key(copied) != pack_key(pack)

@@ -42,8 +42,12 @@ CODE = (*Path(__file__).parent.glob("*.py"), Path(__file__).parents[1] / "model.
 
 def pack_key(files: list[Path]) -> str:
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}".encode())
-    for path in (*sorted(CODE), *files):
+    for path in sorted(CODE):
         digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    # the rules remember the file they came from: another checkout's pack is another key
+    for path in files:
+        digest.update(str(path.resolve()).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:24]
 

@@ -147,7 +147,8 @@ def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
     run = TemplateRun(TemplateMiner())
     sources, bad_paths = expand_sources(list(paths))
     run.problems.extend(Problem(err.where, err.problem, fatal=err.fatal) for err in bad_paths)
-    options = ReadOptions(keywords=None, max_line_chars=settings.max_line_chars)
+    options = ReadOptions(keywords=None, max_line_chars=settings.max_line_chars,
+                          clean=redactor(settings))
     for source in sources:
         stats = SourceStats(source.name)
         run.sources.append(stats)

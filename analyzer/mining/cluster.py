@@ -23,6 +23,7 @@ class Cluster:
     evicted: bool = False
     sibling_keys: list[tuple[int, ...]] = field(default_factory=list)
     last_used: int = 0
+    salt: int = 0  # set by the miner so that no two live clusters share an id
     # per variable position: (position, length of the constant text before and after it)
     extract: list[tuple[int, int, int]] = field(default_factory=list)
     generation: int = 0  # bumped whenever the template's tokens change (its id may change)
@@ -54,7 +55,7 @@ class Cluster:
 
     @property
     def id(self) -> str:
-        return template_id(self.tokens)
+        return template_id(self.tokens, self.salt)
 
     def final(self) -> Cluster:
         """The cluster this one was merged into (itself when never merged)."""
@@ -77,7 +78,7 @@ def detached(cluster: Cluster) -> Cluster:
 
 def cluster_state(cluster: Cluster) -> dict[str, Any]:
     return {
-        "tokens": list(cluster.tokens), "count": cluster.count,
+        "tokens": list(cluster.tokens), "salt": cluster.salt, "count": cluster.count,
         "first_seen": cluster.first_seen, "last_seen": cluster.last_seen,
         "examples": list(cluster.examples),
         "values": {str(p): dict(v) for p, v in cluster.values.items()},

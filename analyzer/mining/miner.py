@@ -26,6 +26,7 @@ The state is mergeable (`merge`: shards mined apart, then folded together) and s
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -40,6 +41,7 @@ from analyzer.mining.tokens import (
     group_key,
     is_word,
     labels_value,
+    template_id,
     value_of,
 )
 from analyzer.model import Span
@@ -75,6 +77,7 @@ class TemplateMiner:
         self._by_template: dict[tuple[str, ...], Cluster] = {}
         self._siblings: dict[tuple[int, ...], list[Cluster]] = {}
         self._cache: dict[str, Cluster] = {}
+        self._ids: dict[str, Cluster] = {}  # live clusters by id: ids unique by construction
 
     # -- adding lines -----------------------------------------------------------------------
 
@@ -194,14 +197,28 @@ class TemplateMiner:
                 self._unindex(twin)
                 self._by_template[tuple(cluster.tokens)] = cluster
                 self._groups.setdefault(group_key(cluster.tokens), []).append(cluster)
+                self._claim_id(cluster)
                 self._index_siblings(cluster)
             self._fold(older, newer)
             return older
         self._by_template[tuple(cluster.tokens)] = cluster
         self._groups.setdefault(group_key(cluster.tokens), []).append(cluster)
+        self._claim_id(cluster)
         return self._index_siblings(cluster)
 
+    def _claim_id(self, cluster: Cluster) -> None:
+        """Its id, unless another live cluster holds it (templates alike but for runs of
+        variables): then the next free salt. A cluster keeps its salt while that stays free."""
+        for salt in itertools.chain((cluster.salt,), itertools.count()):
+            if self._ids.setdefault(template_id(cluster.tokens, salt), cluster) is cluster:
+                if salt != cluster.salt:
+                    cluster.salt = salt
+                    cluster.generation += 1  # a new id: whoever cached the old one asks again
+                return
+
     def _unindex(self, cluster: Cluster) -> None:
+        if self._ids.get(cluster.id) is cluster:
+            del self._ids[cluster.id]
         key = tuple(cluster.tokens)
         if self._by_template.get(key) is cluster:
             del self._by_template[key]
@@ -384,7 +401,8 @@ class TemplateMiner:
                 miner._serial, list(data["tokens"]), data["count"],
                 Span(data["first_seen"], data["last_seen"]), list(data["examples"]),
                 {int(p): dict(v) for p, v in data["values"].items()},
-                {int(p): n for p, n in data["other_values"].items()})
+                {int(p): n for p, n in data["other_values"].items()},
+                salt=data.get("salt", 0))
             miner._clusters[cluster.serial] = cluster
             miner._index(cluster)
         return miner

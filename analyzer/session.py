@@ -246,8 +246,10 @@ class Session:
         everything = sort_incidents(
             [*incidents, *unclassified.unclassified_incidents(self.miner, self.redact)])
         timelines = self.accumulator.timelines()
+        overflowed = unclassified.overflow_problem(self.miner)
+        overflow = (Problem("unclassified", overflowed),) if overflowed else ()
         return Report(sources=tuple(self.sources), incidents=tuple(everything),
                       root_causes=tuple(causes),
-                      problems=(*self.problems, *self.ruleset.problems),
+                      problems=(*self.problems, *self.ruleset.problems, *overflow),
                       timelines=frozen_map({i.id: frozen_map(timelines.get(i.id))
                                             for i in everything}))

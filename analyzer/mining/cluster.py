@@ -9,6 +9,10 @@ from analyzer.mining.masks import is_variable
 from analyzer.mining.tokens import template_id
 from analyzer.model import Span
 
+# The overflow cluster's template: lines no template took because the store was full, and the
+# lines of evicted templates (not a placeholder: it has no values).
+OVERFLOW_TOKENS = ("<overflow>",)
+
 
 @dataclass(slots=True, eq=False)
 class Cluster:

@@ -21,10 +21,13 @@ def is_word(token: str) -> bool:
     return _WORD.fullmatch(token) is not None
 
 
-def group_key(tokens: Sequence[str]) -> tuple[int, str]:
-    """Clusters that may hold a line: same token count, same first token."""
+def group_key(tokens: Sequence[str]) -> tuple[int, str, str]:
+    """Clusters that may hold a line: same token count, same first token; and the second
+    token (a word, or `<*>` for any variable), which narrows the search."""
     first = tokens[0] if tokens else ""
-    return len(tokens), (first if is_word(first) else WILDCARD)
+    second = tokens[1] if len(tokens) > 1 else ""
+    return (len(tokens), first if is_word(first) else WILDCARD,
+            second if is_word(second) else WILDCARD)
 
 
 def labels_value(tokens: Sequence[str], position: int) -> bool:

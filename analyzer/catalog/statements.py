@@ -68,15 +68,33 @@ def _parsed(text: str, piece: slice, name: str, line: int) -> list[tuple[int, as
     sql = text[piece]
     try:
         found = json.loads(parser.parse_sql_json(sql)).get("stmts", [])
-        if all("CreateStmt" in raw["stmt"] for raw in found):
-            return [(raw.get("stmt_location", 0), _create_stmt(raw["stmt"]["CreateStmt"]))
-                    for raw in found]
-        return [(raw.stmt_location or 0, raw.stmt) for raw in pglast.parse_sql(sql)]
+        fast = [_from_json(raw) for raw in found]
+        if all(item is not _SLOW for item in fast):
+            return [item for item in fast if isinstance(item, tuple)]
+        return [(raw.stmt_location or 0, raw.stmt) for raw in pglast.parse_sql(sql)
+                if raw.stmt is not None]
     except pglast.parser.ParseError as exc:
         message, offset = ((*exc.args, None))[:2]
         at = offset if isinstance(offset, int) else _code_start(sql)
         raise SchemaError(f"{name}:{line + sql.count(chr(10), 0, at)}: cannot parse SQL "
                           f"({message}) in statement: {_snippet(sql, at)}") from None
+
+
+_SLOW = object()  # a statement the JSON path does not read: pglast's tree is built instead
+_COLUMN_CHANGES = ("AT_AddColumn", "AT_DropColumn")
+
+
+def _from_json(raw: dict[str, Any]) -> tuple[int, ast.Node] | object | None:
+    """CREATE TABLE read from JSON; an ALTER TABLE that adds or drops no column (pg_dump's
+    OWNER TO, SET DEFAULT, ADD CONSTRAINT) is None: nothing to do. Anything else: _SLOW."""
+    stmt = raw["stmt"]
+    if "CreateStmt" in stmt:
+        return raw.get("stmt_location", 0), _create_stmt(stmt["CreateStmt"])
+    if "AlterTableStmt" in stmt:
+        cmds = stmt["AlterTableStmt"].get("cmds", ())
+        if not any(c.get("AlterTableCmd", {}).get("subtype") in _COLUMN_CHANGES for c in cmds):
+            return None
+    return _SLOW
 
 
 def _range_var(data: dict[str, Any]) -> ast.RangeVar:

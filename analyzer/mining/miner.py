@@ -272,9 +272,9 @@ class TemplateMiner:
         key = tuple(cluster.tokens)
         if self._by_template.get(key) is cluster:
             del self._by_template[key]
-        key = group_key(cluster.tokens)
-        _discard(self._groups, key, cluster)
-        _discard(self._wide, key[:2], cluster)
+        group = group_key(cluster.tokens)
+        _discard(self._groups, group, cluster)
+        _discard(self._wide, group[:2], cluster)
         for sibling_key in cluster.sibling_keys:
             siblings = self._siblings.get(sibling_key)
             if siblings is not None and cluster in siblings:

@@ -73,6 +73,34 @@ class Cluster:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
+def note_values(cluster: Cluster, text: str, cap: int) -> None:
+    """Count the values this line gives the cluster's variables (at most `cap` distinct per
+    variable; the rest are counted as other values)."""
+    raw = text.split()
+    if len(raw) != len(cluster.tokens):
+        return  # an over-long line, cut to max_tokens: its tail has no one value
+    values = cluster.values
+    for i, before, after in cluster.extract:
+        token = raw[i]
+        value = token[before: len(token) - after] if before + after < len(token) else token
+        counts = values[i]
+        seen = counts.get(value)
+        if seen is not None:
+            counts[value] = seen + 1
+        elif len(counts) < cap:
+            counts[value] = 1
+        else:
+            cluster.other_values[i] = cluster.other_values.get(i, 0) + 1
+
+
+def add_value(cluster: Cluster, position: int, value: str, count: int, cap: int) -> None:
+    counts = cluster.values.setdefault(position, {})
+    if value in counts or len(counts) < cap:
+        counts[value] = counts.get(value, 0) + count
+    else:
+        cluster.other_values[position] = cluster.other_values.get(position, 0) + count
+
+
 def detached(cluster: Cluster) -> Cluster:
     return Cluster(0, list(cluster.tokens), cluster.count,
                    Span(cluster.span.first, cluster.span.last), list(cluster.examples),

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from analyzer.mining.batch import count_batch, lost_lines, place_batch
-from analyzer.mining.cluster import OVERFLOW_TOKENS, Cluster, detached
+from analyzer.mining.cluster import OVERFLOW_TOKENS, Cluster, add_value, note_values
 from analyzer.mining.masks import WILDCARD, is_variable, mask, mask_many
-from analyzer.mining.state import miner_state, restore_miner
+from analyzer.mining.state import merge_miners, miner_state, restore_miner
 from analyzer.mining.tokens import (
     fit,
     generalised,
@@ -357,30 +357,11 @@ class TemplateMiner:
             cluster.examples.append(example)
 
     def note_values(self, cluster: Cluster, text: str) -> None:
-        """Count the values this line gives the cluster's variables (at most max_values
-        distinct per variable; the rest are counted as other values)."""
-        raw = text.split()
-        if len(raw) != len(cluster.tokens):
-            return  # an over-long line, cut to max_tokens: its tail has no one value
-        values, cap = cluster.values, self.params.max_values
-        for i, before, after in cluster.extract:
-            token = raw[i]
-            value = token[before: len(token) - after] if before + after < len(token) else token
-            counts = values[i]
-            seen = counts.get(value)
-            if seen is not None:
-                counts[value] = seen + 1
-            elif len(counts) < cap:
-                counts[value] = 1
-            else:
-                cluster.other_values[i] = cluster.other_values.get(i, 0) + 1
+        """Count the values this line gives the cluster's variables (cluster.note_values)."""
+        note_values(cluster, text, self.params.max_values)
 
     def add_value(self, cluster: Cluster, position: int, value: str, count: int) -> None:
-        counts = cluster.values.setdefault(position, {})
-        if value in counts or len(counts) < self.params.max_values:
-            counts[value] = counts.get(value, 0) + count
-        else:
-            cluster.other_values[position] = cluster.other_values.get(position, 0) + count
+        add_value(cluster, position, value, count, self.params.max_values)
 
     # -- results, merging, state ------------------------------------------------------------
 
@@ -395,29 +376,7 @@ class TemplateMiner:
 
     def merge(self, other: TemplateMiner) -> None:
         """Fold another miner's clusters into this one, as if its lines had come after ours."""
-        self.lines += other.lines
-        self.evicted_clusters += other.evicted_clusters
-        self.evicted_lines += other.evicted_lines
-        self._fold(self.overflow, detached(other.overflow))
-        for theirs in sorted(other._clusters.values(), key=lambda c: c.serial):
-            self._absorb(theirs)
-
-    def _absorb(self, theirs: Cluster) -> None:
-        incoming = detached(theirs)
-        found = self._best(theirs.tokens)
-        if found is None:
-            self._serial += 1
-            incoming.serial = self._serial
-            if len(self._clusters) >= self.params.max_clusters:
-                self._evict()
-            self._clusters[incoming.serial] = incoming
-            self._index(incoming)
-            return
-        target = self._generalise(found, theirs.tokens)
-        for i, token in enumerate(theirs.tokens):
-            if is_variable(target.tokens[i]) and not is_variable(token) and theirs.count:
-                incoming.values[i] = {value_of(token, target.tokens[i]): theirs.count}
-        self._fold(target, incoming)
+        merge_miners(self, other)
 
     def to_state(self) -> dict[str, Any]:
         """Plain data (JSON-able when the examples are) from which `from_state` rebuilds."""

@@ -1,4 +1,5 @@
-"""The miner's state as plain data (JSON-able when the examples are), and back."""
+"""The miner's state as plain data (JSON-able when the examples are), and back; merging
+another miner's state in."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from analyzer.errors import AnalyzerError
-from analyzer.mining.cluster import Cluster, cluster_state
+from analyzer.mining.cluster import Cluster, cluster_state, detached
+from analyzer.mining.masks import is_variable
+from analyzer.mining.tokens import value_of
 from analyzer.model import Span
 
 if TYPE_CHECKING:
@@ -22,6 +25,39 @@ def miner_state(miner: TemplateMiner) -> dict[str, Any]:
         "clusters": [cluster_state(c) for c in miner._clusters.values()],
         "overflow": cluster_state(miner.overflow),
     }
+
+
+def merge_miners(miner: TemplateMiner, other: TemplateMiner) -> None:
+    """Fold `other`'s clusters (and overflow) into `miner`, as if its lines came after."""
+    miner.lines += other.lines
+    miner.evicted_clusters += other.evicted_clusters
+    miner.evicted_lines += other.evicted_lines
+    miner.overflow.count += other.overflow.count
+    miner.overflow.span.merge(other.overflow.span)
+    for example in other.overflow.examples:
+        if len(miner.overflow.examples) < miner.params.max_examples:
+            miner.overflow.examples.append(example)
+    for theirs in sorted(other._clusters.values(), key=lambda c: c.serial):
+        _absorb(miner, theirs)
+
+
+def _absorb(miner: TemplateMiner, theirs: Cluster) -> None:
+    """Take one cluster of another miner: joined to the best fitting one, or added."""
+    incoming = detached(theirs)
+    found = miner._best(theirs.tokens)
+    if found is None:
+        miner._serial += 1
+        incoming.serial = miner._serial
+        if len(miner._clusters) >= miner.params.max_clusters:
+            miner._evict()
+        miner._clusters[incoming.serial] = incoming
+        miner._index(incoming)
+        return
+    target = miner._generalise(found, theirs.tokens)
+    for i, token in enumerate(theirs.tokens):
+        if is_variable(target.tokens[i]) and not is_variable(token) and theirs.count:
+            incoming.values[i] = {value_of(token, target.tokens[i]): theirs.count}
+    miner._fold(target, incoming)
 
 
 def restore_miner(cls: type[TemplateMiner], state: dict[str, Any]) -> TemplateMiner:

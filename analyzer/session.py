@@ -105,6 +105,7 @@ class Session:
         self._clusters: dict[int, tuple[Cluster, str, int]] = {}
         self._live_clusters = 0
         self._dropped_unknown = 0
+        self._settled = 0  # the miner's folds + evictions the tracked clusters account for
         self._diagnoses: dict[str, Diagnosis | None] = {}
 
     @property
@@ -173,8 +174,12 @@ class Session:
             self._live_clusters = live
             return (Change("count", known[1], unclassified.SEVERITY),)  # the common case
         changes: list[Change] = []
-        if known is None or live < self._live_clusters:
+        settled = self.miner.folds + self.miner.evicted_clusters
+        if (known is None or live < self._live_clusters) and settled != self._settled:
+            # a merge or an eviction happened since: a pass over the tracked clusters (only
+            # then: a new template alone costs no pass, so distinct errors stay linear)
             changes.extend(self._reconcile())
+            self._settled = settled
             known = self._clusters.get(cluster.serial)
         self._live_clusters = live
         if known is not None:

@@ -74,6 +74,7 @@ class TemplateMiner:
         self.lines = 0
         self.evicted_clusters = 0
         self.evicted_lines = 0
+        self.folds = 0  # clusters merged into another: with evicted_clusters, what changed
         self._serial = 0
         self._clusters: dict[int, Cluster] = {}
         # candidates by (length, first word, second word or `<*>`), and by (length, first
@@ -349,6 +350,7 @@ class TemplateMiner:
         for position, count in other.other_values.items():
             into.other_values[position] = into.other_values.get(position, 0) + count
         other.merged_into = into
+        self.folds += 1
 
     def _count(self, cluster: Cluster, ts: int | None, example: Any, weight: int) -> None:
         cluster.count += weight

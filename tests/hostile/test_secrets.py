@@ -84,12 +84,12 @@ def test_report_files_stdout_and_state_db_hold_no_secret(logs, tmp_path):
 
 def test_postmortems_hold_no_secret(logs, tmp_path):
     ids = incident_ids(logs)
-    assert leaks(invoke("postmortem", ids[0], *logs)) == []
-    assert leaks(invoke("postmortem", ids[0], *logs, "-f", "json")) == []
+    assert leaks(invoke("postmortem", "--incident", ids[0], *logs)) == []
+    assert leaks(invoke("postmortem", "--incident", ids[0], *logs, "-f", "json")) == []
     state = tmp_path / "state.db"
     invoke("report", *logs, "--state", str(state))
     for ident in ids:  # every incident, drafted from the state
-        assert leaks(invoke("postmortem", ident, "--state", str(state))) == [], ident
+        assert leaks(invoke("postmortem", "--incident", ident, "--state", str(state))) == [], ident
 
 
 @pytest.mark.parametrize("output_format", ["table", "csv", "json"])

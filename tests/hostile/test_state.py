@@ -41,7 +41,7 @@ def test_the_same_window_reported_three_times_counts_once(tmp_path, log):
     assert totals(state) == totals(once)
     assert sum(total for total, _ in totals(state).values()) == 3
     ident = next(iter(totals(state)))
-    drafts = [json.loads(run_module("postmortem", ident, "--state", str(path), "-f",
+    drafts = [json.loads(run_module("postmortem", "--incident", ident, "--state", str(path), "-f",
                                     "json").stdout) for path in (state, once)]
     assert drafts[0]["impact"] == drafts[1]["impact"]
     assert drafts[0]["incidents"] == drafts[1]["incidents"]
@@ -79,7 +79,7 @@ def test_an_unreadable_input_never_resolves_incidents(tmp_path, log):
 
 def test_read_only_commands_never_create_a_state_file(tmp_path, log):
     state = tmp_path / "new" / "state.db"
-    drafted = run_module("postmortem", "abc", "--state", str(state))
+    drafted = run_module("postmortem", "--incident", "abc", "--state", str(state))
     assert drafted.returncode != 0
     assert drafted.stderr.decode().strip().count("\n") == 0
     assert b"no such state file" in drafted.stderr
@@ -94,7 +94,7 @@ def test_postmortem_reads_a_state_without_writing_it(tmp_path, log):
     run_module("report", str(log), "--state", str(state))
     ident = next(iter(totals(state)))
     before = {p.name: digest(p) for p in tmp_path.glob("state.db*")}
-    drafted = run_module("postmortem", ident, "--state", str(state))
+    drafted = run_module("postmortem", "--incident", ident, "--state", str(state))
     assert drafted.returncode == 0, drafted.stderr
     assert {p.name: digest(p) for p in tmp_path.glob("state.db*")} == before
 

@@ -9,7 +9,6 @@ and skipped, and a record yields at most one Match: the most specific one.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -19,6 +18,7 @@ import ahocorasick_rs
 import regex
 
 from analyzer.model import Match, Problem, Record, frozen_map, severity_rank
+from analyzer.rulebook.budget import RuleClock
 from analyzer.rulebook.english import NAMED, in_english, wants_catalogue
 from analyzer.rulebook.keywords import derive_keywords, literal_weight
 from analyzer.rulebook.load import Rule
@@ -26,12 +26,6 @@ from analyzer.rulebook.normalize import NORMALIZERS
 from analyzer.rulebook.pgcatalog import Catalogue, condition_name, load_catalogue
 
 MAX_MATCH_CHARS = 16 * 1024  # rules see the first 16 KiB of an event: its head is what matters
-MAX_TIMEOUTS = 3  # a rule that times out this often is switched off for the run
-# A rule whose regexes took this many seconds in all, at over SLOW_CALL a call on average,
-# is switched off too: a pattern just under the per-call timeout never times out, yet costs
-# a quarter of a second a line. A healthy rule takes microseconds a call.
-RULE_BUDGET = 2.0
-SLOW_CALL = 0.001
 # Codes shorter than this (MySQL's 1054) are not prefilter keywords: as bare digits they would
 # pick out every line with a number in it. Their rules find records by patterns or longer codes.
 MIN_CODE_KEYWORD = 5
@@ -69,15 +63,13 @@ class RuleSet:
     rules: tuple[Rule, ...]
     timeout: float = 0.25
     problems: list[Problem] = field(default_factory=list)
-    budget: float = RULE_BUDGET  # seconds of regex time a slow rule may take (see SLOW_CALL)
+    clock: RuleClock = field(default_factory=RuleClock)  # regex CPU time per rule (budget)
     _by_keyword: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _by_code: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _field_rules: list[Rule] = field(default_factory=list, init=False)
     _by_code_class: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _always: list[Rule] = field(default_factory=list, init=False)
-    _timeouts: dict[str, int] = field(default_factory=lambda: defaultdict(int), init=False)
     _timed_out: int = field(default=0, init=False)
-    _spent: dict[str, list[float]] = field(default_factory=dict, init=False)  # [seconds, calls]
     _disabled: set[str] = field(default_factory=set, init=False)
     _order: dict[str, int] = field(default_factory=dict, init=False)
     _by_id: dict[str, Rule] = field(default_factory=dict, init=False)
@@ -320,18 +312,12 @@ class RuleSet:
             self._charge(rule, time.thread_time() - started)
 
     def _charge(self, rule: Rule, seconds: float) -> None:
-        spent = self._spent.setdefault(rule.id, [0.0, 0])
-        spent[0] += seconds
-        spent[1] += 1
-        if (spent[0] > self.budget and spent[0] / spent[1] > SLOW_CALL
-                and rule.id not in self._disabled):
+        reason = self.clock.charge(rule.id, seconds)
+        if reason is not None and rule.id not in self._disabled:
             self._disabled.add(rule.id)
             self._timed_out += 1  # the outcome of this call depended on the moment
-            self.problems.append(Problem(
-                f"{rule.source}:{rule.line}",
-                f"rule {rule.id}: switched off after its patterns took {spent[0]:.1f}s on "
-                f"{spent[1]} line(s) ({spent[0] / spent[1] * 1000:.0f} ms each); the lines "
-                "after it were not matched against it"))
+            self.problems.append(Problem(f"{rule.source}:{rule.line}",
+                                         f"rule {rule.id}: {reason}"))
 
     def _normalized(self, rule: Rule, captures: dict[str, str]) -> dict[str, str]:
         for name, how in rule.normalize.items():
@@ -340,18 +326,12 @@ class RuleSet:
         return captures
 
     def _note_timeout(self, rule: Rule, pattern: str) -> None:
-        self._timeouts[rule.id] += 1
         self._timed_out += 1
-        if self._timeouts[rule.id] == 1:
-            self.problems.append(Problem(
-                f"{rule.source}:{rule.line}",
-                f"rule {rule.id}: pattern {pattern!r} took over {self.timeout}s on a line "
-                "(catastrophic backtracking?); that line was skipped for this pattern"))
-        if self._timeouts[rule.id] == MAX_TIMEOUTS:
-            self._disabled.add(rule.id)
+        for message, off in self.clock.timed_out(rule.id, pattern, self.timeout):
+            if off:
+                self._disabled.add(rule.id)
             self.problems.append(Problem(f"{rule.source}:{rule.line}",
-                                         f"rule {rule.id}: disabled after {MAX_TIMEOUTS} "
-                                         "timeouts"))
+                                         f"rule {rule.id}: {message}"))
 
 
 def matchable(message: str) -> str:

@@ -51,7 +51,7 @@ def test_a_rule_just_under_the_timeout_is_switched_off_once_it_eats_its_budget(t
     path = tmp_path / "slow.yaml"
     path.write_text(SLOW_RULE)
     ruleset = load_rules([str(path)], builtin=False, timeout=5.0)  # no call ever times out
-    ruleset.budget = 0.5
+    ruleset.clock.budget = 0.5
     rule = ruleset.get("custom.slow")
     line, _ = _slow_line(ruleset, rule)
     for n in range(500):
@@ -66,7 +66,7 @@ def test_a_rule_just_under_the_timeout_is_switched_off_once_it_eats_its_budget(t
 
 def test_healthy_rules_are_never_switched_off_however_many_lines(tmp_path):
     ruleset = load_rules([], timeout=0.25)
-    ruleset.budget = 0.05  # soon spent: the per-call average keeps a healthy rule on
+    ruleset.clock.budget = 0.05  # soon spent: the per-call average keeps a healthy rule on
     text = 'ERROR:  column "session_id" of relation "sessions" does not exist'
     for n in range(3000):
         ruleset.match(record(text + f" #{n}", n))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from analyzer.catalog import Catalog
@@ -118,12 +118,30 @@ def scheduled_report(paths: Sequence[str], settings: Settings, *, state: str,
     each incident's status. The state is opened (and checked) before the logs are read; a run
     whose input could not all be read, or a dry run, classifies without recording."""
     names = list(paths) or ["-"]
+    if dry_run and not os.path.exists(state):
+        state = ":memory:"  # a dry run creates no state file: everything is NEW
     with StateStore(state) as store:
         run_id = None if dry_run else store.begin_run(names, window)
         report = analyze(names, settings, window=window, progress=progress)
         if run_id is None or any(p.fatal for p in report.problems):
+            if run_id is not None:
+                report = _with_problem(report, state, "input not all read: this run is not "
+                                       "recorded and resolves nothing")
             return report, store.preview(names, window, report)
-        return report, store.finish_run(run_id, report)
+        resolve = report.records > 0
+        if not resolve:
+            report = _with_problem(report, state, "nothing was read: open incidents are kept "
+                                   "open, not marked resolved")
+        result = store.finish_run(run_id, report, resolve=resolve)
+        if result.replaced is not None:
+            report = _with_problem(report, state, f"this window and input were already "
+                                   f"recorded (run {result.replaced}): its counts are replaced, "
+                                   "not added to")
+        return report, result
+
+
+def _with_problem(report: Report, where: str, message: str) -> Report:
+    return replace(report, problems=(*report.problems, Problem(where, message)))
 
 
 @dataclass(slots=True)
@@ -147,7 +165,8 @@ def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
     run = TemplateRun(TemplateMiner())
     sources, bad_paths = expand_sources(list(paths))
     run.problems.extend(Problem(err.where, err.problem, fatal=err.fatal) for err in bad_paths)
-    options = ReadOptions(keywords=None, max_line_chars=settings.max_line_chars)
+    options = ReadOptions(keywords=None, max_line_chars=settings.max_line_chars,
+                          clean=redactor(settings))
     for source in sources:
         stats = SourceStats(source.name)
         run.sources.append(stats)

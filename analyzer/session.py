@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 
 from analyzer.catalog import Catalog, load_catalog_sources
 from analyzer.diagnose import diagnose
@@ -43,7 +42,7 @@ from analyzer.resolve import ContextWindow, LogEvidence, Resolver
 from analyzer.resolve.clues import CONTEXT_KEYWORDS
 from analyzer.rulebook import RuleSet, load_rules
 from analyzer.settings import Settings
-from analyzer.textsafe import redact
+from analyzer.textsafe import cleaner
 
 NO_CHANGE: tuple[Change, ...] = ()
 
@@ -55,9 +54,9 @@ def load_ruleset(settings: Settings) -> RuleSet:
 
 
 def redactor(settings: Settings) -> Callable[[str], str]:
-    if not settings.redact:
-        return lambda text: text
-    return partial(redact, emails=settings.redact_emails)
+    """The cleaning stage's function (ingest.redaction): escapes and controls stripped,
+    secrets redacted (kept with `--no-redact`)."""
+    return cleaner(settings.redact, settings.redact_emails)
 
 
 def load_schema(settings: Settings, problems: list[Problem]) -> Catalog | None:
@@ -72,10 +71,12 @@ def load_schema(settings: Settings, problems: list[Problem]) -> Catalog | None:
 def read_options(ruleset: RuleSet, settings: Settings) -> ReadOptions:
     """What the readers build into records, for every driver alike: events holding a rule
     keyword, events that may be unclassified errors (the marker), and the ORM's SQL logging
-    around them (context). None keywords (a rule that must see every record): all."""
+    around them (context). None keywords (a rule that must see every record): all.
+    Every record passes the cleaning stage (`redactor`)."""
     return ReadOptions(keywords=ruleset.keywords, max_line_chars=settings.max_line_chars,
                        context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS),
-                       marker=Marker(unclassified.ERROR_MARKER_PARTS))
+                       marker=Marker(unclassified.ERROR_MARKER_PARTS),
+                       clean=redactor(settings))
 
 
 class Session:
@@ -104,6 +105,7 @@ class Session:
         self._clusters: dict[int, tuple[Cluster, str, int]] = {}
         self._live_clusters = 0
         self._dropped_unknown = 0
+        self._settled = 0  # the miner's folds + evictions the tracked clusters account for
         self._diagnoses: dict[str, Diagnosis | None] = {}
 
     @property
@@ -172,8 +174,12 @@ class Session:
             self._live_clusters = live
             return (Change("count", known[1], unclassified.SEVERITY),)  # the common case
         changes: list[Change] = []
-        if known is None or live < self._live_clusters:
+        settled = self.miner.folds + self.miner.evicted_clusters
+        if (known is None or live < self._live_clusters) and settled != self._settled:
+            # a merge or an eviction happened since: a pass over the tracked clusters (only
+            # then: a new template alone costs no pass, so distinct errors stay linear)
             changes.extend(self._reconcile())
+            self._settled = settled
             known = self._clusters.get(cluster.serial)
         self._live_clusters = live
         if known is not None:
@@ -245,8 +251,10 @@ class Session:
         everything = sort_incidents(
             [*incidents, *unclassified.unclassified_incidents(self.miner, self.redact)])
         timelines = self.accumulator.timelines()
+        overflowed = unclassified.overflow_problem(self.miner)
+        overflow = (Problem("unclassified", overflowed),) if overflowed else ()
         return Report(sources=tuple(self.sources), incidents=tuple(everything),
                       root_causes=tuple(causes),
-                      problems=(*self.problems, *self.ruleset.problems),
+                      problems=(*self.problems, *self.ruleset.problems, *overflow),
                       timelines=frozen_map({i.id: frozen_map(timelines.get(i.id))
                                             for i in everything}))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 # CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks), charset selects and
 # the lone ESC-x two-byte escapes.
@@ -30,32 +31,54 @@ def printable(text: str) -> str:
 
 
 # (pattern, replacement, literals): a pattern runs only on text holding one of its literals
-# (case-folded; each match holds one), so the common text with no secret costs a few
-# substring tests instead of ten regex passes.
-_SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
-    # postgres://user:password@host -> postgres://user:***@host (any scheme with userinfo)
-    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]+:)[^\s@/'\"]+(@)", re.I), r"\1***\2",
-     ("://",)),
-    # JSON Web Tokens (Supabase anon/service keys and access tokens are JWTs)
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}"), "[JWT]",
+# (case-folded; each match holds one), so the common text with no secret costs one hint search
+# instead of a dozen regex passes. The classes are listed in the README ("Secrets").
+_Q = r"""(?:\\?["'])"""  # a quote, JSON-escaped or not
+_SECRET_KEY = (r"(?:passw(?:or)?d|pwd|passphrase|secret|credentials?|token|api[_-]?key|apikey|"
+               r"(?:access|secret|private|signing|role|anon|master|encryption|license)[_-]?key)")
+_Replacement = str | Callable[[re.Match[str]], str]
+_SECRET_PATTERNS: tuple[tuple[re.Pattern[str], _Replacement, tuple[str, ...]], ...] = (
+    # PEM private keys, whole block
+    (re.compile(r"-----BEGIN ([A-Z ]*)PRIVATE KEY-----.*?(?:-----END \1PRIVATE KEY-----|$)",
+                re.S), "[PRIVATE KEY]", ("private key-----",)),
+    # scheme://user:password@host, also JSON-escaped (`:\/\/`); the password may hold `@` and
+    # `/`: it ends at the last `@` before a host (`host:8080/path` is a port, not a password)
+    (re.compile(r"(\b[a-z][a-z0-9+.-]*:(?://|\\/\\/)[^\s:/@'\"\\]*:)(?!\d{1,5}(?:[/?#\\]|$))"
+                r"[^\s'\"]{1,256}(?=@[A-Za-z0-9.-]+(?::\d+)?(?:[/\\?#\s'\"]|$))", re.I), r"\1***",
+     ("://", ":\\/\\/")),
+    # JSON Web Tokens, whole (Supabase anon and service_role keys, access tokens are JWTs)
+    (re.compile(r"eyJ[A-Za-z0-9_-]{5,}=*\.[A-Za-z0-9_-]{2,}=*\.[A-Za-z0-9_-]*=*"), "[JWT]",
      ("eyj",)),
+    # Authorization headers: any scheme's credentials
+    (re.compile(r"(\b(?:proxy-)?authorization" + _Q + r"?\s*[:=]\s*" + _Q + r"?"
+                r"(?:(?:bearer|basic|token|digest|negotiate|apikey)\s+)?)[^\s\"'\\,;]+", re.I),
+     r"\1***", ("authorization",)),
     (re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}", re.I), r"\1***", ("bearer",)),
-    # Supabase secret/publishable keys, Stripe keys, GitHub and AWS tokens
-    (re.compile(r"\b(sb_secret_|sb_publishable_|sk_live_|sk_test_|rk_live_|ghp_|gho_|github_pat_)"
-                r"[A-Za-z0-9_]{8,}"), r"\1***",
-     ("sb_secret_", "sb_publishable_", "k_live_", "sk_test_", "ghp_", "gho_", "github_pat_")),
-    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "[AWS_KEY]", ("akia",)),
+    (re.compile(r"(\bBasic\s+)(?=[A-Za-z0-9+/]*(?:[0-9+/=]|[a-z][A-Z]))[A-Za-z0-9+/]{8,}={0,2}"),
+     r"\1***", ("basic",)),
+    # Supabase, Stripe (keys and webhook secrets), GitHub, GitLab, npm tokens
+    (re.compile(r"\b(sb_secret_|sb_publishable_|sbp_|sk_live_|sk_test_|rk_live_|rk_test_|whsec_|"
+                r"ghp_|gho_|ghs_|ghu_|ghr_|github_pat_|glpat-|npm_)[A-Za-z0-9_-]{8,}"), r"\1***",
+     ("sb_secret_", "sb_publishable_", "sbp_", "k_live_", "k_test_", "whsec_", "ghp_", "gho_",
+      "ghs_", "ghu_", "ghr_", "github_pat_", "glpat-", "npm_")),
+    (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "[AWS_KEY]", ("akia", "asia")),
     # OpenAI/Anthropic-style `sk-…`, Google `AIza…`, Slack `xox?-…` tokens
     (re.compile(r"\b(sk-(?:proj-|ant-)?)[A-Za-z0-9_-]{20,}"), r"\1***", ("sk-",)),
     (re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "[GOOGLE_KEY]", ("aiza",)),
     (re.compile(r"\b(xox[abposr]-)[A-Za-z0-9-]{10,}"), r"\1***", ("xox",)),
-    (re.compile(r"(\bBasic\s+)[A-Za-z0-9+/]{12,}={0,2}", re.I), r"\1***", ("basic",)),
-    # key=value and key: value pairs whose key says it is a secret
-    (re.compile(r"""(\b(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|"""
-                r"""refresh[_-]?token|auth[_-]?token|client[_-]?secret|pgpassword|x-api-key|"""
-                r"""service[_-]?role[_-]?key|private[_-]?key)\b["']?\s*[:=]\s*["']?)"""
-                r"""[^\s"'&,;}]{3,}""", re.I), r"\1***",
-     ("passw", "pwd", "secret", "key", "token")),
+    # SQL: CREATE/ALTER ROLE … PASSWORD '…', MySQL IDENTIFIED BY '…'
+    (re.compile(r"(\b(?:password|identified\s+by)\s+)(?:E?'(?:[^']|'')*'|\"[^\"]*\")", re.I),
+     r"\1'***'", ("password", "identified")),
+    # Cookie headers: every value
+    (re.compile(r"(\b(?:set-)?cookie" + _Q + r"?\s*:\s*" + _Q + r"?)[^\r\n\"\\]+", re.I),
+     lambda m: m.group(1) + re.sub(r"=[^;,\s]+", "=***", m.group(0)[len(m.group(1)):]),
+     ("cookie",)),
+    # key=value, key: value and "key": "value" pairs whose key says it is a secret, also env
+    # names (DB_PASSWORD=, AWS_SECRET_ACCESS_KEY=) and headers (X-Api-Key:, apikey:)
+    (re.compile(r"(\b[\w.-]*?" + _SECRET_KEY + _Q + r"?\s*[:=]\s*)"
+                r"(?!\[[A-Z_ ]+\]|\*\*\*)"  # already a placeholder
+                r"(?:(" + _Q + r""")[^"'\\\r\n]*|[^\s"'\\&,;})\]]+)""", re.I), r"\1\2***",
+     ("passw", "pwd", "passphrase", "secret", "credential", "token", "key")),
 )
 
 # Any literal of any secret pattern: one search says whether a text needs the patterns at all.
@@ -74,6 +97,14 @@ def redact(text: str, *, emails: bool = False) -> str:
     if emails:
         text = _EMAIL_RE.sub("[EMAIL]", text)
     return text
+
+
+def cleaner(redact_secrets: bool = True, emails: bool = False) -> Callable[[str], str]:
+    """Log text -> text without terminal escapes or controls and, by default, without secrets:
+    the cleaning stage records pass (ingest.redaction) and every reporter applies again."""
+    if not redact_secrets:
+        return printable
+    return lambda text: redact(printable(text), emails=emails)
 
 
 # --- neutralisers: log text placed in a written report -------------------------------------

@@ -68,7 +68,7 @@ def test_statuses_across_runs_and_history_is_kept(tmp_path):
         assert third.history["b"].status == "REGRESSED"
         fourth = run(store, incident("a"))
         assert [h.id for h in fourth.resolved] == ["b"]
-        fifth = run(store, incident("a"))
+        fifth = run(store, incident("a", ts=10**18 + 60 * 10**9))  # new events (a later time)
         assert fifth.resolved == ()
         a = fifth.history["a"]
         assert (a.total, a.runs_seen, a.first_run) == (3 + 2 + 1 + 1 + 1, 5, first.run.id)

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pglast
 from pglast import ast
 from pglast.enums import AlterTableType, ObjectType
 
+from analyzer.catalog.statements import statements
 from analyzer.catalog.types import DEFAULT_SCHEMA, Catalog, Table
 from analyzer.errors import SchemaError
 
@@ -25,26 +25,6 @@ _RELATION_KINDS = {
     ObjectType.OBJECT_MATVIEW: "materialized view",
     ObjectType.OBJECT_FOREIGN_TABLE: "foreign table",
 }
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, max(offset, 0)) + 1
-
-
-def _statement_at(text: str, offset: int) -> str:
-    start = text.rfind(";", 0, max(offset, 0)) + 1
-    snippet = " ".join(text[start:offset + 40].split())
-    return snippet[:80] + ("…" if len(snippet) > 80 else "")
-
-
-def parse_sql(text: str, name: str) -> list[pglast.ast.RawStmt]:
-    try:
-        return list(pglast.parse_sql(text))
-    except pglast.parser.ParseError as exc:
-        message, offset = ((*exc.args, 0))[:2]
-        offset = offset if isinstance(offset, int) else 0
-        raise SchemaError(f"{name}:{_line_of(text, offset)}: cannot parse SQL ({message}) in "
-                          f"statement: {_statement_at(text, offset)}") from None
 
 
 @dataclass(slots=True)
@@ -80,8 +60,8 @@ def read_sql_file(path: Path, catalog: Catalog | None = None) -> Catalog:
 
 def apply_script(catalog: Catalog, text: str, name: str) -> None:
     replay = Replay(catalog)
-    for raw in parse_sql(text, name):
-        apply_statement(replay, raw.stmt, f"{name}:{_line_of(text, raw.stmt_location or 0)}")
+    for line, stmt in statements(text, name):
+        apply_statement(replay, stmt, f"{name}:{line}")
 
 
 def apply_statement(replay: Replay | Catalog, stmt: ast.Node, where: str) -> None:

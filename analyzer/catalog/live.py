@@ -8,6 +8,7 @@ errors name the database by `display_url`.
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import urlsplit, urlunsplit
 
 from analyzer.catalog.types import Catalog, Table
@@ -15,6 +16,10 @@ from analyzer.errors import SchemaError
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 5  # seconds: a diagnosis must not hang on an unreachable database
+# Seconds the catalog queries may take: the server cancels them (statement_timeout; a locked
+# catalog waits lock_timeout at most), and the client gives up past its own deadline when the
+# server does not answer at all (it authenticated, then went silent).
+STATEMENT_TIMEOUT = 10
 
 _COLUMNS_SQL = """
 SELECT n.nspname, c.relname, c.relkind, a.attname
@@ -57,25 +62,48 @@ def display_url(url: str) -> str:
 
 
 def read_database(url: str) -> Catalog:
-    """The catalog of a live database. Raises DatabaseUnavailable (password-free message)."""
+    """The catalog of a live database. Raises DatabaseUnavailable (password-free message),
+    also when the server does not answer within CONNECT_TIMEOUT + STATEMENT_TIMEOUT."""
+    shown = display_url(url)
+    outcome: list[object] = []
+    worker = threading.Thread(target=lambda: outcome.append(_read_or_error(url, shown)),
+                              name="analyzer-schema", daemon=True)
+    worker.start()
+    # A silent server blocks the driver in a socket read no timeout of libpq covers; the
+    # thread is left behind (daemon: it ends with the process, its socket with it).
+    worker.join(CONNECT_TIMEOUT + STATEMENT_TIMEOUT + 1)
+    if not outcome:
+        raise DatabaseUnavailable(f"{shown}: cannot read the schema: no answer within "
+                                  f"{CONNECT_TIMEOUT + STATEMENT_TIMEOUT}s")
+    result = outcome[0]
+    if isinstance(result, DatabaseUnavailable):
+        raise result
+    assert isinstance(result, Catalog)
+    return result
+
+
+def _read_or_error(url: str, shown: str) -> Catalog | DatabaseUnavailable:
     try:
         import psycopg  # imported here: only a run with a database URL needs the driver
     except ImportError:
-        raise DatabaseUnavailable(
-            f"{display_url(url)}: reading a live database needs psycopg, an optional "
-            "dependency: pip install 'log-incident-analyzer[postgres]'") from None
+        return DatabaseUnavailable(
+            f"{shown}: reading a live database needs psycopg, an optional "
+            "dependency: pip install 'log-incident-analyzer[postgres]'")
 
-    shown = display_url(url)
+    timeouts = (f"-c statement_timeout={STATEMENT_TIMEOUT * 1000} "
+                f"-c lock_timeout={STATEMENT_TIMEOUT * 500}")
     try:
         with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT,
-                             options="-c default_transaction_read_only=on",
+                             options=f"-c default_transaction_read_only=on {timeouts}",
                              application_name="analyzer-schema") as conn:
             conn.read_only = True
             rows = conn.execute(_COLUMNS_SQL).fetchall()
             schemas = {row[0] for row in conn.execute(_SCHEMAS_SQL).fetchall()}
     except psycopg.Error as exc:
-        raise DatabaseUnavailable(f"{shown}: cannot read the schema: "
-                                  f"{_first_line(str(exc), url)}") from None
+        return DatabaseUnavailable(f"{shown}: cannot read the schema: "
+                                   f"{_first_line(str(exc), url)}")
+    except Exception as exc:  # a driver failure is a warning too, never the run's end
+        return DatabaseUnavailable(f"{shown}: cannot read the schema: {type(exc).__name__}")
     return catalog_from_rows(rows, schemas, shown)
 
 

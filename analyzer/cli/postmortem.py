@@ -81,7 +81,7 @@ def postmortem(paths: PathsArg = None, incident: IncidentOpt = None,
                            no_redact=no_redact, redact_emails=redact_emails)
     fatal = False
     if state is not None and not paths:
-        with StateStore(state) as store:
+        with StateStore(state, readonly=True) as store:
             facts = facts_from_state(selector, store)
     else:
         facts, fatal = _facts_from_logs(selector, console.input_paths(paths), settings, state)
@@ -104,7 +104,7 @@ def _facts_from_logs(selector: Selection, inputs: list[str], settings: Settings,
         found = analyze(inputs, settings, progress=bar)
     history = []
     if state is not None:
-        with StateStore(state) as store:
+        with StateStore(state, readonly=True) as store:
             history = store.incidents()
     fatal = console.report_problems(found.problems)
     return facts_from_report(selector, found, history), fatal

@@ -2,7 +2,8 @@
 
 `read_source` streams one source's Records; with `keywords`, only the events that hold one of
 them (case-insensitive) are built, the rest are just counted (the prefilter that keeps healthy
-lines cheap).
+lines cheap). Every record passes the cleaning stage (`options.clean`: escapes, controls and
+secrets removed) on its way out.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator
 from analyzer.errors import InputError, UsageError
 from analyzer.ingest.detect import detect_format, head_lines
 from analyzer.ingest.formats import FORMATS, Format, ReadOptions
+from analyzer.ingest.redaction import cleaned
 from analyzer.ingest.sources import Source, expand_sources, iter_blocks
 from analyzer.model import Record, SourceStats
 
@@ -63,7 +65,8 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
                 on_block(len(block))
             yield block
 
-    yield from fmt.read(all_blocks(), source.name, stats, options)
+    yield from cleaned(fmt.read(all_blocks(), source.name, stats, options), options.clean)
 
 
-__all__ = ["FORMATS", "InputError", "ReadOptions", "Source", "expand_sources", "read_source"]
+__all__ = ["FORMATS", "InputError", "ReadOptions", "Source", "cleaned", "expand_sources",
+           "read_source"]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from analyzer.errors import InputError
-from analyzer.ingest import get_format
+from analyzer.ingest import cleaned, get_format
 from analyzer.ingest.detect import SNIFF_LINES, detect_format, head_lines
 from analyzer.ingest.formats import Format, ReadOptions
 from analyzer.model import Record, SourceStats
@@ -143,7 +143,8 @@ def read_live(live: LiveInput, stats: SourceStats, *, input_format: str | None =
                            and stats.lines < SNIFF_LINES):
             fmt = detect_format(head_lines(first))
         offset = stats.lines
-        records = fmt.read(itertools.chain((first,), blocks), live.name, stats, options)
+        records = cleaned(fmt.read(itertools.chain((first,), blocks), live.name, stats,
+                                   options), options.clean)
         if not offset:
             yield from records
         else:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import polars as pl
 
 from analyzer.mining.cluster import Cluster
+from analyzer.model import Span
 
 # told (cluster, text) for each line of a value-extracting cluster
 NoteValues = Callable[[Cluster, str], None]
@@ -29,6 +30,32 @@ def count_batch(texts: Sequence[str], masked: list[str], ts: Sequence[int | None
         _count_lines(texts, masked, ts, live, note_values)
     else:
         _count_keys(masked, ts, live)
+
+
+def place_batch(masked: list[str], place: Callable[[str], Cluster],
+                lines: int) -> dict[str, Cluster]:
+    """Each distinct masked line placed (`place`) in order of first appearance. Recency for
+    eviction within the batch: a line the batch repeats counts as matched at its end (a hot
+    template is never evicted by the batch's one-off lines), the others in order."""
+    repeats = Counter(masked)
+    end = lines + len(masked)
+    placed = {}
+    for tick, key in enumerate(dict.fromkeys(masked), start=lines):
+        cluster = placed[key] = place(key)
+        cluster.final().last_used = end if repeats[key] > 1 else tick
+    return placed
+
+
+def lost_lines(masked: list[str], ts: Sequence[int | None] | None,
+               live: dict[str, Cluster]) -> tuple[int, Span]:
+    """How many lines of the batch are in no live cluster (theirs was evicted within the
+    batch), and their span: they go to the overflow."""
+    lost = [i for i, key in enumerate(masked) if key not in live]
+    span = Span()
+    if ts is not None:
+        for i in lost:
+            span.add(ts[i])
+    return len(lost), span
 
 
 def _count_keys(masked: list[str], ts: Sequence[int | None] | None,

@@ -9,6 +9,10 @@ from analyzer.mining.masks import is_variable
 from analyzer.mining.tokens import template_id
 from analyzer.model import Span
 
+# The overflow cluster's template: lines no template took because the store was full, and the
+# lines of evicted templates (not a placeholder: it has no values).
+OVERFLOW_TOKENS = ("<overflow>",)
+
 
 @dataclass(slots=True, eq=False)
 class Cluster:
@@ -23,6 +27,7 @@ class Cluster:
     evicted: bool = False
     sibling_keys: list[tuple[int, ...]] = field(default_factory=list)
     last_used: int = 0
+    salt: int = 0  # set by the miner so that no two live clusters share an id
     # per variable position: (position, length of the constant text before and after it)
     extract: list[tuple[int, int, int]] = field(default_factory=list)
     generation: int = 0  # bumped whenever the template's tokens change (its id may change)
@@ -54,7 +59,7 @@ class Cluster:
 
     @property
     def id(self) -> str:
-        return template_id(self.tokens)
+        return template_id(self.tokens, self.salt)
 
     def final(self) -> Cluster:
         """The cluster this one was merged into (itself when never merged)."""
@@ -68,6 +73,34 @@ class Cluster:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
+def note_values(cluster: Cluster, text: str, cap: int) -> None:
+    """Count the values this line gives the cluster's variables (at most `cap` distinct per
+    variable; the rest are counted as other values)."""
+    raw = text.split()
+    if len(raw) != len(cluster.tokens):
+        return  # an over-long line, cut to max_tokens: its tail has no one value
+    values = cluster.values
+    for i, before, after in cluster.extract:
+        token = raw[i]
+        value = token[before: len(token) - after] if before + after < len(token) else token
+        counts = values[i]
+        seen = counts.get(value)
+        if seen is not None:
+            counts[value] = seen + 1
+        elif len(counts) < cap:
+            counts[value] = 1
+        else:
+            cluster.other_values[i] = cluster.other_values.get(i, 0) + 1
+
+
+def add_value(cluster: Cluster, position: int, value: str, count: int, cap: int) -> None:
+    counts = cluster.values.setdefault(position, {})
+    if value in counts or len(counts) < cap:
+        counts[value] = counts.get(value, 0) + count
+    else:
+        cluster.other_values[position] = cluster.other_values.get(position, 0) + count
+
+
 def detached(cluster: Cluster) -> Cluster:
     return Cluster(0, list(cluster.tokens), cluster.count,
                    Span(cluster.span.first, cluster.span.last), list(cluster.examples),
@@ -77,7 +110,7 @@ def detached(cluster: Cluster) -> Cluster:
 
 def cluster_state(cluster: Cluster) -> dict[str, Any]:
     return {
-        "tokens": list(cluster.tokens), "count": cluster.count,
+        "tokens": list(cluster.tokens), "salt": cluster.salt, "count": cluster.count,
         "first_seen": cluster.first_seen, "last_seen": cluster.last_seen,
         "examples": list(cluster.examples),
         "values": {str(p): dict(v) for p, v in cluster.values.items()},

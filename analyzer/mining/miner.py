@@ -16,9 +16,11 @@ How a line finds its cluster:
    into one, except where the word labels a value (`column "<str>"` and `relation "<str>"`
    never merge) or is the first token.
 
-Memory is bounded: at most `max_clusters` clusters (past that the least recently matched is
-evicted and counted), `max_tokens` positions per template, `max_examples` examples and
-`max_values` distinct values per variable position (further values are counted as other).
+Memory is bounded: at most `max_clusters` clusters, `max_tokens` positions per template,
+`max_examples` examples and `max_values` distinct values per variable position (further
+values are counted as other). A full store sends lines no template fits to the `overflow`
+cluster, and every `max_clusters` such lines evicts its least recently matched sixteenth into
+the overflow to make room: every line is in exactly one cluster, the overflow included.
 
 The state is mergeable (`merge`: shards mined apart, then folded together) and serialisable
 (`to_state` / `from_state`: plain JSON-able data).
@@ -26,25 +28,25 @@ The state is mergeable (`merge`: shards mined apart, then folded together) and s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+import heapq
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from analyzer.errors import AnalyzerError
-from analyzer.mining.batch import count_batch
-from analyzer.mining.cluster import Cluster, cluster_state, detached
+from analyzer.mining.batch import count_batch, lost_lines, place_batch
+from analyzer.mining.cluster import OVERFLOW_TOKENS, Cluster, add_value, note_values
 from analyzer.mining.masks import WILDCARD, is_variable, mask, mask_many
+from analyzer.mining.state import merge_miners, miner_state, restore_miner
 from analyzer.mining.tokens import (
     fit,
     generalised,
     group_key,
     is_word,
     labels_value,
+    template_id,
     value_of,
 )
-from analyzer.model import Span
-
-STATE_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,9 @@ class MinerParams:
     cache_size: int = 100_000  # masked lines remembered for the exact-match fast path
 
 
+WIDE_SCAN = 256  # clusters tried for a line whose second token is a variable
+
+
 class TemplateMiner:
     """Streaming template miner. `add` one line or `add_many` a batch (masked vectorized);
     each returns the cluster(s) the lines joined. Examples are opaque payloads the caller
@@ -69,12 +74,20 @@ class TemplateMiner:
         self.lines = 0
         self.evicted_clusters = 0
         self.evicted_lines = 0
+        self.folds = 0  # clusters merged into another: with evicted_clusters, what changed
         self._serial = 0
         self._clusters: dict[int, Cluster] = {}
-        self._groups: dict[tuple[int, str], list[Cluster]] = {}
+        # candidates by (length, first word, second word or `<*>`), and by (length, first
+        # word) for lines whose second token is a variable; dicts as ordered sets (O(1) removal)
+        self._groups: dict[tuple[int, str, str], dict[Cluster, None]] = {}
+        self._wide: dict[tuple[int, str], dict[Cluster, None]] = {}
+        # what evicted clusters held: one overflow, so that no line is ever in no cluster
+        self.overflow = Cluster(0, list(OVERFLOW_TOKENS))
+        self._refused = self.params.max_clusters  # lines refused since the last eviction
         self._by_template: dict[tuple[str, ...], Cluster] = {}
         self._siblings: dict[tuple[int, ...], list[Cluster]] = {}
         self._cache: dict[str, Cluster] = {}
+        self._ids: dict[str, Cluster] = {}  # live clusters by id: ids unique by construction
 
     # -- adding lines -----------------------------------------------------------------------
 
@@ -93,16 +106,20 @@ class TemplateMiner:
 
     def _add_grouped(self, texts: Sequence[str], ts: Sequence[int | None] | None
                      ) -> list[Cluster]:
-        """The bulk path (mining.batch): each distinct masked line placed once, then counted."""
+        """The bulk path (mining.batch): each distinct masked line placed once, then counted;
+        lines whose cluster was evicted within the batch go to the overflow."""
         masked = mask_many(texts) if texts else []
-        placed = {key: self.place_masked(key) for key in dict.fromkeys(masked)}
+        placed = place_batch(masked, self.place_masked, self.lines)
         self.lines += len(texts)
         live = {k: c for k, c in ((k, p.final()) for k, p in placed.items()) if not c.evicted}
         for cluster in live.values():
             cluster.last_used = self.lines
         count_batch(texts, masked, ts, live, self.note_values if self.params.track_values
                     else None)
-        self.evicted_lines += sum(1 for key in masked if key not in live)
+        lost, span = lost_lines(masked, ts, live)
+        self.evicted_lines += lost
+        self.overflow.count += lost
+        self.overflow.span.merge(span)
         return [placed[key] for key in masked]
 
     def place_masked(self, masked: str) -> Cluster:
@@ -135,6 +152,8 @@ class TemplateMiner:
                 self._cache[masked] = cached
                 return cached
         cluster = self._place(self.tokens(masked))
+        if cluster is self.overflow:
+            return cluster  # not cached: once there is room, the line gets its template
         if len(self._cache) >= self.params.cache_size:
             self._cache.clear()
         self._cache[masked] = cluster
@@ -151,20 +170,41 @@ class TemplateMiner:
     def _place(self, tokens: list[str]) -> Cluster:
         """Join the best fitting cluster (generalising it) or start a new one."""
         found = self._best(tokens)
-        if found is None:
-            return self._create(list(tokens))
-        return self._generalise(found, tokens)
+        if found is not None:
+            return self._generalise(found, tokens)
+        if len(self._clusters) >= self.params.max_clusters:
+            # Full: the line goes to the overflow; every max_clusters such lines, the least
+            # recently matched clusters make room. Creating and evicting a cluster per line
+            # would cost all-distinct input 10x its throughput.
+            if self._refused < self.params.max_clusters:
+                self._refused += 1
+                return self.overflow
+            self._refused = 0
+            self._evict()
+        return self._create(list(tokens))
 
     def _best(self, tokens: list[str]) -> Cluster | None:
         exact = self._by_template.get(tuple(tokens))
         if exact is not None:
             return exact
         best, best_score = None, self.params.similarity
-        for cluster in self._groups.get(group_key(tokens), ()):
+        for cluster in self._candidates(tokens):
             score = fit(cluster.tokens, tokens)
             if score > best_score or (score == best_score and best is None):
                 best, best_score = cluster, score
         return best
+
+    def _candidates(self, tokens: list[str]) -> Iterable[Cluster]:
+        """Clusters that may hold the line. A second word that differs is a different
+        message (tokens.fit), so a line whose second token is a word looks only where the
+        templates have that word or a variable there: one distinct line costs O(1), not a
+        pass over every template (all-distinct input). A variable second token may sit under
+        any word: the most recent WIDE_SCAN clusters of its length and first word."""
+        key = group_key(tokens)
+        if key[2] != WILDCARD:
+            return itertools.chain(self._groups.get(key, ()),
+                                   self._groups.get((key[0], key[1], WILDCARD), ()))
+        return itertools.islice(reversed(self._wide.get(key[:2], {})), WIDE_SCAN)
 
     def _create(self, tokens: list[str]) -> Cluster:
         if len(self._clusters) >= self.params.max_clusters:
@@ -175,12 +215,21 @@ class TemplateMiner:
         return self._index(cluster)
 
     def _evict(self) -> None:
-        oldest = min(self._clusters.values(), key=lambda c: (c.last_used, c.serial))
-        self._unindex(oldest)
-        del self._clusters[oldest.serial]
-        oldest.evicted = True
-        self.evicted_clusters += 1
-        self.evicted_lines += oldest.count
+        """Evict the least recently matched sixteenth (one pass per many evictions, not one
+        per new template); what they held goes to the overflow cluster."""
+        count = max(1, self.params.max_clusters // 16)
+        for oldest in heapq.nsmallest(count, self._clusters.values(),
+                                      key=lambda c: (c.last_used, c.serial)):
+            self._unindex(oldest)
+            del self._clusters[oldest.serial]
+            oldest.evicted = True
+            self.evicted_clusters += 1
+            self.evicted_lines += oldest.count
+            self.overflow.count += oldest.count
+            self.overflow.span.merge(oldest.span)
+            for example in oldest.examples[: self.params.max_examples - len(
+                    self.overflow.examples)]:
+                self.overflow.examples.append(example)
 
     # -- indexes: by group, by exact template, by "all but one word" --------------------------
 
@@ -193,23 +242,40 @@ class TemplateMiner:
             if newer is twin:
                 self._unindex(twin)
                 self._by_template[tuple(cluster.tokens)] = cluster
-                self._groups.setdefault(group_key(cluster.tokens), []).append(cluster)
+                self._add_to_groups(cluster)
+                self._claim_id(cluster)
                 self._index_siblings(cluster)
             self._fold(older, newer)
             return older
         self._by_template[tuple(cluster.tokens)] = cluster
-        self._groups.setdefault(group_key(cluster.tokens), []).append(cluster)
+        self._add_to_groups(cluster)
+        self._claim_id(cluster)
         return self._index_siblings(cluster)
 
+    def _add_to_groups(self, cluster: Cluster) -> None:
+        key = group_key(cluster.tokens)
+        self._groups.setdefault(key, {})[cluster] = None
+        self._wide.setdefault(key[:2], {})[cluster] = None
+
+    def _claim_id(self, cluster: Cluster) -> None:
+        """Its id, unless another live cluster holds it (templates alike but for runs of
+        variables): then the next free salt. A cluster keeps its salt while that stays free."""
+        for salt in itertools.chain((cluster.salt,), itertools.count()):
+            if self._ids.setdefault(template_id(cluster.tokens, salt), cluster) is cluster:
+                if salt != cluster.salt:
+                    cluster.salt = salt
+                    cluster.generation += 1  # a new id: whoever cached the old one asks again
+                return
+
     def _unindex(self, cluster: Cluster) -> None:
+        if self._ids.get(cluster.id) is cluster:
+            del self._ids[cluster.id]
         key = tuple(cluster.tokens)
         if self._by_template.get(key) is cluster:
             del self._by_template[key]
-        group = self._groups.get(group_key(cluster.tokens))
-        if group is not None and cluster in group:
-            group.remove(cluster)
-            if not group:
-                del self._groups[group_key(cluster.tokens)]
+        group = group_key(cluster.tokens)
+        _discard(self._groups, group, cluster)
+        _discard(self._wide, group[:2], cluster)
         for sibling_key in cluster.sibling_keys:
             siblings = self._siblings.get(sibling_key)
             if siblings is not None and cluster in siblings:
@@ -284,6 +350,7 @@ class TemplateMiner:
         for position, count in other.other_values.items():
             into.other_values[position] = into.other_values.get(position, 0) + count
         other.merged_into = into
+        self.folds += 1
 
     def _count(self, cluster: Cluster, ts: int | None, example: Any, weight: int) -> None:
         cluster.count += weight
@@ -292,30 +359,11 @@ class TemplateMiner:
             cluster.examples.append(example)
 
     def note_values(self, cluster: Cluster, text: str) -> None:
-        """Count the values this line gives the cluster's variables (at most max_values
-        distinct per variable; the rest are counted as other values)."""
-        raw = text.split()
-        if len(raw) != len(cluster.tokens):
-            return  # an over-long line, cut to max_tokens: its tail has no one value
-        values, cap = cluster.values, self.params.max_values
-        for i, before, after in cluster.extract:
-            token = raw[i]
-            value = token[before: len(token) - after] if before + after < len(token) else token
-            counts = values[i]
-            seen = counts.get(value)
-            if seen is not None:
-                counts[value] = seen + 1
-            elif len(counts) < cap:
-                counts[value] = 1
-            else:
-                cluster.other_values[i] = cluster.other_values.get(i, 0) + 1
+        """Count the values this line gives the cluster's variables (cluster.note_values)."""
+        note_values(cluster, text, self.params.max_values)
 
     def add_value(self, cluster: Cluster, position: int, value: str, count: int) -> None:
-        counts = cluster.values.setdefault(position, {})
-        if value in counts or len(counts) < self.params.max_values:
-            counts[value] = counts.get(value, 0) + count
-        else:
-            cluster.other_values[position] = cluster.other_values.get(position, 0) + count
+        add_value(cluster, position, value, count, self.params.max_values)
 
     # -- results, merging, state ------------------------------------------------------------
 
@@ -330,61 +378,21 @@ class TemplateMiner:
 
     def merge(self, other: TemplateMiner) -> None:
         """Fold another miner's clusters into this one, as if its lines had come after ours."""
-        self.lines += other.lines
-        self.evicted_clusters += other.evicted_clusters
-        self.evicted_lines += other.evicted_lines
-        for theirs in sorted(other._clusters.values(), key=lambda c: c.serial):
-            self._absorb(theirs)
-
-    def _absorb(self, theirs: Cluster) -> None:
-        incoming = detached(theirs)
-        found = self._best(theirs.tokens)
-        if found is None:
-            self._serial += 1
-            incoming.serial = self._serial
-            if len(self._clusters) >= self.params.max_clusters:
-                self._evict()
-            self._clusters[incoming.serial] = incoming
-            self._index(incoming)
-            return
-        target = self._generalise(found, theirs.tokens)
-        for i, token in enumerate(theirs.tokens):
-            if is_variable(target.tokens[i]) and not is_variable(token) and theirs.count:
-                incoming.values[i] = {value_of(token, target.tokens[i]): theirs.count}
-        self._fold(target, incoming)
+        merge_miners(self, other)
 
     def to_state(self) -> dict[str, Any]:
         """Plain data (JSON-able when the examples are) from which `from_state` rebuilds."""
-        return {
-            "version": STATE_VERSION, "params": asdict(self.params), "lines": self.lines,
-            "evicted_clusters": self.evicted_clusters, "evicted_lines": self.evicted_lines,
-            "clusters": [cluster_state(c) for c in self._clusters.values()],
-        }
+        return miner_state(self)
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> TemplateMiner:
         """Rebuild a miner from `to_state` data; AnalyzerError when it is not such data."""
-        if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-            version = state.get("version") if isinstance(state, dict) else None
-            raise AnalyzerError(f"miner state: unsupported version {version!r}")
-        try:
-            return cls._rebuild(state)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise AnalyzerError(f"miner state: invalid data ({exc!r})") from None
+        return restore_miner(cls, state)
 
-    @classmethod
-    def _rebuild(cls, state: dict[str, Any]) -> TemplateMiner:
-        miner = cls(MinerParams(**state["params"]))
-        miner.lines = state["lines"]
-        miner.evicted_clusters = state["evicted_clusters"]
-        miner.evicted_lines = state["evicted_lines"]
-        for data in state["clusters"]:
-            miner._serial += 1
-            cluster = Cluster(
-                miner._serial, list(data["tokens"]), data["count"],
-                Span(data["first_seen"], data["last_seen"]), list(data["examples"]),
-                {int(p): dict(v) for p, v in data["values"].items()},
-                {int(p): n for p, n in data["other_values"].items()})
-            miner._clusters[cluster.serial] = cluster
-            miner._index(cluster)
-        return miner
+
+def _discard(index: dict[Any, dict[Cluster, None]], key: Any, cluster: Cluster) -> None:
+    group = index.get(key)
+    if group is not None:
+        group.pop(cluster, None)
+        if not group:
+            del index[key]

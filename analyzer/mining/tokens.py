@@ -21,10 +21,13 @@ def is_word(token: str) -> bool:
     return _WORD.fullmatch(token) is not None
 
 
-def group_key(tokens: Sequence[str]) -> tuple[int, str]:
-    """Clusters that may hold a line: same token count, same first token."""
+def group_key(tokens: Sequence[str]) -> tuple[int, str, str]:
+    """Clusters that may hold a line: same token count, same first token; and the second
+    token (a word, or `<*>` for any variable), which narrows the search."""
     first = tokens[0] if tokens else ""
-    return len(tokens), (first if is_word(first) else WILDCARD)
+    second = tokens[1] if len(tokens) > 1 else ""
+    return (len(tokens), first if is_word(first) else WILDCARD,
+            second if is_word(second) else WILDCARD)
 
 
 def labels_value(tokens: Sequence[str], position: int) -> bool:
@@ -47,17 +50,19 @@ def fit(template: Sequence[str], tokens: Sequence[str]) -> float:
     return same / len(tokens) if tokens else 1.0
 
 
-def template_id(tokens: Sequence[str]) -> str:
+def template_id(tokens: Sequence[str], salt: int = 0) -> str:
     """12 hex digits naming a template. Only its plain words count: placeholders, numbers and
     identifier-like tokens (snake_case, dotted, with digits) all read as one `*`, runs of `*`
     as one, so a template refined at those positions keeps its id; the same template
-    tomorrow, on any machine, gets the same id."""
+    tomorrow, on any machine, gets the same id. Two live templates can share that key
+    (`job <num> failed`, `job <num> <num> failed`): the miner gives the later one a `salt`."""
     key: list[str] = []
     for token in tokens:
         word = token if is_word(token) else "*"
         if word != "*" or not key or key[-1] != "*":
             key.append(word)
-    return hashlib.sha256(("t1\x1f" + " ".join(key)).encode()).hexdigest()[:12]
+    text = "t1\x1f" + " ".join(key) + (f"\x1f{salt}" if salt else "")
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def value_of(raw: str, template_token: str) -> str:

@@ -8,10 +8,12 @@ template as title, the top values of each variable as entities and the template 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
 
+from analyzer.mining.cluster import OVERFLOW_TOKENS
 from analyzer.mining.masks import PLACEHOLDERS, WILDCARD, head_line, is_variable
 from analyzer.mining.miner import Cluster, MinerParams, TemplateMiner
 from analyzer.model import Incident, Record, Sample, frozen_map
@@ -139,7 +141,31 @@ def _label(tokens: list[str], position: int) -> str | None:
     return name
 
 
+OVERFLOW_ID = hashlib.sha256(b"t1\x1funclassified overflow").hexdigest()[:12]
+OVERFLOW_TITLE = "Errors past the template store's limit (templates not kept apart)"
+
+
+def overflow_incident(cluster: Cluster) -> Incident:
+    """The overflow cluster as one incident: its count, span and first examples."""
+    return Incident(
+        id=OVERFLOW_ID, rule=RULE_ID, title=OVERFLOW_TITLE, severity=SEVERITY,
+        category=CATEGORY, count=cluster.count, first_seen=cluster.first_seen,
+        last_seen=cluster.last_seen, services=_services(cluster), entities=frozen_map(),
+        samples=tuple(_sample(example) for example in cluster.examples))
+
+
+def overflow_problem(miner: TemplateMiner) -> str | None:
+    """What `problems` says when the store overflowed: how many events went where."""
+    if not miner.overflow.count:
+        return None
+    return (f"{miner.overflow.count} event(s) went to the overflow incident {OVERFLOW_ID}: "
+            f"more than {miner.params.max_clusters} distinct error templates "
+            f"({miner.evicted_clusters} evicted)")
+
+
 def cluster_incident(cluster: Cluster, redact: Callable[[str], str]) -> Incident:
+    if tuple(cluster.tokens) == OVERFLOW_TOKENS:
+        return overflow_incident(cluster)
     names = variable_names(cluster.tokens)
     entities = {}
     for position, name in names.items():
@@ -147,13 +173,16 @@ def cluster_incident(cluster: Cluster, redact: Callable[[str], str]) -> Incident
         if top:
             entities[name] = redact(", ".join(f"{value} ×{count}" for value, count in top))
     samples = tuple(_sample(example) for example in cluster.examples)
-    services = sorted({e[4] for e in cluster.examples if len(e) > 4 and e[4]})
     return Incident(
         id=cluster.id, rule=RULE_ID, title=redact(cluster.template), severity=SEVERITY,
         category=CATEGORY, count=cluster.count, first_seen=cluster.first_seen,
-        last_seen=cluster.last_seen, services=tuple(services), entities=frozen_map(entities),
+        last_seen=cluster.last_seen, services=_services(cluster), entities=frozen_map(entities),
         samples=samples,
     )
+
+
+def _services(cluster: Cluster) -> tuple[str, ...]:
+    return tuple(sorted({e[4] for e in cluster.examples if len(e) > 4 and e[4]}))
 
 
 def _sample(example: list[Any]) -> Sample:
@@ -163,4 +192,8 @@ def _sample(example: list[Any]) -> Sample:
 
 def unclassified_incidents(miner: TemplateMiner,
                            redact: Callable[[str], str]) -> list[Incident]:
-    return [cluster_incident(cluster, redact) for cluster in miner.clusters()]
+    """One incident per live template, and the overflow's when it holds any event."""
+    found = [cluster_incident(cluster, redact) for cluster in miner.clusters()]
+    if miner.overflow.count:
+        found.append(overflow_incident(miner.overflow))
+    return found

@@ -4,27 +4,17 @@ the time window, per-minute counts folded into timeline buckets, durations."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from analyzer.model import Incident, Report, format_ts, severity_rank
 from analyzer.store import History, RunResult
-from analyzer.textsafe import printable, redact
+from analyzer.textsafe import cleaner as cleaner  # re-exported: every reporter uses it
 
 MINUTE_NS = 60_000_000_000
 SQL_RE = re.compile(r"\b((?:ALTER|CREATE|DROP|COMMENT ON|NOTIFY)\b[^;]*;)", re.I)
 STATUS_ORDER = {"NEW": 0, "REGRESSED": 1, "ONGOING": 2, "RESOLVED": 3}
 MAX_SAMPLE_CHARS = 2_000  # a sample in a written report: its head is what a reader needs
-
-
-def cleaner(redact_secrets: bool = True, emails: bool = False) -> Callable[[str], str]:
-    """Log text -> text without terminal escapes or controls and, by default, without secrets.
-    Each reporter then escapes the result for its own format."""
-    if not redact_secrets:
-        return printable
-    scrub = partial(redact, emails=emails)
-    return lambda text: scrub(printable(text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ and skipped, and a record yields at most one Match: the most specific one.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -18,6 +18,7 @@ import ahocorasick_rs
 import regex
 
 from analyzer.model import Match, Problem, Record, frozen_map, severity_rank
+from analyzer.rulebook.budget import RuleClock
 from analyzer.rulebook.english import NAMED, in_english, wants_catalogue
 from analyzer.rulebook.keywords import derive_keywords, literal_weight
 from analyzer.rulebook.load import Rule
@@ -25,7 +26,6 @@ from analyzer.rulebook.normalize import NORMALIZERS
 from analyzer.rulebook.pgcatalog import Catalogue, condition_name, load_catalogue
 
 MAX_MATCH_CHARS = 16 * 1024  # rules see the first 16 KiB of an event: its head is what matters
-MAX_TIMEOUTS = 3  # a rule that times out this often is switched off for the run
 # Codes shorter than this (MySQL's 1054) are not prefilter keywords: as bare digits they would
 # pick out every line with a number in it. Their rules find records by patterns or longer codes.
 MIN_CODE_KEYWORD = 5
@@ -63,13 +63,14 @@ class RuleSet:
     rules: tuple[Rule, ...]
     timeout: float = 0.25
     problems: list[Problem] = field(default_factory=list)
+    clock: RuleClock = field(default_factory=RuleClock)  # regex CPU time per rule (budget)
     _by_keyword: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _by_code: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _field_rules: list[Rule] = field(default_factory=list, init=False)
     _by_code_class: dict[str, list[Rule]] = field(default_factory=dict, init=False)
     _always: list[Rule] = field(default_factory=list, init=False)
-    _timeouts: dict[str, int] = field(default_factory=lambda: defaultdict(int), init=False)
     _timed_out: int = field(default=0, init=False)
+    _disabled: set[str] = field(default_factory=set, init=False)
     _order: dict[str, int] = field(default_factory=dict, init=False)
     _by_id: dict[str, Rule] = field(default_factory=dict, init=False)
     _weights: dict[str, int] = field(default_factory=dict, init=False)
@@ -164,7 +165,7 @@ class RuleSet:
         return self._hit(rule, record, text, text.lower())
 
     def _hit(self, rule: Rule, record: Record, text: str, lowered: str) -> Hit | None:
-        if self._timeouts.get(rule.id, 0) >= MAX_TIMEOUTS:
+        if rule.id in self._disabled:
             return None
         captures: dict[str, str] = {}
         for name, pattern in rule.fields:
@@ -299,6 +300,7 @@ class RuleSet:
 
     def _run(self, rule: Rule, pattern: regex.Pattern[str], text: str, *,
              full: bool) -> regex.Match[str] | None:
+        started = time.thread_time()  # CPU time: a busy machine does not make a rule slow
         try:
             if full:
                 return pattern.fullmatch(text, timeout=self.timeout)
@@ -306,6 +308,16 @@ class RuleSet:
         except TimeoutError:
             self._note_timeout(rule, pattern.pattern)
             return None
+        finally:
+            self._charge(rule, time.thread_time() - started)
+
+    def _charge(self, rule: Rule, seconds: float) -> None:
+        reason = self.clock.charge(rule.id, seconds)
+        if reason is not None and rule.id not in self._disabled:
+            self._disabled.add(rule.id)
+            self._timed_out += 1  # the outcome of this call depended on the moment
+            self.problems.append(Problem(f"{rule.source}:{rule.line}",
+                                         f"rule {rule.id}: {reason}"))
 
     def _normalized(self, rule: Rule, captures: dict[str, str]) -> dict[str, str]:
         for name, how in rule.normalize.items():
@@ -314,17 +326,12 @@ class RuleSet:
         return captures
 
     def _note_timeout(self, rule: Rule, pattern: str) -> None:
-        self._timeouts[rule.id] += 1
         self._timed_out += 1
-        if self._timeouts[rule.id] == 1:
-            self.problems.append(Problem(
-                f"{rule.source}:{rule.line}",
-                f"rule {rule.id}: pattern {pattern!r} took over {self.timeout}s on a line "
-                "(catastrophic backtracking?); that line was skipped for this pattern"))
-        if self._timeouts[rule.id] == MAX_TIMEOUTS:
+        for message, off in self.clock.timed_out(rule.id, pattern, self.timeout):
+            if off:
+                self._disabled.add(rule.id)
             self.problems.append(Problem(f"{rule.source}:{rule.line}",
-                                         f"rule {rule.id}: disabled after {MAX_TIMEOUTS} "
-                                         "timeouts"))
+                                         f"rule {rule.id}: {message}"))
 
 
 def matchable(message: str) -> str:

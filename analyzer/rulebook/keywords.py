@@ -8,11 +8,17 @@ its rule must declare `keywords` itself (or it is tried on every record).
 
 from __future__ import annotations
 
+import re
 import re._constants as sre_constants  # type: ignore[import-not-found]
 import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections.abc import Iterable
 
 MIN_KEYWORD = 4
+# A fuzzy constraint of the `regex` module (`(?:connection refused){e<=3}`, `{i<=1,d<=2}`):
+# Python's parser reads it as literal text, and the text it applies to may be misspelt in a
+# match, so such a pattern guarantees no literal.
+FUZZY_RE = re.compile(r"\{\s*(?:[eisd]\s*(?:<=?\s*\d+)?|\d+\s*<=?\s*[eisd])\s*"
+                      r"(?:[,:+][^}]*)?\}")
 
 
 def _literal_runs(items: list) -> list[str]:
@@ -80,6 +86,8 @@ def derive_keywords(patterns: Iterable[str]) -> tuple[str, ...]:
     """One keyword per pattern alternative, or () when any alternative has none."""
     keywords: list[str] = []
     for pattern in patterns:
+        if FUZZY_RE.search(pattern):
+            return ()
         alternatives = _alternatives(pattern)
         if alternatives is None:
             return ()

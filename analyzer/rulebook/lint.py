@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.rulebook.load import Rule, read_rule_file, rule_files
+from analyzer.rulebook.load import Example, Rule, read_rule_file, rule_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +105,31 @@ def _rule_issues(rule: Rule, known_diagnoses: Collection[str] | None) -> list[Li
                                                "and none is declared: this rule turns the "
                                                "prefilter off and is tried on every line",
                              "warning"))
+    issues.extend(_unreachable_examples(rule, matching))
     if not rule.docs:
         issues.append(_issue(rule, "docs", "no docs: say what it means, the usual causes and "
                                            "the fix", "warning"))
     if rule.fingerprint and matching and all(e.captures is None for e in matching):
         issues.append(_issue(rule, "examples", "no matching example states its `captures`, so "
                                                "the fingerprint is untested", "warning"))
+    return issues
+
+
+def _unreachable_examples(rule: Rule, matching: Sequence[Example]) -> list[LintIssue]:
+    """A line the rule should match but the prefilter never hands it: the line holds none of
+    the rule's keywords (a fuzzy pattern whose keywords demand the exact spelling). Records
+    routed by a code or fields are handed over without keywords."""
+    if not rule.keywords or rule.fields or rule.codes:
+        return []
+    issues = []
+    for example in matching:
+        text = example.text.lower()
+        if not any(keyword.lower() in text for keyword in rule.keywords):
+            issues.append(LintIssue(
+                rule.source, example.line, "keywords",
+                f"rule {rule.id}: example {example.name!r} holds none of the keywords "
+                f"{list(rule.keywords)}: the prefilter never shows the rule such a line, so it "
+                "can never match it (declare keywords every match holds, or none)"))
     return issues
 
 

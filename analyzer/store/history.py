@@ -46,6 +46,7 @@ class RunResult:
     previous: RunInfo | None
     history: Mapping[str, History]  # incidents present in this window, by id
     resolved: tuple[History, ...]
+    replaced: int | None = None  # the earlier run of the same window and input, now replaced
 
     def status_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATUSES, 0)

@@ -21,7 +21,8 @@ import socket
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 
 from analyzer.errors import AnalyzerError
@@ -78,11 +79,16 @@ def now_ns() -> int:
 class StateStore:
     """The SQLite state. Use as a context manager; every method is one transaction."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 60.0) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = 60.0,
+                 readonly: bool = False) -> None:
+        """`readonly`: the file must exist and is only read (postmortem, dry runs)."""
         self.path = str(path)
+        self.readonly = readonly
         self._check_file()
         try:
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            target = f"{Path(self.path).resolve().as_uri()}?mode=ro" if readonly else self.path
+            self._db = sqlite3.connect(target, timeout=timeout, isolation_level=None,
+                                       uri=readonly)
         except sqlite3.Error as exc:
             raise StateError(f"{self.path}: cannot open state database: {exc}") from None
         try:
@@ -107,6 +113,8 @@ class StateStore:
         if path.is_dir():
             raise StateError(f"{self.path}: is a directory, not a state file")
         if not path.exists():
+            if self.readonly:
+                raise StateError(f"{self.path}: no such state file (nothing recorded yet)")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -121,16 +129,27 @@ class StateStore:
         if head and head != SQLITE_MAGIC:
             raise StateError(f"{self.path}: not an analyzer state file (not a SQLite "
                              "database); refusing to overwrite it")
+        if not self.readonly and not os.access(path, os.W_OK):
+            raise StateError(f"{self.path}: state file is read-only (a run must record in it; "
+                             "`--dry-run` only reads)")
 
     def _prepare(self, timeout: float) -> None:
         db = self._db
         db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        # Read-only checks first: nothing is written to a file that is not ours.
-        self._check_identity()
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
+        # Read-only checks first, in one read transaction: nothing is written to a file that
+        # is not ours or is damaged.
+        with self._read():
+            self._check_identity()
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise StateError(f"{self.path}: corrupt state database ({check}); left untouched")
+        if self.readonly:
+            return
+        self._use_wal(timeout)
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
+        # Identity checked and created in one write transaction: of processes opening a new
+        # file at once, one creates it and the others see it complete.
         with self._write():
             if self._check_identity():
                 for statement in _SCHEMA.split(";"):
@@ -138,9 +157,31 @@ class StateStore:
                         db.execute(statement)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        check = db.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise StateError(f"{self.path}: corrupt state database ({check}); left untouched")
+
+    def _use_wal(self, timeout: float) -> None:
+        """Switch to WAL. The switch needs the file to itself and SQLite does not wait for it
+        (no busy handler: SQLITE_BUSY at once while another process reads), so retry."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise StateError(f"{self.path}: state database is busy ({exc})") from None
+                time.sleep(0.01)
+
+    @contextmanager
+    def _read(self) -> Iterator[None]:
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
 
     def _check_identity(self) -> bool:
         """True when the database is empty (a new state file to set up); raises StateError when
@@ -168,11 +209,26 @@ class StateStore:
         except sqlite3.OperationalError as exc:
             raise StateError(f"{self.path}: state database is busy or read-only ({exc})") from None
         try:
-            yield self._db
+            with self._damage_is_refused():
+                yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT" if commit else "ROLLBACK")
+
+    @contextmanager
+    def _damage_is_refused(self) -> Iterator[None]:
+        """Damage the integrity check cannot see (a garbled value) met while reading: a
+        one-line StateError, nothing written."""
+        try:
+            yield
+        except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
+            if isinstance(exc, AnalyzerError):
+                raise
+            reason = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
+            raise StateError(f"{self.path}: damaged state database ({reason}); left "
+                             "untouched") from None
 
     # --- runs ---------------------------------------------------------------------------
     def begin_run(self, sources: Iterable[str], window: tuple[int | None, int | None]) -> int:
@@ -180,10 +236,42 @@ class StateStore:
         with self._write():
             return self._insert_run(sources, window)
 
-    def finish_run(self, run_id: int, report: Report) -> RunResult:
-        """Classify this run's incidents against the history and store them, atomically."""
+    def finish_run(self, run_id: int, report: Report, *, resolve: bool = True) -> RunResult:
+        """Classify this run's incidents against the history and store them, atomically.
+        `resolve=False` (nothing was read) leaves absent incidents open. A run identical to
+        one already recorded (same window, sources, counts and incidents: the same logs
+        reported again) replaces that run's counts instead of adding to them."""
         with self._write():
-            return self._record(run_id, report)
+            same = self._same_run(run_id, report)
+            if same is not None:
+                self._forget_counts(same)
+            result = self._record(run_id, report, resolve=resolve)
+            return replace(result, replaced=same)
+
+    def _same_run(self, run_id: int, report: Report) -> int | None:
+        db = self._db
+        wanted = sorted((i.id, i.count, i.first_seen, i.last_seen) for i in report.incidents)
+        candidates = db.execute(
+            "SELECT old.id FROM runs AS old JOIN runs AS new ON new.id = ? "
+            "WHERE old.id != new.id AND old.finished_at IS NOT NULL "
+            "AND old.window_start IS new.window_start AND old.window_end IS new.window_end "
+            "AND old.sources = new.sources AND old.lines = ? AND old.records = ? "
+            "AND old.incidents = ? ORDER BY old.id DESC",
+            (run_id, report.lines, report.records, len(report.incidents))).fetchall()
+        for (old,) in candidates:
+            seen = db.execute("SELECT incident_id, count, first_seen, last_seen FROM sightings "
+                              "WHERE run_id = ?", (old,)).fetchall()
+            if sorted(seen) == wanted:
+                return int(old)
+        return None
+
+    def _forget_counts(self, run_id: int) -> None:
+        db = self._db
+        seen = db.execute("SELECT incident_id, count FROM sightings WHERE run_id = ?",
+                          (run_id,)).fetchall()
+        db.executemany("UPDATE incidents SET total = total - ?, runs_seen = runs_seen - 1 "
+                       "WHERE id = ?", [(count, ident) for ident, count in seen])
+        db.execute("DELETE FROM sightings WHERE run_id = ?", (run_id,))
 
     def preview(self, sources: Iterable[str], window: tuple[int | None, int | None],
                 report: Report) -> RunResult:
@@ -199,12 +287,14 @@ class StateStore:
              socket.gethostname(), os.getpid()))
         return int(cursor.lastrowid or 0)
 
-    def _record(self, run_id: int, report: Report) -> RunResult:
+    def _record(self, run_id: int, report: Report, *, resolve: bool = True) -> RunResult:
         db = self._db
         previous = self._previous_run(run_id)
         known = dict(db.execute("SELECT id, status FROM incidents").fetchall())
         present = {incident.id: incident for incident in report.incidents}
         statuses = classify(present, known)
+        if not resolve:
+            statuses = {i: s for i, s in statuses.items() if s != "RESOLVED"}
         for incident in report.incidents:
             self._store_incident(run_id, incident, statuses[incident.id],
                                  report.timelines.get(incident.id, {}))
@@ -268,6 +358,10 @@ class StateStore:
         return self.run(row[0]) if row else None
 
     def run(self, run_id: int) -> RunInfo | None:
+        with self._damage_is_refused():
+            return self._run(run_id)
+
+    def _run(self, run_id: int) -> RunInfo | None:
         row = self._db.execute(
             "SELECT id, started_at, finished_at, window_start, window_end, sources, lines, "
             "records, incidents FROM runs WHERE id = ?", (run_id,)).fetchone()
@@ -277,15 +371,18 @@ class StateStore:
                        row[6], row[7], row[8])
 
     def runs(self) -> list[RunInfo]:
-        ids = [r[0] for r in self._db.execute("SELECT id FROM runs ORDER BY id")]
-        return [run for i in ids if (run := self.run(i)) is not None]
+        with self._damage_is_refused():
+            ids = [r[0] for r in self._db.execute("SELECT id FROM runs ORDER BY id")]
+            return [run for i in ids if (run := self._run(i)) is not None]
 
     # --- reading the history (postmortem) -------------------------------------------------
     def incidents(self) -> list[History]:
-        rows = self._db.execute("SELECT id, status FROM incidents ORDER BY id").fetchall()
-        return [self._history(i, status) for i, status in rows]
+        with self._damage_is_refused():
+            rows = self._db.execute("SELECT id, status FROM incidents ORDER BY id").fetchall()
+            return [self._history(i, status) for i, status in rows]
 
     def minutes(self, incident_id: str) -> dict[int, int]:
-        return dict(self._db.execute(
-            "SELECT minute, count FROM minutes WHERE incident_id = ? ORDER BY minute",
-            (incident_id,)).fetchall())
+        with self._damage_is_refused():
+            return dict(self._db.execute(
+                "SELECT minute, count FROM minutes WHERE incident_id = ? ORDER BY minute",
+                (incident_id,)).fetchall())

@@ -12,7 +12,7 @@ the counts in SourceStats are the same with or without keywords.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -53,6 +53,9 @@ class ReadOptions:
     context_keywords: tuple[str, ...] = ()
     # Also wanted, like a keyword: events a regex says more than literals can (see Marker).
     marker: Marker | None = None
+    # The cleaning stage (ingest.redaction) every record's text passes: terminal escapes and
+    # control characters stripped, secrets redacted unless `--no-redact` (textsafe.cleaner).
+    clean: Callable[[str], str] | None = None
 
 
 

@@ -16,7 +16,7 @@ from typing import Protocol
 from analyzer.catalog import Catalog
 from analyzer.errors import InputError, UsageError
 from analyzer.ingest import ReadOptions, expand_sources, read_source
-from analyzer.ingest.sources import is_gzip_file
+from analyzer.ingest.sources import is_compressed_file
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import TemplateMiner, head_line
 from analyzer.mining.cluster import Assignment
@@ -70,8 +70,8 @@ def in_window(record: Record, window: Window) -> bool:
 
 
 def _source_size(name: str) -> int | None:
-    """Bytes to read, for progress; unknown for stdin and gzip (it is read decompressed)."""
-    if name == "-" or not os.path.isfile(name) or is_gzip_file(name):
+    """Bytes to read, for progress; unknown for stdin and compressed files (read decompressed)."""
+    if name == "-" or not os.path.isfile(name) or is_compressed_file(name):
         return None
     return os.path.getsize(name)
 

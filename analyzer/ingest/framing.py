@@ -1,0 +1,81 @@
+"""Sources stage: raw byte chunks -> blocks of whole lines, with bounded memory.
+
+Every reader (files, stdin, decompressed data, `watch`) frames its bytes here, so the rules
+hold everywhere: a block ends at a line end; `\\n`, `\\r\\n` and a lone `\\r` (old Mac, progress
+bars) all end a line; and a line longer than `max_line_bytes` is cut while it is read: its head
+is kept, the rest is skipped up to the next line end, so a file without a newline costs no more
+than one cap of memory. The parsing stage counts the cut line (it is longer than its cap).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+LONE_CR = re.compile(rb"\r(?!\n)")
+DEFAULT_LINE_BYTES = 4 * 64 * 1024 + 4  # 64 Ki characters of up to 4 UTF-8 bytes, and a bit
+
+
+def line_bytes_for(max_line_chars: int) -> int:
+    """A byte cap that keeps every line of `max_line_chars` characters whole (and cuts longer
+    lines to more than that, so the parser still sees and counts them as cut)."""
+    return 4 * max_line_chars + 4
+
+
+class LineFramer:
+    """feed(chunk) -> the whole lines completed so far; finish() -> the unterminated rest."""
+
+    def __init__(self, max_line_bytes: int = DEFAULT_LINE_BYTES) -> None:
+        self.max_line_bytes = max_line_bytes
+        self._pending = b""  # the start of a line whose end has not come yet
+        self._skipping = False  # inside a line already cut: drop bytes up to its end
+        self._held_cr = False  # the chunk ended in \r: is it \r\n or a lone \r?
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self._held_cr:
+            chunk = b"\r" + chunk
+            self._held_cr = False
+        if chunk.endswith(b"\r"):
+            chunk, self._held_cr = chunk[:-1], True
+        if b"\r" in chunk:
+            chunk = LONE_CR.sub(b"\n", chunk)
+        if self._skipping:
+            end = chunk.find(b"\n")
+            if end < 0:
+                return b""
+            self._skipping = False
+            chunk = b"\n" + chunk[end + 1:]  # \n: the cut head was held back unterminated
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            self._hold(chunk)
+            return b""
+        lines = self._pending + chunk[: cut + 1] if self._pending else chunk[: cut + 1]
+        self._pending = b""
+        self._hold(chunk[cut + 1:])
+        return lines
+
+    def _hold(self, tail: bytes) -> None:
+        room = self.max_line_bytes - len(self._pending)
+        if len(tail) <= room:
+            self._pending = self._pending + tail if self._pending else tail
+            return
+        # The line is too long: keep its head, skip the rest up to its end.
+        self._pending += tail[:room]
+        self._skipping = True
+
+    def finish(self) -> bytes:
+        rest = self._pending + (b"\n" if self._held_cr else b"")
+        self._pending, self._skipping, self._held_cr = b"", False, False
+        return rest
+
+
+def framed(chunks: Iterator[bytes], max_line_bytes: int = DEFAULT_LINE_BYTES) -> Iterator[bytes]:
+    """Blocks of whole lines (the last one maybe unterminated) from raw chunks."""
+    framer = LineFramer(max_line_bytes)
+    for chunk in chunks:
+        block = framer.feed(chunk)
+        if block:
+            yield block
+    rest = framer.finish()
+    if rest:
+        yield rest

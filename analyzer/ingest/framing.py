@@ -14,6 +14,9 @@ from collections.abc import Iterator
 
 LONE_CR = re.compile(rb"\r(?!\n)")
 DEFAULT_LINE_BYTES = 4 * 64 * 1024 + 4  # 64 Ki characters of up to 4 UTF-8 bytes, and a bit
+# A block's cost in the parser grows with its lines: a block of blank lines is split so that
+# 16 MiB of newlines is not 16 million rows at once.
+MAX_BLOCK_LINES = 256 * 1024
 
 
 def line_bytes_for(max_line_chars: int) -> int:
@@ -73,9 +76,19 @@ def framed(chunks: Iterator[bytes], max_line_bytes: int = DEFAULT_LINE_BYTES) ->
     """Blocks of whole lines (the last one maybe unterminated) from raw chunks."""
     framer = LineFramer(max_line_bytes)
     for chunk in chunks:
-        block = framer.feed(chunk)
-        if block:
-            yield block
-    rest = framer.finish()
-    if rest:
-        yield rest
+        yield from split_dense(framer.feed(chunk))
+    yield from split_dense(framer.finish())
+
+
+def split_dense(block: bytes, max_lines: int = MAX_BLOCK_LINES) -> Iterator[bytes]:
+    """The block in pieces of whole lines, each of at most about max_lines lines."""
+    if not block:
+        return
+    if len(block) <= max_lines or block.count(b"\n") <= max_lines:
+        yield block
+        return
+    cut = block.rfind(b"\n", 0, len(block) // 2) + 1
+    if cut <= 0:
+        cut = block.find(b"\n") + 1
+    yield from split_dense(block[:cut], max_lines)
+    yield from split_dense(block[cut:], max_lines)

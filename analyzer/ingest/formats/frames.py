@@ -177,11 +177,14 @@ class FrameFormat(ABC):
         rows = np.flatnonzero(maybe)
         if len(rows) == 0:
             return joins
-        context = np.union1d(rows, np.maximum(rows - 1, 0))
+        # The candidate rows and the rows above them, in order (a mask: linear, no sort).
+        wanted = maybe.astype(bool, copy=True)
+        wanted[:-1] |= maybe[1:]
+        context = np.flatnonzero(wanted)
         part = frame.select("message")[pl.Series(context)]
         found = part.select(multiline.by_content(shape=shape).fill_null(False)).to_series()\
             .to_numpy()
-        keep = np.isin(context, rows)
+        keep = maybe[context].astype(bool)
         joins[context[keep]] |= found[keep]
         return joins
 

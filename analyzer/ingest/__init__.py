@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 
 from analyzer.errors import InputError, UsageError
 from analyzer.ingest.detect import detect_format, head_lines
+from analyzer.ingest.discover import expand_sources
 from analyzer.ingest.formats import FORMATS, Format, ReadOptions
-from analyzer.ingest.sources import Source, expand_sources, iter_blocks
+from analyzer.ingest.sources import Source, iter_blocks
 from analyzer.model import Record, SourceStats
 
 

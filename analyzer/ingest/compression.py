@@ -42,15 +42,15 @@ class Codec:
 
 # The readers are closed with the source (their raw stream is the source's chunks).
 def _gzip_reader(raw: BinaryIO) -> BinaryIO:
-    return gzip.GzipFile(fileobj=raw, mode="rb")  # noqa: SIM115
+    return gzip.GzipFile(fileobj=raw, mode="rb")
 
 
 def _bzip2_reader(raw: BinaryIO) -> BinaryIO:
-    return bz2.BZ2File(raw, "rb")  # type: ignore[return-value]  # noqa: SIM115
+    return bz2.BZ2File(raw, "rb")  # type: ignore[return-value]
 
 
 def _xz_reader(raw: BinaryIO) -> BinaryIO:
-    return lzma.LZMAFile(raw, "rb")  # type: ignore[return-value]  # noqa: SIM115
+    return lzma.LZMAFile(raw, "rb")  # type: ignore[return-value]
 
 
 def _zstd_reader(raw: BinaryIO) -> BinaryIO:

@@ -23,7 +23,8 @@ def block_to_lines(block: bytes) -> pl.Series:
         return _split_in_python(block)
     shifted = block.startswith(_LOOKS_COMPRESSED)
     frame = pl.read_csv(
-        io.BytesIO(b"\n" + block if shifted else block), has_header=False, separator=_SEP, quote_char=None,
+        io.BytesIO(b"\n" + block if shifted else block), has_header=False, separator=_SEP,
+        quote_char=None,
         encoding="utf8-lossy", new_columns=["line"], infer_schema=False,
         raise_if_empty=False, comment_prefix=None,
     )

@@ -1,4 +1,4 @@
-"""Sources stage: turn user paths (files, globs, directories, `-`) into byte blocks.
+"""Sources stage: a source (a file or `-`) -> byte blocks (expanding user paths: discover.py).
 
 A block is a run of whole lines (it ends with a newline, except the last block of a source), so
 the parsing stage never sees half a line. Gzip is recognised by its magic bytes, not by the file
@@ -7,9 +7,7 @@ name. Nothing here decodes text or loads a whole file.
 
 from __future__ import annotations
 
-import glob
 import io
-import os
 import select
 import sys
 from collections.abc import Iterator
@@ -26,9 +24,6 @@ from analyzer.ingest.compression import (
 )
 from analyzer.ingest.framing import DEFAULT_LINE_BYTES, framed
 
-# Files picked up when a directory is named; an explicitly named file is always read.
-LOG_SUFFIXES = (".log", ".txt", ".json", ".jsonl", ".ndjson", ".csv", ".out", ".gz")
-
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -37,60 +32,6 @@ class Source:
     @property
     def is_stdin(self) -> bool:
         return self.name == "-"
-
-
-def _has_glob(text: str) -> bool:
-    return any(ch in text for ch in "*?[")
-
-
-def _directory_files(path: Path) -> list[Path]:
-    found = []
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(LOG_SUFFIXES):
-                found.append(Path(root) / name)
-    return found
-
-
-def expand_sources(paths: list[str]) -> tuple[list[Source], list[InputError]]:
-    """Resolve paths to sources in a stable order; problems are returned, not raised, so one
-    bad path never stops the others from being read. A directory without log files is only a
-    warning when other inputs remain (`analyzer scan samples/*` with a rules folder in it),
-    an error when nothing is left to read."""
-    sources: list[Source] = []
-    problems: list[InputError] = []
-    seen: set[str] = set()
-
-    def add(name: str) -> None:
-        if name not in seen:
-            seen.add(name)
-            sources.append(Source(name))
-
-    for raw in paths or ["-"]:
-        if raw == "-":
-            add("-")
-            continue
-        candidates = sorted(glob.glob(raw, recursive=True)) if _has_glob(raw) else [raw]
-        if not candidates:
-            problems.append(InputError(raw, "no file matches this pattern"))
-        for candidate in candidates:
-            path = Path(candidate)
-            if path.is_dir():
-                files = _directory_files(path)
-                if not files and not _has_glob(raw):
-                    problems.append(InputError(candidate, f"directory holds no log files "
-                                               f"({', '.join(LOG_SUFFIXES)})", fatal=False))
-                for file in files:
-                    add(str(file))
-            elif not _has_glob(raw):
-                add(candidate)  # a file named explicitly is always read
-            elif path.is_file() and path.name.lower().endswith(LOG_SUFFIXES) \
-                    and not path.name.startswith("."):
-                add(candidate)  # a glob picks log files, as a directory does
-    if not sources:
-        problems = [InputError(p.where, p.problem) for p in problems]
-    return sources, problems
 
 
 def _open_binary(source: Source) -> BinaryIO:

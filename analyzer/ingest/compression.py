@@ -26,7 +26,7 @@ from analyzer.errors import InputError
 # Logs compress 5-30x, very repetitive ones up to ~100x; a bomb is hundreds to millions.
 MAX_RATIO = 200
 # Below this much output the ratio is not checked (a tiny file of blank lines is no bomb).
-RATIO_FREE_BYTES = 32 * 1024 * 1024
+RATIO_FREE_BYTES = 8 * 1024 * 1024
 READ_BYTES = 1024 * 1024
 # How much of the head is decoded to check a magic number before trusting it.
 VERIFY_BYTES = 64 * 1024

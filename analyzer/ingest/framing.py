@@ -42,28 +42,36 @@ class LineFramer:
             chunk, self._held_cr = chunk[:-1], True
         if b"\r" in chunk:
             chunk = LONE_CR.sub(b"\n", chunk)
+        start = 0  # offsets, not slices: a 16 MiB chunk of one long line is never copied
         if self._skipping:
-            end = chunk.find(b"\n")
-            if end < 0:
+            start = chunk.find(b"\n")
+            if start < 0:
                 return b""
-            self._skipping = False
-            chunk = b"\n" + chunk[end + 1:]  # \n: the cut head was held back unterminated
-        cut = chunk.rfind(b"\n")
+            self._skipping = False  # that \n ends the cut head held back in _pending
+        cut = chunk.rfind(b"\n", start)
         if cut < 0:
-            self._hold(chunk)
+            self._hold(chunk, start)
             return b""
-        lines = self._pending + chunk[: cut + 1] if self._pending else chunk[: cut + 1]
+        if self._pending:  # the held head, and its line's rest up to the cap
+            first = chunk.find(b"\n", start)
+            room = self.max_line_bytes - len(self._pending)
+            lines = self._pending + chunk[start: start + min(first - start, room)] \
+                + chunk[first: cut + 1]
+        else:
+            lines = chunk[start: cut + 1]  # the whole chunk is not copied
         self._pending = b""
-        self._hold(chunk[cut + 1:])
+        self._hold(chunk, cut + 1)
         return lines
 
-    def _hold(self, tail: bytes) -> None:
+    def _hold(self, chunk: bytes, start: int) -> None:
         room = self.max_line_bytes - len(self._pending)
-        if len(tail) <= room:
-            self._pending = self._pending + tail if self._pending else tail
+        size = len(chunk) - start
+        if size <= room:
+            if size:
+                self._pending += chunk[start:]
             return
         # The line is too long: keep its head, skip the rest up to its end.
-        self._pending += tail[:room]
+        self._pending += chunk[start: start + room]
         self._skipping = True
 
     def finish(self) -> bytes:

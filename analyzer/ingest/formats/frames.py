@@ -144,7 +144,8 @@ class FrameFormat(ABC):
              options: ReadOptions) -> Iterator[Record]:
         carry: pl.DataFrame | None = None
         for frame in self.frames(blocks, stats, options):
-            frame = _strip_ansi(frame)
+            # A format that cannot place a message keeps the whole line (never a null).
+            frame = _strip_ansi(frame.with_columns(pl.col("message").fill_null(pl.col("line"))))
             if carry is not None:
                 frame = pl.concat([carry, frame], how="diagonal_relaxed")
             carry = yield from self._emit(frame, source, stats, options, final=False)

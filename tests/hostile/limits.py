@@ -15,10 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 ADDRESS_SPACE = 400 * 1024 * 1024
 # Thread pools and allocators reserve address space they never touch: a glibc malloc arena of
 # 64 MiB per thread, OpenBLAS buffers, a polars worker per core, jemalloc (polars' allocator)
-# keeping freed pages mapped. These settings make what is reserved what is used, so the 400 MB
-# limit bounds what the analyzer holds, not the machine's core count. Peak RSS is checked too.
-LEAN_THREADS = {"MALLOC_ARENA_MAX": "1", "OPENBLAS_NUM_THREADS": "1", "POLARS_MAX_THREADS": "1",
-                "_RJEM_MALLOC_CONF": "narenas:1,retain:false,dirty_decay_ms:0,muzzy_decay_ms:0"}
+# keeping freed pages mapped, glibc serving 16 MiB blocks from a fragmenting heap once its
+# mmap threshold has crept up. These settings make what is reserved what is used, so the
+# 400 MB limit bounds what the analyzer holds, not the machine's core count. Peak RSS is
+# checked as well.
+LEAN_THREADS = {
+    "MALLOC_ARENA_MAX": "1", "MALLOC_MMAP_THRESHOLD_": "1048576",
+    "OPENBLAS_NUM_THREADS": "1", "POLARS_MAX_THREADS": "1",
+    "_RJEM_MALLOC_CONF": "narenas:1,retain:false,dirty_decay_ms:0,muzzy_decay_ms:0",
+}
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,8 @@ class SourceStats:
     # processes' multi-line output interleaved), and what the format advises about it.
     interleaved: int = 0
     interleave_hint: str | None = None
+    binary: bool = False  # NUL bytes in its head (after decompression): not a text log
+    failed: bool = False  # it could not be read to its end (an error was reported)
 
     def add_format(self, name: str, count: int) -> None:
         if count:
@@ -204,6 +206,14 @@ class Report:
     @property
     def unparsed(self) -> int:
         return sum(s.unparsed for s in self.sources)
+
+    @property
+    def inconclusive(self) -> bool:
+        """No incident and nothing to stand on: nothing was read (no source, empty or blank
+        input) or a source could not be read. "No incidents" would be a false all-clear."""
+        if self.incidents:
+            return False
+        return self.records == 0 or any(p.fatal for p in self.problems)
 
     def formats(self) -> dict[str, int]:
         total: dict[str, int] = {}

@@ -44,6 +44,34 @@ def _head_blocks(blocks: Iterator[bytes]) -> list[bytes]:
     return head
 
 
+BINARY_SNIFF_BYTES = 8 * 1024
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes in the first KiBs: no log writer emits them (UTF-16 text included)."""
+    return b"\x00" in head[:BINARY_SNIFF_BYTES]
+
+
+def source_warnings(stats: SourceStats, max_line_chars: int) -> list[str]:
+    """What a user must know about one source read to its end: it was empty, only blank,
+    binary, partly unparsed, or had lines cut."""
+    notes = []
+    if stats.failed and stats.lines == 0:
+        pass  # the error said it all
+    elif stats.lines == 0:
+        notes.append("empty input: nothing to analyse")
+    elif stats.records == 0:
+        notes.append(f"no log events in {stats.lines} line(s) (blank lines only)")
+    if stats.binary:
+        notes.append("looks binary (NUL bytes near its start), not a text log; read as text")
+    if stats.unparsed:
+        notes.append(f"{stats.unparsed} unparsed line(s) kept as plain text")
+    if stats.truncated_lines:
+        notes.append(f"{stats.truncated_lines} line(s) longer than {max_line_chars} "
+                     "characters were cut")
+    return notes
+
+
 def read_source(source: Source, stats: SourceStats, *, input_format: str | None = None,
                 options: ReadOptions | None = None,
                 block_bytes: int = 16 * 1024 * 1024,
@@ -56,7 +84,9 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
     head = _head_blocks(blocks)
     if not head:
         return
-    fmt = get_format(input_format) if input_format else detect_format(head_lines(b"".join(head)))
+    first = b"".join(head)
+    stats.binary = looks_binary(first)
+    fmt = get_format(input_format) if input_format else detect_format(head_lines(first))
 
     def all_blocks() -> Iterator[bytes]:
         for block in itertools.chain(head, blocks):
@@ -67,4 +97,5 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
     yield from fmt.read(all_blocks(), source.name, stats, options)
 
 
-__all__ = ["FORMATS", "InputError", "ReadOptions", "Source", "expand_sources", "read_source"]
+__all__ = ["FORMATS", "InputError", "ReadOptions", "Source", "expand_sources", "read_source",
+           "source_warnings"]

@@ -194,6 +194,8 @@ class Report:
     # incident id -> {minute (ns // 60e9): count}, for timelines and peaks
     timelines: MappingProxyType[str, MappingProxyType[int, int]] = field(
         default_factory=lambda: _EMPTY)
+    # every record that could hold an incident was outside the asked time window
+    window_missed: bool = False
 
     @property
     def lines(self) -> int:
@@ -210,10 +212,11 @@ class Report:
     @property
     def inconclusive(self) -> bool:
         """No incident and nothing to stand on: nothing was read (no source, empty or blank
-        input) or a source could not be read. "No incidents" would be a false all-clear."""
+        input), a source could not be read, or the window left out every record. "No
+        incidents" would be a false all-clear."""
         if self.incidents:
             return False
-        return self.records == 0 or any(p.fatal for p in self.problems)
+        return self.records == 0 or self.window_missed or any(p.fatal for p in self.problems)
 
     def formats(self) -> dict[str, int]:
         total: dict[str, int] = {}

@@ -353,7 +353,7 @@ class LineFormat(FrameFormat):
         line formats (in registry order); a claimed line is parsed by its format and marked
         with its name in `fmt`, so it is counted and built as that format."""
         stray = frame.filter(~pl.col("parsed").fill_null(False)).select("line", "lineno")
-        if stray.height == 0 or stray.height == frame.height:
+        if stray.height == 0:
             return frame
         # Blank and indented lines continue events; they are nobody's to claim.
         stray = stray.filter(pl.col("line").str.contains(r"^\S"))

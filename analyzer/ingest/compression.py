@@ -28,8 +28,11 @@ MAX_RATIO = 200
 # Below this much output the ratio is not checked (a tiny file of blank lines is no bomb).
 RATIO_FREE_BYTES = 8 * 1024 * 1024
 READ_BYTES = 1024 * 1024
-# How much of the head is decoded to check a magic number before trusting it.
+# How much of the head is gathered (a pipe may hand over a few bytes first), and how much of
+# it is decoded to check a magic number: enough to reject text that starts like a magic
+# number, little enough that damage further on is reported as damage, not read as text.
 VERIFY_BYTES = 64 * 1024
+CHECK_BYTES = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +57,52 @@ def _xz_reader(raw: BinaryIO) -> BinaryIO:
 
 
 def _zstd_reader(raw: BinaryIO) -> BinaryIO:
-    reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
-    return reader  # type: ignore[return-value]
+    return _ZstdFrames(raw)  # type: ignore[return-value]
+
+
+class _ZstdFrames:
+    """zstd frames one after another, read in bounded steps. zstandard's stream reader
+    returns a cut stream as a clean end, so this one says "truncated" (EOFError) instead."""
+
+    # Compressed bytes fed at once. A 4-byte zstd block can expand to 128 KiB, so 256 bytes
+    # give at most 8 MiB in one call (a bomb is cut soon after).
+    STEP = 256
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._frame = zstandard.ZstdDecompressor().decompressobj()
+        self._in_frame = False
+        self._out = b""
+
+    def __enter__(self) -> _ZstdFrames:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def read(self, size: int) -> bytes:
+        return self.read1(size)
+
+    def read1(self, size: int) -> bytes:
+        while not self._out:
+            data = self._raw.read(self.STEP)
+            if not data:
+                if self._in_frame:
+                    raise EOFError("zstd frame ends early")
+                return b""
+            self._feed(data)
+        piece, self._out = self._out[:size], self._out[size:]
+        return piece
+
+    def _feed(self, data: bytes) -> None:
+        while data:
+            self._in_frame = True
+            self._out += self._frame.decompress(data)
+            if not self._frame.eof:
+                return
+            data = self._frame.unused_data  # the next frame (`cat a.zst b.zst`)
+            self._frame = zstandard.ZstdDecompressor().decompressobj()
+            self._in_frame = False
 
 
 _ERRORS = (EOFError, OSError, zlib.error, lzma.LZMAError, zstandard.ZstdError, ValueError)
@@ -100,7 +147,7 @@ def may_be_compressed(head: bytes) -> bool:
 def sniff_codec(head: bytes) -> Codec | None:
     """The codec whose magic starts `head` and whose data really decodes there."""
     for codec in CODECS:
-        if head.startswith(codec.magic) and _decodes(codec, head[:VERIFY_BYTES]):
+        if head.startswith(codec.magic) and _decodes(codec, head[:CHECK_BYTES]):
             return codec
     return None
 

@@ -211,12 +211,13 @@ class Report:
 
     @property
     def inconclusive(self) -> bool:
-        """No incident and nothing to stand on: nothing was read (no source, empty or blank
-        input), a source could not be read, or the window left out every record. "No
-        incidents" would be a false all-clear."""
+        """No incident and nothing to stand on: no text was read (no source; empty, blank or
+        binary input), a source could not be read, or the window left out every record.
+        "No incidents" would be a false all-clear."""
         if self.incidents:
             return False
-        return self.records == 0 or self.window_missed or any(p.fatal for p in self.problems)
+        text_records = sum(s.records for s in self.sources if not s.binary)
+        return text_records == 0 or self.window_missed or any(p.fatal for p in self.problems)
 
     def formats(self) -> dict[str, int]:
         total: dict[str, int] = {}

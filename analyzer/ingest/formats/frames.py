@@ -23,7 +23,7 @@ from analyzer.ingest import multiline
 from analyzer.ingest.events import event_record
 from analyzer.ingest.formats.base import ReadOptions, share
 from analyzer.ingest.lines import block_to_lines, cap_lengths
-from analyzer.ingest.prefilter import events_with_keywords
+from analyzer.ingest.prefilter import SeenShapes, events_with_keywords
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record, SourceStats
 from analyzer.textsafe import ANSI_RE
@@ -143,14 +143,15 @@ class FrameFormat(ABC):
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
         carry: pl.DataFrame | None = None
+        shapes = SeenShapes()  # context statement shapes already built, across blocks
         for frame in self.frames(blocks, stats, options):
             # A format that cannot place a message keeps the whole line (never a null).
             frame = _strip_ansi(frame.with_columns(pl.col("message").fill_null(pl.col("line"))))
             if carry is not None:
                 frame = pl.concat([carry, frame], how="diagonal_relaxed")
-            carry = yield from self._emit(frame, source, stats, options, final=False)
+            carry = yield from self._emit(frame, source, stats, options, shapes, final=False)
         if carry is not None:
-            yield from self._emit(carry, source, stats, options, final=True)
+            yield from self._emit(carry, source, stats, options, shapes, final=True)
 
     def _continuation(self, frame: pl.DataFrame) -> np.ndarray:
         joins = self._content_joins(frame)
@@ -211,7 +212,7 @@ class FrameFormat(ABC):
         return claimed if own is None else pl.select(pl.coalesce(claimed, own)).to_series()
 
     def _emit(self, frame: pl.DataFrame, source: str, stats: SourceStats,
-              options: ReadOptions, *, final: bool
+              options: ReadOptions, shapes: SeenShapes, *, final: bool
               ) -> Generator[Record, None, pl.DataFrame | None]:
         """Yield the complete events of frame; return the rows of the last, maybe open, one."""
         if frame.height == 0:
@@ -228,7 +229,7 @@ class FrameFormat(ABC):
         else:
             chosen = events_with_keywords(frame, complete, open_from, options.keywords,
                                           self.search, options.context_keywords,
-                                          options.marker)
+                                          options.marker, shapes)
         yield from self._build(frame, heads, chosen, open_from, source)
         return None if final else frame.slice(open_from)
 

@@ -56,8 +56,8 @@ def source_warnings(stats: SourceStats, max_line_chars: int) -> list[str]:
     """What a user must know about one source read to its end: it was empty, only blank,
     binary, partly unparsed, or had lines cut."""
     notes = []
-    if stats.failed and stats.lines == 0:
-        pass  # the error said it all
+    if stats.failed:
+        pass  # its error said it all: it was not read to its end
     elif stats.lines == 0:
         notes.append("empty input: nothing to analyse")
     elif stats.records == 0:

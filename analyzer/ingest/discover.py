@@ -176,7 +176,7 @@ def glob_files(pattern: str, walk: Walk) -> list[str]:
     fixed = next(i for i, part in enumerate(parts) if _has_glob(part))
     base = str(Path(*parts[:fixed])) if fixed else "."
     rest = "/".join(parts[fixed:])
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", ["/" + rest])
+    spec = pathspec.GitIgnoreSpec.from_lines(["/" + rest])
     matches = [] if not os.path.isdir(base) else walk_files(
         base, walk, wanted=lambda name: not name.startswith("."))
     return [path for path in matches if spec.match_file(os.path.relpath(path, base))]

@@ -31,7 +31,7 @@ HEADS = [path.read_bytes().splitlines(keepends=True)[0] for path in SAMPLE_FILES
 TOKENS = [b'"', b'""', b"\r", b"\r\n", b"\n", b"\x00", b"{", b"}", b"[", b"]", b",", b"\t",
           b"  ", b"https://[", b'"a"@"b"', b"ERROR:  ", b"ERROR", b"\xff\xfe", b"\xef\xbb\xbf",
           b"x^", b"\x1f\x8b", b"BZh9", b"\x28\xb5\x2f\xfd", b"\x1b[31m", b"\x1f", b"---\n",
-          b"null", b"\\", b"\u2028".decode("unicode_escape").encode()]
+          b"null", b"\\", "\u2028".encode()]
 BLOCK_SIZES = (61, 4096, 16 * 1024 * 1024)
 READER_NAMES = [None, *FORMATS]  # None: detection picks
 OPTIONS = {

@@ -17,7 +17,7 @@ import lzma
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, Any, Protocol
 
 import zstandard
 
@@ -35,29 +35,36 @@ VERIFY_BYTES = 64 * 1024
 CHECK_BYTES = 512
 
 
+class Decoder(Protocol):
+    """What every codec's reader offers: bounded reads of decompressed bytes."""
+
+    def read1(self, size: int = -1, /) -> bytes: ...
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Codec:
     name: str
     magic: bytes
-    open: Callable[[BinaryIO], BinaryIO]
+    open: Callable[[IO[bytes]], Decoder]
     errors: tuple[type[BaseException], ...]
 
 
 # The readers are closed with the source (their raw stream is the source's chunks).
-def _gzip_reader(raw: BinaryIO) -> BinaryIO:
+def _gzip_reader(raw: IO[bytes]) -> Decoder:
     return gzip.GzipFile(fileobj=raw, mode="rb")
 
 
-def _bzip2_reader(raw: BinaryIO) -> BinaryIO:
-    return bz2.BZ2File(raw, "rb")  # type: ignore[return-value]
+def _bzip2_reader(raw: IO[bytes]) -> Decoder:
+    return bz2.BZ2File(raw, "rb")
 
 
-def _xz_reader(raw: BinaryIO) -> BinaryIO:
-    return lzma.LZMAFile(raw, "rb")  # type: ignore[return-value]
+def _xz_reader(raw: IO[bytes]) -> Decoder:
+    return lzma.LZMAFile(raw, "rb")
 
 
-def _zstd_reader(raw: BinaryIO) -> BinaryIO:
-    return _ZstdFrames(raw)  # type: ignore[return-value]
+def _zstd_reader(raw: IO[bytes]) -> Decoder:
+    return _ZstdFrames(raw)
 
 
 class _ZstdFrames:
@@ -68,22 +75,16 @@ class _ZstdFrames:
     # give at most 8 MiB in one call (a bomb is cut soon after).
     STEP = 256
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
         self._frame = zstandard.ZstdDecompressor().decompressobj()
         self._in_frame = False
         self._out = b""
 
-    def __enter__(self) -> _ZstdFrames:
-        return self
+    def close(self) -> None:
+        self._out = b""
 
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def read(self, size: int) -> bytes:
-        return self.read1(size)
-
-    def read1(self, size: int) -> bytes:
+    def read1(self, size: int = -1, /) -> bytes:
         while not self._out:
             data = self._raw.read(self.STEP)
             if not data:
@@ -91,6 +92,8 @@ class _ZstdFrames:
                     raise EOFError("zstd frame ends early")
                 return b""
             self._feed(data)
+        if size < 0:
+            size = len(self._out)
         piece, self._out = self._out[:size], self._out[size:]
         return piece
 
@@ -125,7 +128,7 @@ class _ChunkStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: Any) -> int:  # a writable buffer (memoryview, bytearray)
         while not self._rest:
             chunk = next(self._chunks, None)
             if chunk is None:
@@ -155,8 +158,11 @@ def sniff_codec(head: bytes) -> Codec | None:
 def _decodes(codec: Codec, head: bytes) -> bool:
     """Some output comes out of the head, or the head is a whole (empty) stream."""
     try:
-        with codec.open(io.BytesIO(head)) as reader:  # type: ignore[attr-defined]
-            reader.read(1)
+        reader = codec.open(io.BytesIO(head))
+        try:
+            reader.read1(1)
+        finally:
+            reader.close()
         return True
     except EOFError:
         # Valid as far as it goes: a stream cut short (reported as truncated when read).
@@ -170,7 +176,7 @@ def decompressed(codec: Codec, chunks: Iterator[bytes], name: str) -> Iterator[b
     raw = _ChunkStream(chunks)
     produced = 0
     try:
-        reader = codec.open(raw)  # type: ignore[arg-type]
+        reader = codec.open(raw)  # type: ignore[arg-type]  # a RawIOBase reads as IO[bytes]
         while True:
             piece = reader.read1(READ_BYTES)
             if not piece:

@@ -111,8 +111,26 @@ def walk_files(top: str, walk: Walk,
     if not walk.first_visit(top_stat):
         walk.skipped["folder(s) reached twice by links"] += 1
         return found
-    _walk_dir(top, [], walk, wanted, found)
+    _walk_dir(top, _enclosing_ignores(top), walk, wanted, found)
     return found
+
+
+def _enclosing_ignores(top: str) -> Ignores:
+    """The .gitignore files above `top` up to its repository's root (the folder holding
+    `.git`), as git applies them to a subfolder; none outside a repository."""
+    folder = os.path.abspath(top)
+    above: Ignores = []
+    while True:
+        parent = os.path.dirname(folder)
+        if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
+            break
+        folder = parent
+        spec = _gitignore(folder)
+        if spec is not None:
+            above.append((folder, spec))
+    if not os.path.exists(os.path.join(folder, ".git")):
+        return []
+    return above[::-1]
 
 
 def _walk_dir(directory: str, ignores: Ignores, walk: Walk, wanted: Callable[[str], bool],

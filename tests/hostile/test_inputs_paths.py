@@ -77,3 +77,11 @@ def test_a_binary_file_named_explicitly_is_read_with_a_warning(tree):
     assert result.returncode == 0
     assert b"looks binary (NUL bytes near its start)" in result.stderr
     assert result.stdout == b""  # no events in it: no "No incidents found."
+
+
+def test_a_subfolder_of_a_repository_honours_the_gitignore_above_it(tree):
+    sources, _ = expand_sources([str(tree / "logs")])
+    assert _names(sources, tree) == ["logs/a.log", "logs/sub/b.log"]  # *.tmp.log ignored
+    (tree / ".git").rename(tree / "not-a-repo")
+    sources, _ = expand_sources([str(tree / "logs")])  # outside a repository: not applied
+    assert "logs/c.tmp.log" in _names(sources, tree)

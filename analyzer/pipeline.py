@@ -203,7 +203,10 @@ def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
                     batch = []
         except InputError as exc:
             run.problems.append(Problem(exc.where, exc.problem, fatal=True))
+            stats.failed = True
         _mine_batch(run, batch, per_line)
+        run.problems.extend(Problem(source.name, note)
+                            for note in source_warnings(stats, settings.max_line_chars))
     return run
 
 

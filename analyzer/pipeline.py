@@ -16,7 +16,7 @@ from typing import Protocol
 
 from analyzer.catalog import Catalog
 from analyzer.errors import InputError, UsageError
-from analyzer.ingest import ReadOptions, expand_sources, read_source
+from analyzer.ingest import ReadOptions, expand_sources, read_source, source_warnings
 from analyzer.ingest.sources import is_compressed_file
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import TemplateMiner, head_line

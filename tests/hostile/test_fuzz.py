@@ -19,8 +19,8 @@ from analyzer.ingest.detect import detect_format, head_lines
 from analyzer.ingest.sources import Source
 from analyzer.model import SourceStats
 from analyzer.rulebook import load_rules
+from analyzer.session import read_options
 from analyzer.settings import Settings
-from analyzer.stream import read_options
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SAMPLE_FILES = sorted(p for p in SAMPLES.rglob("*") if p.is_file()

@@ -14,7 +14,7 @@ from analyzer.errors import InputError, UsageError
 from analyzer.ingest.detect import detect_format, head_lines
 from analyzer.ingest.discover import expand_sources
 from analyzer.ingest.formats import FORMATS, Format, ReadOptions
-from analyzer.ingest.sources import Source, iter_blocks
+from analyzer.ingest.sources import Source, iter_blocks, looks_binary
 from analyzer.model import Record, SourceStats
 
 
@@ -42,14 +42,6 @@ def _head_blocks(blocks: Iterator[bytes]) -> list[bytes]:
         if size >= HEAD_BYTES or lines >= HEAD_LINES:
             break
     return head
-
-
-BINARY_SNIFF_BYTES = 8 * 1024
-
-
-def looks_binary(head: bytes) -> bool:
-    """NUL bytes in the first KiBs: no log writer emits them (UTF-16 text included)."""
-    return b"\x00" in head[:BINARY_SNIFF_BYTES]
 
 
 def source_warnings(stats: SourceStats, max_line_chars: int) -> list[str]:

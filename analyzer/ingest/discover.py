@@ -22,7 +22,7 @@ import pathspec
 
 from analyzer.errors import InputError
 from analyzer.ingest.compression import VERIFY_BYTES, sniff_codec
-from analyzer.ingest.sources import Source
+from analyzer.ingest.sources import Source, looks_binary
 
 # Files picked up when a directory is named; an explicitly named file is always read.
 LOG_SUFFIXES = (".log", ".txt", ".json", ".jsonl", ".ndjson", ".csv", ".out",
@@ -30,7 +30,6 @@ LOG_SUFFIXES = (".log", ".txt", ".json", ".jsonl", ".ndjson", ".csv", ".out",
 # Folders of tools and builds, never logs a user means (hidden folders are skipped as well).
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "env", "site-packages",
                           "build", "dist", "target", "bower_components", "vendor"})
-BINARY_SNIFF_BYTES = 8 * 1024
 
 
 @dataclass(slots=True)
@@ -56,14 +55,14 @@ class Walk:
         return problem
 
 
-def looks_binary(path: str) -> bool:
-    """NUL bytes in the first few KiB of a file that is not compressed."""
+def _binary_file(path: str) -> bool:
+    """NUL bytes near the start of a file that is not compressed."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(max(BINARY_SNIFF_BYTES, VERIFY_BYTES))
+            head = handle.read(VERIFY_BYTES)
     except OSError:
         return False
-    return b"\x00" in head[:BINARY_SNIFF_BYTES] and sniff_codec(head) is None
+    return looks_binary(head) and sniff_codec(head) is None
 
 
 def is_log_name(name: str) -> bool:
@@ -175,7 +174,7 @@ def _file_problem(path: str, st: os.stat_result, ignores: Ignores, walk: Walk) -
         return "ignored by .gitignore"
     if not walk.first_visit(st):
         return "file(s) reached twice by links"
-    if looks_binary(path):
+    if _binary_file(path):
         return "binary file(s)"
     return None
 

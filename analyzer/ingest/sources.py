@@ -1,8 +1,9 @@
 """Sources stage: a source (a file or `-`) -> byte blocks (expanding user paths: discover.py).
 
 A block is a run of whole lines (it ends with a newline, except the last block of a source), so
-the parsing stage never sees half a line. Gzip is recognised by its magic bytes, not by the file
-name. Nothing here decodes text or loads a whole file.
+the parsing stage never sees half a line. Compressed data is recognised by its first bytes,
+not by the file name (compression.py); lines are framed and capped in framing.py. Nothing
+here decodes text or loads a whole file.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from analyzer.ingest.compression import (
     sniff_codec,
 )
 from analyzer.ingest.framing import DEFAULT_LINE_BYTES, framed
+
+BINARY_SNIFF_BYTES = 8 * 1024
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes in the first KiBs: no log writer emits them (UTF-16 text aside)."""
+    return b"\x00" in head[:BINARY_SNIFF_BYTES]
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,7 @@ def source_warnings(stats: SourceStats, max_line_chars: int) -> list[str]:
 
 def read_source(source: Source, stats: SourceStats, *, input_format: str | None = None,
                 options: ReadOptions | None = None,
-                block_bytes: int = 16 * 1024 * 1024,
+                block_bytes: int = 4 * 1024 * 1024,
                 on_block: Callable[[int], None] | None = None) -> Iterator[Record]:
     """Records of one source. Raises InputError if it cannot be read; a source that turns out
     corrupt part way raises after the records before the damage were yielded. `on_block` is

@@ -42,7 +42,7 @@ class LineFramer:
             chunk, self._held_cr = chunk[:-1], True
         if b"\r" in chunk:
             chunk = LONE_CR.sub(b"\n", chunk)
-        start = 0  # offsets, not slices: a 16 MiB chunk of one long line is never copied
+        start = 0  # offsets, not slices: a big chunk of one long line is never copied
         if self._skipping:
             start = chunk.find(b"\n")
             if start < 0:

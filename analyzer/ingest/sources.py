@@ -92,7 +92,7 @@ def _more_waiting(stream: BinaryIO) -> bool:
         return False  # not a selectable stream (a test's BytesIO): no gathering
 
 
-def iter_blocks(source: Source, block_bytes: int = 16 * 1024 * 1024, *,
+def iter_blocks(source: Source, block_bytes: int = 4 * 1024 * 1024, *,
                 max_line_bytes: int = DEFAULT_LINE_BYTES) -> Iterator[bytes]:
     """Yield blocks of whole lines from a source, decompressed when its first bytes are a
     compressed stream. Raises InputError when the source cannot be opened (before any block)

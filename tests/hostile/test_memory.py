@@ -70,3 +70,18 @@ def test_bzip2_xz_and_zstd_bombs_are_cut_and_reported(bounded, tmp_path):
     for name, data in (("bomb.bz2", bz2.compress(zeros, 9)), ("bomb.xz", lzma.compress(zeros)),
                        ("bomb.zst", zstandard.ZstdCompressor(level=19).compress(zeros))):
         _bomb_run(bounded, tmp_path, name, data)
+
+
+def test_a_json_object_that_never_closes_is_given_up_on_not_held(bounded, tmp_path):
+    path = tmp_path / "export.json"
+    rows = b"".join(b'  {"timestamp": 1763014800433495, "event_message": "ERROR: row %d", '
+                    b'"level": "error"},\n' % n for n in range(300))
+    filler = b"    " + b"a" * 75 + b"\n"
+    path.write_bytes(b"[\n" + rows + b'  {"event_message": "never closed\n'
+                     + filler * (60_000_000 // len(filler)) + b'"}]\n')
+    run = bounded("scan", str(path), "--format", "json", timeout=120)
+    assert run.returncode == 0, run.err
+    report = json.loads(run.stdout)
+    assert report["input"]["formats"]["supabase_json"] == 300
+    assert "unparsed line(s) kept as plain text" in run.err
+    assert run.peak_rss_mb < 300

@@ -102,6 +102,8 @@ def _decode(buffer: _Buffer, decoder: json.JSONDecoder, *, final: bool) -> Itera
             yield _item(buffer, text, pos, stop, None, ok=False)
             pos = stop
             continue
+        if end >= len(text) and not final:
+            break  # a value that ends where the block ends (`20` of `2025`) may go on
         yield _item(buffer, text, pos, end, value, ok=True)
         pos = end
     buffer.drop(pos)

@@ -145,8 +145,7 @@ class FrameFormat(ABC):
         carry: pl.DataFrame | None = None
         shapes = SeenShapes()  # context statement shapes already built, across blocks
         for frame in self.frames(blocks, stats, options):
-            # A format that cannot place a message keeps the whole line (never a null).
-            frame = _strip_ansi(frame.with_columns(pl.col("message").fill_null(pl.col("line"))))
+            frame = _strip_ansi(frame)
             if carry is not None:
                 frame = pl.concat([carry, frame], how="diagonal_relaxed")
             carry = yield from self._emit(frame, source, stats, options, shapes, final=False)
@@ -176,13 +175,10 @@ class FrameFormat(ABC):
             joins = frame.select(own.fill_null(False)).to_series().to_numpy().copy()
         maybe = frame.select(multiline.maybe_continues() & self.generic_applies()) \
             .to_series().to_numpy()
-        rows = np.flatnonzero(maybe)
-        if len(rows) == 0:
+        if not maybe.any():
             return joins
         # The candidate rows and the rows above them, in order (a mask: linear, no sort).
-        wanted = maybe.astype(bool, copy=True)
-        wanted[:-1] |= maybe[1:]
-        context = np.flatnonzero(wanted)
+        context = np.flatnonzero(maybe | np.append(maybe[1:], False))
         part = frame.select("message")[pl.Series(context)]
         found = part.select(multiline.by_content(shape=shape).fill_null(False)).to_series()\
             .to_numpy()
@@ -384,7 +380,8 @@ class LineFormat(FrameFormat):
 
 
 def _strip_ansi(frame: pl.DataFrame) -> pl.DataFrame:
-    # Colour codes stay in `raw` (the line) but are stripped from what rules match.
+    # Colour codes are stripped from what rules match (`raw` keeps them); no message: the line.
+    frame = frame.with_columns(pl.col("message").fill_null(pl.col("line")))
     if frame.height and frame.get_column("message").str.contains("\x1b", literal=True).any():
         return frame.with_columns(message=pl.col("message").str.replace_all(ANSI_PATTERN, ""))
     return frame

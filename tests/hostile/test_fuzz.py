@@ -77,6 +77,9 @@ BLOCK_DEPENDENT = {
     # several JSON values on one line (`[2025-11-13 …` read as numbers) are joined back to
     # their rows by line number in wrapped.py, so each is repeated once per value on the line
     "gcloud_logging",
+    # after the interleaving change merged with s12: a tab-indented line after a dashboard line
+    # is kept apart or joined depending on where the block ends
+    "render_dashboard",
 }
 
 

@@ -22,6 +22,7 @@ class InputError(AnalyzerError):
     def __init__(self, where: str, problem: str, *, fatal: bool = True) -> None:
         super().__init__(f"{where}: {problem}")
         self.where, self.problem, self.fatal = where, problem, fatal
+        self.summary = False  # a note of what a directory walk read and skipped
 
 
 class RuleError(AnalyzerError):

@@ -165,6 +165,8 @@ class SourceStats:
     # processes' multi-line output interleaved), and what the format advises about it.
     interleaved: int = 0
     interleave_hint: str | None = None
+    binary: bool = False  # NUL bytes in its head (after decompression): not a text log
+    failed: bool = False  # it could not be read to its end (an error was reported)
 
     def add_format(self, name: str, count: int) -> None:
         if count:
@@ -192,6 +194,8 @@ class Report:
     # incident id -> {minute (ns // 60e9): count}, for timelines and peaks
     timelines: MappingProxyType[str, MappingProxyType[int, int]] = field(
         default_factory=lambda: _EMPTY)
+    # every record that could hold an incident was outside the asked time window
+    window_missed: bool = False
 
     @property
     def lines(self) -> int:
@@ -204,6 +208,16 @@ class Report:
     @property
     def unparsed(self) -> int:
         return sum(s.unparsed for s in self.sources)
+
+    @property
+    def inconclusive(self) -> bool:
+        """No incident and nothing to stand on: no text was read (no source; empty, blank or
+        binary input), a source could not be read, or the window left out every record.
+        "No incidents" would be a false all-clear."""
+        if self.incidents:
+            return False
+        text_records = sum(s.records for s in self.sources if not s.binary)
+        return text_records == 0 or self.window_missed or any(p.fatal for p in self.problems)
 
     def formats(self) -> dict[str, int]:
         total: dict[str, int] = {}

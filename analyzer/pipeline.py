@@ -11,12 +11,13 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Protocol
 
 from analyzer.catalog import Catalog
 from analyzer.errors import InputError, UsageError
-from analyzer.ingest import ReadOptions, expand_sources, read_source
-from analyzer.ingest.sources import is_gzip_file
+from analyzer.ingest import ReadOptions, expand_sources, read_source, source_warnings
+from analyzer.ingest.sources import is_compressed_file
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import TemplateMiner, head_line
 from analyzer.mining.cluster import Assignment
@@ -69,9 +70,46 @@ def in_window(record: Record, window: Window) -> bool:
     return (start is None or record.ts >= start) and (end is None or record.ts < end)
 
 
+@dataclass(slots=True)
+class OutsideWindow:
+    """How many records the window left out, and their span (for an honest warning)."""
+
+    seen: int = 0
+    count: int = 0
+    first: int | None = None
+    last: int | None = None
+
+    @property
+    def missed_all(self) -> bool:
+        return bool(self.count) and self.count == self.seen
+
+    def keeps(self, record: Record, window: Window) -> bool:
+        self.seen += 1
+        if in_window(record, window):
+            return True
+        self.count += 1
+        ts = record.ts
+        if ts is not None:
+            self.first = ts if self.first is None else min(self.first, ts)
+            self.last = ts if self.last is None else max(self.last, ts)
+        return False
+
+    def note(self, window: Window | None) -> str:
+        start, end = window or (None, None)
+        asked = f"{_when(start) or 'the start'} .. {_when(end) or 'now'}"
+        return (f"all {self.count} record(s) that could hold an incident are outside the "
+                f"window ({asked}); they span {_when(self.first)} .. {_when(self.last)}")
+
+
+def _when(ns: int | None) -> str | None:
+    if ns is None:
+        return None
+    return datetime.fromtimestamp(ns / 1e9, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _source_size(name: str) -> int | None:
-    """Bytes to read, for progress; unknown for stdin and gzip (it is read decompressed)."""
-    if name == "-" or not os.path.isfile(name) or is_gzip_file(name):
+    """Bytes to read, for progress; unknown for stdin and compressed files (read decompressed)."""
+    if name == "-" or not os.path.isfile(name) or is_compressed_file(name):
         return None
     return os.path.getsize(name)
 
@@ -86,6 +124,7 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
         catalog = load_schema(settings, problems)
     session = Session(ruleset, settings, catalog)
     sources, bad_paths = expand_sources(list(paths))
+    outside = OutsideWindow()
     for problem in problems:
         session.add_problem(problem)
     for err in bad_paths:
@@ -100,15 +139,18 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
             for record in read_source(source, stats, input_format=settings.input_format,
                                       options=session.options, block_bytes=settings.block_bytes,
                                       on_block=on_block):
-                if window is None or in_window(record, window):
+                if window is None or outside.keeps(record, window):
                     session.add(record)
         except InputError as exc:
             session.add_problem(Problem(exc.where, exc.problem, fatal=True))
+            stats.failed = True
         finally:
             if progress is not None:
                 progress.finish()
         session.close_source()
-    return session.report()
+    if outside.missed_all:
+        session.add_problem(Problem("--since/--until", outside.note(window)))
+    return replace(session.report(), window_missed=outside.missed_all)
 
 
 def scheduled_report(paths: Sequence[str], settings: Settings, *, state: str,
@@ -180,7 +222,10 @@ def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
                     batch = []
         except InputError as exc:
             run.problems.append(Problem(exc.where, exc.problem, fatal=True))
+            stats.failed = True
         _mine_batch(run, batch, per_line)
+        run.problems.extend(Problem(source.name, note)
+                            for note in source_warnings(stats, settings.max_line_chars))
     return run
 
 

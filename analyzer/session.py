@@ -33,6 +33,7 @@ from dataclasses import replace
 from analyzer.catalog import Catalog, load_catalog_sources
 from analyzer.diagnose import diagnose
 from analyzer.incidents import Accumulator, Change, sort_incidents
+from analyzer.ingest import source_warnings
 from analyzer.ingest.formats import ReadOptions
 from analyzer.ingest.formats.base import Marker
 from analyzer.mining import unclassified
@@ -121,19 +122,15 @@ class Session:
         return stats
 
     def close_source(self) -> None:
-        """End the current source: its open SQL context is settled and its unparsed or cut
-        lines become (non-fatal) problems."""
+        """End the current source: its open SQL context is settled, and what a user must know
+        about it (empty, blank, binary, unparsed or cut lines) becomes (non-fatal) problems."""
         if self._context is None:
             return
         self._context.close()
         self._context = None
         stats = self.sources[-1]
-        if stats.unparsed:
-            self.add_problem(Problem(stats.source, f"{stats.unparsed} unparsed line(s) kept as "
-                                                 "plain text"))
-        if stats.truncated_lines:
-            self.add_problem(Problem(stats.source, f"{stats.truncated_lines} line(s) longer than "
-                                     f"{self.settings.max_line_chars} characters were cut"))
+        for note in source_warnings(stats, self.settings.max_line_chars):
+            self.add_problem(Problem(stats.source, note))
         if stats.interleaved:
             # lines of two events interleaved: kept apart, not glued (multiline.misfit)
             hint = f"; {stats.interleave_hint}" if stats.interleave_hint else ""

@@ -35,7 +35,7 @@ class Settings:
     redact_emails: bool = False
     max_samples: int = 5
     max_line_chars: int = 64 * 1024
-    block_bytes: int = 16 * 1024 * 1024
+    block_bytes: int = 4 * 1024 * 1024  # per read: bounds the memory a block of lines costs
     regex_timeout: float = 0.25
     fail_on: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)

@@ -49,7 +49,7 @@ def test_a_directory_without_logs_is_an_error_when_nothing_else_is_read(tmp_path
     result = run_module("scan", str(tmp_path))
     assert result.returncode == 2
     assert result.stderr.decode().strip().endswith(
-        ".ndjson, .csv, .out, .gz)") and b"error:" in result.stderr
+        ".gz, .bz2, .xz, .zst)") and b"error:" in result.stderr
 
 
 def test_input_format_overrides_detection(cli, tmp_path):

@@ -71,7 +71,7 @@ def test_records_no_rule_claims_change_nothing_or_open_an_unclassified_incident(
 def test_a_session_reports_unparsed_lines_of_each_source_as_a_problem():
     session = Session(load_rules(), Settings())
     stats = session.open_source("app.log")
-    stats.unparsed = 2
+    stats.lines, stats.records, stats.unparsed = 5, 5, 2  # not empty: no "empty input" note
     session.close_source()
     assert [str(p) for p in session.report().problems][:1] == [
         "app.log: 2 unparsed line(s) kept as plain text"]

@@ -33,7 +33,7 @@ def format_option(command: str, choices: tuple[str, ...], help: str, *,
 
 PathsArg = Annotated[list[str] | None, typer.Argument(
     metavar="PATH", help="Log files, globs, directories, or - for stdin (the default when "
-    "stdin is a pipe). Gzip is detected.", show_default=False)]
+    "stdin is a pipe). Compression (gzip, bzip2, xz, zstd) is detected.", show_default=False)]
 SchemaOpt = Annotated[list[str] | None, typer.Option(
     "--schema", "-s", metavar="PATH", help="Schema source: a .sql file of DDL, a migrations "
     "folder (replayed in order) or a postgresql:// URL (read-only). Repeatable; all merge "

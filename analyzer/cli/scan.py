@@ -67,9 +67,13 @@ def scan(paths: PathsArg = None, schema: SchemaOpt = None, rules: RulesOpt = Non
 
 
 def print_report(report: Report, fmt: str, **options: Any) -> None:
-    """Render to stdout; options (history=, redact=, emails=, brief=) go to the reporter."""
+    """Render to stdout; options (history=, redact=, emails=, brief=) go to the reporter.
+    Nothing for the human formats when the report is inconclusive (no false "No
+    incidents"); the problems on stderr say why. JSON carries its problems: always written."""
     from analyzer.report import REPORTERS
 
+    if report.inconclusive and fmt != "json":
+        return
     REPORTERS[fmt](report, console.stdout(), width=console.width(), color=console.color(),
                    wrap=console.wrap(), **options)
 

@@ -64,11 +64,13 @@ def watch(follow: FollowOpt = None, schema: SchemaOpt = None, rules: RulesOpt = 
                            no_redact=no_redact, redact_emails=redact_emails)
     if follow is None:
         console.input_paths(None)  # refuses a terminal on stdin
+    # A directory to follow is refused before rules and schema load.
+    live = LiveInput.follow(follow, on_notice=console.warn) if follow else LiveInput.stdin()
     problems: list[Problem] = []
     watcher = Watcher(load_ruleset(settings), settings, load_schema(settings, problems))
     console.report_problems(problems)
     clean = cleaner(settings.redact, settings.redact_emails)
-    source = (LiveInput.follow(follow) if follow else LiveInput.stdin()).start()
+    source = live.start()
     as_json = output_format == "json"
     interactive = console.is_tty(console.stdout()) and not as_json
     view: LineView | LiveView

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator
 
 from analyzer.errors import InputError, UsageError
 from analyzer.ingest.detect import detect_format, head_lines
+from analyzer.ingest.discover import expand_sources
 from analyzer.ingest.formats import FORMATS, Format, ReadOptions
 from analyzer.ingest.redaction import cleaned
-from analyzer.ingest.sources import Source, expand_sources, iter_blocks
+from analyzer.ingest.sources import Source, iter_blocks, looks_binary
 from analyzer.model import Record, SourceStats
 
 
@@ -45,9 +46,29 @@ def _head_blocks(blocks: Iterator[bytes]) -> list[bytes]:
     return head
 
 
+def source_warnings(stats: SourceStats, max_line_chars: int) -> list[str]:
+    """What a user must know about one source read to its end: it was empty, only blank,
+    binary, partly unparsed, or had lines cut."""
+    notes = []
+    if stats.failed:
+        pass  # its error said it all: it was not read to its end
+    elif stats.lines == 0:
+        notes.append("empty input: nothing to analyse")
+    elif stats.records == 0:
+        notes.append(f"no log events in {stats.lines} line(s) (blank lines only)")
+    if stats.binary:
+        notes.append("looks binary (NUL bytes near its start), not a text log; read as text")
+    if stats.unparsed:
+        notes.append(f"{stats.unparsed} unparsed line(s) kept as plain text")
+    if stats.truncated_lines:
+        notes.append(f"{stats.truncated_lines} line(s) longer than {max_line_chars} "
+                     "characters were cut")
+    return notes
+
+
 def read_source(source: Source, stats: SourceStats, *, input_format: str | None = None,
                 options: ReadOptions | None = None,
-                block_bytes: int = 16 * 1024 * 1024,
+                block_bytes: int = 4 * 1024 * 1024,
                 on_block: Callable[[int], None] | None = None) -> Iterator[Record]:
     """Records of one source. Raises InputError if it cannot be read; a source that turns out
     corrupt part way raises after the records before the damage were yielded. `on_block` is
@@ -57,7 +78,9 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
     head = _head_blocks(blocks)
     if not head:
         return
-    fmt = get_format(input_format) if input_format else detect_format(head_lines(b"".join(head)))
+    first = b"".join(head)
+    stats.binary = looks_binary(first)
+    fmt = get_format(input_format) if input_format else detect_format(head_lines(first))
 
     def all_blocks() -> Iterator[bytes]:
         for block in itertools.chain(head, blocks):
@@ -69,4 +92,4 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
 
 
 __all__ = ["FORMATS", "InputError", "ReadOptions", "Source", "cleaned", "expand_sources",
-           "read_source"]
+           "read_source", "source_warnings"]

@@ -22,7 +22,7 @@ from analyzer.model import SourceStats
 _RESTART_RE = re.compile(r"(?:^|\n)[ \t]{0,2}(?=\{)|(?<=\})(?=\{)|(?=\{\n  \"[^\"\n]+\": )")
 _SEPARATORS = " \t\r\n,[]\ufeff"
 # Undecodable text longer than this is given up on (a runaway object must not hold memory).
-MAX_PENDING_CHARS = 64 * 1024 * 1024
+MAX_PENDING_CHARS = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,8 @@ def _decode(buffer: _Buffer, decoder: json.JSONDecoder, *, final: bool) -> Itera
             yield _item(buffer, text, pos, stop, None, ok=False)
             pos = stop
             continue
+        if end >= len(text) and not final:
+            break  # a value that ends where the block ends (`20` of `2025`) may go on
         yield _item(buffer, text, pos, end, value, ok=True)
         pos = end
     buffer.drop(pos)
@@ -127,7 +129,12 @@ def _next_start(text: str, pos: int, decoder: json.JSONDecoder) -> int | None:
 
 def _item(buffer: _Buffer, text: str, start: int, end: int, value: Any, *,
           ok: bool) -> JsonItem:
-    raw = text[start:end].rstrip()
+    # Offsets, not a copy of the whole region: a runaway object may be many MiB long; its text
+    # is kept up to MAX_PENDING_CHARS (the reader cuts it to its line cap and counts it).
+    stop = end
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
     first = buffer.line_at(start)
-    return JsonItem(lineno=first, end_lineno=first + raw.count("\n"), text=raw, value=value,
-                    ok=ok)
+    last = buffer.line_at(stop)
+    raw = text[start:min(stop, start + MAX_PENDING_CHARS)]
+    return JsonItem(lineno=first, end_lineno=last, text=raw, value=value, ok=ok)

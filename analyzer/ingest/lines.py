@@ -11,6 +11,9 @@ import polars as pl
 from analyzer.model import SourceStats
 
 _SEP = "\x1f"  # a separator that (almost) never occurs in logs; blocks holding it take the slow way
+# polars' CSV reader decompresses input that starts like zlib, gzip or zstd data; a block of
+# text lines that happens to start so (`x^hello`) is read behind one empty line instead.
+_LOOKS_COMPRESSED = (b"x\x01", b"x^", b"x\x9c", b"x\xda", b"\x1f\x8b", b"\x28\xb5\x2f\xfd")
 
 
 def block_to_lines(block: bytes) -> pl.Series:
@@ -18,12 +21,15 @@ def block_to_lines(block: bytes) -> pl.Series:
         return pl.Series("line", [], dtype=pl.String)
     if _SEP.encode() in block or block.startswith(b"\xef\xbb\xbf"):
         return _split_in_python(block)
+    shifted = block.startswith(_LOOKS_COMPRESSED)
     frame = pl.read_csv(
-        io.BytesIO(block), has_header=False, separator=_SEP, quote_char=None,
+        io.BytesIO(b"\n" + block if shifted else block), has_header=False, separator=_SEP,
+        quote_char=None,
         encoding="utf8-lossy", new_columns=["line"], infer_schema=False,
         raise_if_empty=False, comment_prefix=None,
     )
-    return frame.get_column("line").fill_null("")
+    lines = frame.get_column("line").fill_null("")
+    return lines.slice(1) if shifted else lines
 
 
 def _split_in_python(block: bytes) -> pl.Series:

@@ -22,19 +22,21 @@ from analyzer.errors import InputError
 from analyzer.ingest import cleaned, get_format
 from analyzer.ingest.detect import SNIFF_LINES, detect_format, head_lines
 from analyzer.ingest.formats import Format, ReadOptions
+from analyzer.ingest.framing import LineFramer, split_dense
 from analyzer.model import Record, SourceStats
 
 CHUNK_BYTES = 1 << 20
 MAX_BLOCK_BYTES = 8 << 20  # queued chunks are joined up to this, for vectorized parsing
-MAX_PARTIAL_BYTES = 4 << 20  # a "line" longer than this without a newline is cut
 _EOF = object()
 
 
 class LiveInput:
     """Raw byte chunks from a thread: get(timeout) -> bytes, None when idle, or _EOF."""
 
-    def __init__(self, name: str, reader: Callable[[LiveInput], None]) -> None:
+    def __init__(self, name: str, reader: Callable[[LiveInput], None],
+                 on_notice: Callable[[str], None] | None = None) -> None:
         self.name = name
+        self.on_notice = on_notice or (lambda message: None)
         self._queue: queue.Queue[object] = queue.Queue(maxsize=32)  # backpressure
         self._reader = reader
         self.stopped = threading.Event()
@@ -45,8 +47,13 @@ class LiveInput:
         return cls("-", lambda live: live._read_fd(descriptor))
 
     @classmethod
-    def follow(cls, path: str, poll: float = 0.2) -> LiveInput:
-        return cls(path, lambda live: live._follow(path, poll))
+    def follow(cls, path: str, poll: float = 0.2,
+               on_notice: Callable[[str], None] | None = None) -> LiveInput:
+        """Follow a file like `tail -F`. A directory is refused at once (InputError); a file
+        that does not exist yet is waited for, and on_notice is told (so is its arrival)."""
+        if os.path.isdir(path):
+            raise InputError(path, "is a directory; --follow takes one log file")
+        return cls(path, lambda live: live._follow(path, poll), on_notice)
 
     def start(self) -> LiveInput:
         threading.Thread(target=self._run, name=f"watch-{self.name}", daemon=True).start()
@@ -76,6 +83,8 @@ class LiveInput:
     def _run(self) -> None:
         try:
             self._reader(self)
+        except InputError as exc:
+            self._put(exc)
         except OSError as exc:
             self._put(InputError(self.name, f"read failed: {exc.strerror or exc}"))
         self._put(_EOF)
@@ -92,15 +101,25 @@ class LiveInput:
         from its start once the old one is drained, a shrunk file (truncation) from 0."""
         handle = None
         identity: tuple[int, int] | None = None
+        waiting = False
         while not self.stopped.is_set():
             if handle is None:
                 try:
                     handle = open(path, "rb")  # noqa: SIM115 - kept open across polls
                 except FileNotFoundError:
+                    if not waiting and identity is None:
+                        self.on_notice(f"{path}: no such file yet; waiting for it to appear")
+                    waiting = True
                     time.sleep(poll)
                     continue
+                except IsADirectoryError:
+                    raise InputError(path, "is a directory; --follow takes one log file") \
+                        from None
                 except OSError as exc:
                     raise InputError(path, f"cannot open: {exc.strerror}") from None
+                if waiting and identity is None:
+                    self.on_notice(f"{path}: has appeared; following it")
+                waiting = False
                 stat = os.fstat(handle.fileno())
                 identity = (stat.st_dev, stat.st_ino)
             data = handle.read(CHUNK_BYTES)
@@ -161,7 +180,7 @@ class Bursts:
     def __init__(self, live: LiveInput, idle: float, tick: Callable[[], None],
                  every: float) -> None:
         self.live, self.idle, self.tick, self.every = live, idle, tick, every
-        self.pending = b""
+        self.framer = LineFramer()
         self.ended = False
         self._last_tick = time.monotonic()
 
@@ -180,15 +199,12 @@ class Bursts:
                 self._maybe_tick()
                 continue
             data, eof = self._coalesce(item)
-            block = self._whole_lines(data)
-            if block:
+            for block in split_dense(self.framer.feed(data)):
                 gave = True
                 yield block
             if eof:
                 self.ended = True
-                if self.pending:
-                    rest, self.pending = self.pending, b""
-                    yield rest
+                yield from split_dense(self.framer.finish())
                 return
             self._maybe_tick()
 
@@ -207,15 +223,3 @@ class Bursts:
                 break
             item = self.live.get(timeout=0)
         return b"".join(parts), False
-
-    def _whole_lines(self, chunk: bytes) -> bytes:
-        data = self.pending + chunk if self.pending else chunk
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            if len(data) > MAX_PARTIAL_BYTES:  # a runaway line: cut it here
-                self.pending = b""
-                return data + b"\n"
-            self.pending = data
-            return b""
-        self.pending = data[cut + 1:]
-        return data[: cut + 1]

@@ -61,7 +61,8 @@ _LITERALS = r"'(?:[^']|'')*'|(?-u:\b)\d+(?:\.\d+)?(?-u:\b)"
 def events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: int,
                           keywords: tuple[str, ...], search: str = "line",
                           context_keywords: tuple[str, ...] = (),
-                          marker: Marker | None = None) -> np.ndarray:
+                          marker: Marker | None = None,
+                          shapes: SeenShapes | None = None) -> np.ndarray:
     """The heads of the events holding a keyword anywhere in their rows (see `keyword_rows`),
     matching the marker, plus the context events worth building (see `context_rows`).
     `search` says which text of a row the tests read (see `searched`)."""
@@ -78,7 +79,7 @@ def events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: i
         hits = np.union1d(hits, rows[flags.get_column("marker").arg_true().to_numpy()])
     if context_keywords:
         found = rows[flags.get_column("context").arg_true().to_numpy()]
-        hits = np.union1d(hits, context_rows(part, hits, found))
+        hits = np.union1d(hits, context_rows(part, hits, found, shapes))
     if len(hits) == 0:
         return complete[:0]
     owners = np.searchsorted(complete, hits, side="right") - 1
@@ -149,7 +150,25 @@ def row_flags(part: pl.DataFrame, keywords: tuple[str, ...], search: str = "line
     return part.select(**{name: expr.fill_null(False) for name, expr in passes.items()})
 
 
-def context_rows(part: pl.DataFrame, hits: np.ndarray, found: np.ndarray) -> np.ndarray:
+class SeenShapes:
+    """The statement shapes a source has already built a context record for, so a shape costs
+    one record per source whatever the block size (bounded: past MAX_SHAPES, a new shape is
+    built each time it is met, as if it had never been seen)."""
+
+    MAX_SHAPES = 100_000
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def first(self, shapes: pl.Series) -> np.ndarray:
+        new = shapes.is_first_distinct().to_numpy() & ~shapes.is_in(list(self._seen)).to_numpy()
+        if len(self._seen) < self.MAX_SHAPES:
+            self._seen.update(shapes.filter(pl.Series(new)).to_list())
+        return new
+
+
+def context_rows(part: pl.DataFrame, hits: np.ndarray, found: np.ndarray,
+                 shapes: SeenShapes | None = None) -> np.ndarray:
     """Of the rows holding a context keyword (`found`), those worth a record: up to
     CONTEXT_SPAN rows before a keyword row (the SQL an error came from), and the first row of
     each statement shape (what successful statements say exists). An app that logs every
@@ -161,8 +180,8 @@ def context_rows(part: pl.DataFrame, hits: np.ndarray, found: np.ndarray) -> np.
     near = np.zeros(len(found), dtype=bool)
     has_next = following < len(hits)
     near[has_next] = hits[following[has_next]] - found[has_next] <= CONTEXT_SPAN
-    shapes = part.get_column("message").gather(found).str.replace_all(_LITERALS, "")
-    first = shapes.is_first_distinct().to_numpy()
+    texts = part.get_column("message").gather(found).str.replace_all(_LITERALS, "")
+    first = (shapes or SeenShapes()).first(texts)
     return found[near | first]
 
 

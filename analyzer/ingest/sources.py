@@ -1,28 +1,36 @@
-"""Sources stage: turn user paths (files, globs, directories, `-`) into byte blocks.
+"""Sources stage: a source (a file or `-`) -> byte blocks (expanding user paths: discover.py).
 
 A block is a run of whole lines (it ends with a newline, except the last block of a source), so
-the parsing stage never sees half a line. Gzip is recognised by its magic bytes, not by the file
-name. Nothing here decodes text or loads a whole file.
+the parsing stage never sees half a line. Compressed data is recognised by its first bytes,
+not by the file name (compression.py); lines are framed and capped in framing.py. Nothing
+here decodes text or loads a whole file.
 """
 
 from __future__ import annotations
 
-import glob
 import io
-import os
 import select
 import sys
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from analyzer.errors import InputError
+from analyzer.ingest.compression import (
+    VERIFY_BYTES,
+    decompressed,
+    may_be_compressed,
+    sniff_codec,
+)
+from analyzer.ingest.framing import DEFAULT_LINE_BYTES, framed
 
-# Files picked up when a directory is named; an explicitly named file is always read.
-LOG_SUFFIXES = (".log", ".txt", ".json", ".jsonl", ".ndjson", ".csv", ".out", ".gz")
-GZIP_MAGIC = b"\x1f\x8b"
+BINARY_SNIFF_BYTES = 8 * 1024
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes in the first KiBs: no log writer emits them (UTF-16 text aside)."""
+    return b"\x00" in head[:BINARY_SNIFF_BYTES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,60 +40,6 @@ class Source:
     @property
     def is_stdin(self) -> bool:
         return self.name == "-"
-
-
-def _has_glob(text: str) -> bool:
-    return any(ch in text for ch in "*?[")
-
-
-def _directory_files(path: Path) -> list[Path]:
-    found = []
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(LOG_SUFFIXES):
-                found.append(Path(root) / name)
-    return found
-
-
-def expand_sources(paths: list[str]) -> tuple[list[Source], list[InputError]]:
-    """Resolve paths to sources in a stable order; problems are returned, not raised, so one
-    bad path never stops the others from being read. A directory without log files is only a
-    warning when other inputs remain (`analyzer scan samples/*` with a rules folder in it),
-    an error when nothing is left to read."""
-    sources: list[Source] = []
-    problems: list[InputError] = []
-    seen: set[str] = set()
-
-    def add(name: str) -> None:
-        if name not in seen:
-            seen.add(name)
-            sources.append(Source(name))
-
-    for raw in paths or ["-"]:
-        if raw == "-":
-            add("-")
-            continue
-        candidates = sorted(glob.glob(raw, recursive=True)) if _has_glob(raw) else [raw]
-        if not candidates:
-            problems.append(InputError(raw, "no file matches this pattern"))
-        for candidate in candidates:
-            path = Path(candidate)
-            if path.is_dir():
-                files = _directory_files(path)
-                if not files and not _has_glob(raw):
-                    problems.append(InputError(candidate, f"directory holds no log files "
-                                               f"({', '.join(LOG_SUFFIXES)})", fatal=False))
-                for file in files:
-                    add(str(file))
-            elif not _has_glob(raw):
-                add(candidate)  # a file named explicitly is always read
-            elif path.is_file() and path.name.lower().endswith(LOG_SUFFIXES) \
-                    and not path.name.startswith("."):
-                add(candidate)  # a glob picks log files, as a directory does
-    if not sources:
-        problems = [InputError(p.where, p.problem) for p in problems]
-    return sources, problems
 
 
 def _open_binary(source: Source) -> BinaryIO:
@@ -138,43 +92,26 @@ def _more_waiting(stream: BinaryIO) -> bool:
         return False  # not a selectable stream (a test's BytesIO): no gathering
 
 
-def _decompressed(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
-    decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    in_member = False  # bytes of a member fed but its end not reached yet
-    try:
-        for chunk in chunks:
-            data = chunk
-            while data:
-                in_member = True
-                out = decoder.decompress(data)
-                if out:
-                    yield out
-                if not decoder.eof:
-                    break
-                # A concatenated gzip member (as `cat a.gz b.gz` makes) may follow.
-                data = decoder.unused_data
-                decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-                in_member = False
-    except zlib.error as exc:
-        raise InputError(name, f"corrupt gzip data ({exc}); kept what came before it") from None
-    if in_member:
-        raise InputError(name, "gzip data ends early (truncated); kept what came before it")
-
-
-def iter_blocks(source: Source, block_bytes: int = 16 * 1024 * 1024) -> Iterator[bytes]:
-    """Yield blocks of whole lines from a source. Raises InputError when the source cannot be
-    opened (before any block) or turns out corrupt (after the blocks read so far)."""
+def iter_blocks(source: Source, block_bytes: int = 4 * 1024 * 1024, *,
+                max_line_bytes: int = DEFAULT_LINE_BYTES) -> Iterator[bytes]:
+    """Yield blocks of whole lines from a source, decompressed when its first bytes are a
+    compressed stream. Raises InputError when the source cannot be opened (before any block)
+    or turns out corrupt (after the blocks read so far)."""
     stream = _open_binary(source)
     try:
         chunks = _read_chunks(stream, block_bytes, interactive=source.is_stdin)
         first = next(chunks, b"")
         if not first:
             return
-        if first.startswith(GZIP_MAGIC):
-            chunks = _decompressed(_prepend(first, chunks), source.name)
-        else:
-            chunks = _prepend(first, chunks)
-        yield from _whole_lines(chunks)
+        parts = [first]
+        while may_be_compressed(b"".join(parts)) and (more := next(chunks, b"")):
+            parts.append(more)
+        first = b"".join(parts)
+        chunks = _prepend(first, chunks)
+        codec = sniff_codec(first)
+        if codec is not None:
+            chunks = decompressed(codec, chunks, source.name)
+        yield from framed(chunks, max_line_bytes)
     except OSError as exc:
         raise InputError(source.name, f"read failed: {exc.strerror or exc}") from None
     finally:
@@ -187,24 +124,10 @@ def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _whole_lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    pending = b""
-    for chunk in chunks:
-        data = pending + chunk if pending else chunk
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            pending = data
-            continue
-        pending = data[cut + 1:]
-        yield data[: cut + 1]
-    if pending:
-        yield pending
-
-
-def is_gzip_file(path: str) -> bool:
+def is_compressed_file(path: str) -> bool:
     try:
         with open(path, "rb") as handle:
-            return handle.read(2) == GZIP_MAGIC
+            return sniff_codec(handle.read(VERIFY_BYTES)) is not None
     except OSError:
         return False
 

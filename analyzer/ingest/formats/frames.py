@@ -23,7 +23,7 @@ from analyzer.ingest import multiline
 from analyzer.ingest.events import event_record
 from analyzer.ingest.formats.base import ReadOptions, share
 from analyzer.ingest.lines import block_to_lines, cap_lengths
-from analyzer.ingest.prefilter import events_with_keywords
+from analyzer.ingest.prefilter import SeenShapes, events_with_keywords
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record, SourceStats
 from analyzer.textsafe import ANSI_RE
@@ -143,13 +143,14 @@ class FrameFormat(ABC):
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
         carry: pl.DataFrame | None = None
+        shapes = SeenShapes()  # context statement shapes already built, across blocks
         for frame in self.frames(blocks, stats, options):
             frame = _strip_ansi(frame)
             if carry is not None:
                 frame = pl.concat([carry, frame], how="diagonal_relaxed")
-            carry = yield from self._emit(frame, source, stats, options, final=False)
+            carry = yield from self._emit(frame, source, stats, options, shapes, final=False)
         if carry is not None:
-            yield from self._emit(carry, source, stats, options, final=True)
+            yield from self._emit(carry, source, stats, options, shapes, final=True)
 
     def _continuation(self, frame: pl.DataFrame) -> np.ndarray:
         joins = self._content_joins(frame)
@@ -174,14 +175,14 @@ class FrameFormat(ABC):
             joins = frame.select(own.fill_null(False)).to_series().to_numpy().copy()
         maybe = frame.select(multiline.maybe_continues() & self.generic_applies()) \
             .to_series().to_numpy()
-        rows = np.flatnonzero(maybe)
-        if len(rows) == 0:
+        if not maybe.any():
             return joins
-        context = np.union1d(rows, np.maximum(rows - 1, 0))
+        # The candidate rows and the rows above them, in order (a mask: linear, no sort).
+        context = np.flatnonzero(maybe | np.append(maybe[1:], False))
         part = frame.select("message")[pl.Series(context)]
         found = part.select(multiline.by_content(shape=shape).fill_null(False)).to_series()\
             .to_numpy()
-        keep = np.isin(context, rows)
+        keep = maybe[context].astype(bool)
         joins[context[keep]] |= found[keep]
         return joins
 
@@ -207,7 +208,7 @@ class FrameFormat(ABC):
         return claimed if own is None else pl.select(pl.coalesce(claimed, own)).to_series()
 
     def _emit(self, frame: pl.DataFrame, source: str, stats: SourceStats,
-              options: ReadOptions, *, final: bool
+              options: ReadOptions, shapes: SeenShapes, *, final: bool
               ) -> Generator[Record, None, pl.DataFrame | None]:
         """Yield the complete events of frame; return the rows of the last, maybe open, one."""
         if frame.height == 0:
@@ -224,7 +225,7 @@ class FrameFormat(ABC):
         else:
             chosen = events_with_keywords(frame, complete, open_from, options.keywords,
                                           self.search, options.context_keywords,
-                                          options.marker)
+                                          options.marker, shapes)
         yield from self._build(frame, heads, chosen, open_from, source)
         return None if final else frame.slice(open_from)
 
@@ -349,7 +350,7 @@ class LineFormat(FrameFormat):
         line formats (in registry order); a claimed line is parsed by its format and marked
         with its name in `fmt`, so it is counted and built as that format."""
         stray = frame.filter(~pl.col("parsed").fill_null(False)).select("line", "lineno")
-        if stray.height == 0 or stray.height == frame.height:
+        if stray.height == 0:
             return frame
         # Blank and indented lines continue events; they are nobody's to claim.
         stray = stray.filter(pl.col("line").str.contains(r"^\S"))
@@ -379,7 +380,8 @@ class LineFormat(FrameFormat):
 
 
 def _strip_ansi(frame: pl.DataFrame) -> pl.DataFrame:
-    # Colour codes stay in `raw` (the line) but are stripped from what rules match.
+    # Colour codes are stripped from what rules match (`raw` keeps them); no message: the line.
+    frame = frame.with_columns(pl.col("message").fill_null(pl.col("line")))
     if frame.height and frame.get_column("message").str.contains("\x1b", literal=True).any():
         return frame.with_columns(message=pl.col("message").str.replace_all(ANSI_PATTERN, ""))
     return frame

@@ -133,5 +133,14 @@ def _legacy_row(pending: list[tuple[int, str]], joined: str, columns: int) -> Cs
         # react-csv >= 2.2.1 doubles quotes; older ones leave them alone (a lone `"` stays)
         values = [field.replace('""', '"') for field in fields]
     elif len(fields) > columns:
-        values = next(csv.reader([joined]), None)
+        values = _parsed(joined)
     return CsvRow(lineno=pending[0][0], end_lineno=pending[-1][0], raw=joined, values=values)
+
+
+def _parsed(joined: str) -> list[str] | None:
+    """The record as a CSV parser reads it; None when it rejects it (a stray quote, a line
+    break outside quotes): the row is kept as unparsed text."""
+    try:
+        return next(csv.reader(joined.splitlines() or [""]), None)
+    except csv.Error:
+        return None

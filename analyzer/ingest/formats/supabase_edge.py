@@ -34,11 +34,19 @@ class SupabaseEdge(LineFormat):
         fields = {"method": parts[0], "status": parts[1]}
         url = next((p for p in parts[2:] if p.startswith(("http://", "https://"))), None)
         if url:
-            split = urlsplit(url)
-            fields.update(path=split.path, host=split.hostname or "")
+            fields.update(_url_fields(url))
         if len(parts) >= 6:
             fields["client_ip"], fields["cf_ray"] = parts[2], parts[3]
         return event_record(source=source, lineno=rows.lineno, end_lineno=rows.end_lineno,
                             fmt=self.name, message="\n".join(rows.messages),
                             raw="\n".join(rows.lines), level=level_from_status(parts[1]),
                             fields=fields)
+
+
+def _url_fields(url: str) -> dict[str, str]:
+    """Path and host of the URL; a malformed one (`https://[`: ValueError) keeps neither."""
+    try:
+        split = urlsplit(url)
+        return {"path": split.path, "host": split.hostname or ""}
+    except ValueError:
+        return {}

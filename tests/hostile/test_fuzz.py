@@ -1,0 +1,116 @@
+"""Fuzzing the ingest stage: random bytes and random mixtures of real sample lines (with the
+tokens that broke readers before: stray quotes, lone CRs, NULs, cut JSON, zlib-looking heads)
+go through detection and every reader at several block sizes. No exception escapes, every
+input line is counted, and the records are the same whatever the block size."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analyzer.errors import InputError
+from analyzer.ingest import FORMATS, ReadOptions, read_source
+from analyzer.ingest.detect import detect_format, head_lines
+from analyzer.ingest.sources import Source
+from analyzer.model import SourceStats
+from analyzer.rulebook import load_rules
+from analyzer.session import read_options
+from analyzer.settings import Settings
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLE_FILES = sorted(p for p in SAMPLES.rglob("*") if p.is_file()
+                      and p.suffix in (".log", ".csv", ".json", ".jsonl", ".txt"))
+LINES = sorted({line for path in SAMPLE_FILES
+                for line in path.read_bytes().splitlines(keepends=True)[:400]})
+HEADS = [path.read_bytes().splitlines(keepends=True)[0] for path in SAMPLE_FILES]
+TOKENS = [b'"', b'""', b"\r", b"\r\n", b"\n", b"\x00", b"{", b"}", b"[", b"]", b",", b"\t",
+          b"  ", b"https://[", b'"a"@"b"', b"ERROR:  ", b"ERROR", b"\xff\xfe", b"\xef\xbb\xbf",
+          b"x^", b"\x1f\x8b", b"BZh9", b"\x28\xb5\x2f\xfd", b"\x1b[31m", b"\x1f", b"---\n",
+          b"null", b"\\", "\u2028".encode()]
+BLOCK_SIZES = (61, 4096, 16 * 1024 * 1024)
+READER_NAMES = [None, *FORMATS]  # None: detection picks
+OPTIONS = {
+    "all records": ReadOptions(),
+    "rule keywords": read_options(load_rules([]), Settings()),
+}
+
+fragments = st.one_of(st.sampled_from(LINES), st.sampled_from(TOKENS), st.binary(max_size=24))
+mixtures = st.builds(lambda head, parts: head + b"".join(parts),
+                     st.sampled_from([b"", *HEADS]), st.lists(fragments, max_size=40))
+# CI runs a fixed, bounded set (about half a minute on 2 cores); ANALYZER_FUZZ_EXAMPLES=2000
+# runs a longer random search locally.
+LONG_RUN = int(os.environ.get("ANALYZER_FUZZ_EXAMPLES", "0"))
+FUZZ = settings(max_examples=LONG_RUN or 25, deadline=None, derandomize=not LONG_RUN,
+                database=None, print_blob=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def expected_lines(data: bytes) -> int:
+    """Lines as `wc -l` would count them if a lone CR were a newline, plus an unterminated
+    last line."""
+    text = re.sub(rb"\r\n?", b"\n", data)
+    return text.count(b"\n") + (1 if text and not text.endswith(b"\n") else 0)
+
+
+def read_all(path: Path, reader: str | None, options: ReadOptions, block: int):
+    stats = SourceStats(str(path))
+    error = None
+    try:
+        records = [(r.lineno, r.end_lineno, r.format, r.level, r.ts, r.service, r.message)
+                   for r in read_source(Source(str(path)), stats, input_format=reader,
+                                        options=options, block_bytes=block)]
+    except InputError as exc:  # a counted problem, never any other exception
+        records, error = [], str(exc)
+    counts = (stats.lines, stats.records, stats.unparsed, stats.truncated_lines,
+              dict(stats.formats))
+    return records, counts, error
+
+
+# Known and reported, not yet fixed: the result still depends on the block size. No exception
+# and every line counted are checked for it all the same.
+BLOCK_DEPENDENT = {
+    # several JSON values on one line (`[2025-11-13 …` read as numbers) are joined back to
+    # their rows by line number in wrapped.py, so each is repeated once per value on the line
+    "gcloud_logging",
+    # after the interleaving change merged with s12: a tab-indented line after a dashboard line
+    # is kept apart or joined depending on where the block ends
+    "render_dashboard",
+}
+
+
+def check_every_reader(path: Path, data: bytes) -> None:
+    detect_format(head_lines(data))
+    for reader in READER_NAMES:
+        for option_name, options in OPTIONS.items():
+            results = [read_all(path, reader, options, block) for block in BLOCK_SIZES]
+            first = results[0]
+            where = f"reader {reader or 'detected'}, {option_name}"
+            assert first[1][0] == expected_lines(data), f"{where}: lines miscounted"
+            for block, other in zip(BLOCK_SIZES[1:], results[1:], strict=True):
+                assert other[1][0] == first[1][0], f"{where}: block {block} counts lines anew"
+                if reader not in BLOCK_DEPENDENT:
+                    assert other == first, f"{where}: block {block} differs from " \
+                                           f"{BLOCK_SIZES[0]}"
+
+
+@pytest.mark.slow
+@FUZZ
+@given(data=st.binary(max_size=3000))
+def test_random_bytes_never_break_a_reader(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "input.log"
+    path.write_bytes(data)
+    check_every_reader(path, data)
+
+
+@pytest.mark.slow
+@FUZZ
+@given(data=mixtures)
+def test_mixtures_of_real_sample_lines_never_break_a_reader(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "input.log"
+    path.write_bytes(data)
+    check_every_reader(path, data)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from analyzer.catalog import Catalog
+from analyzer.engines import Transfer, engine_records, is_engine_url
 from analyzer.errors import InputError, UsageError
 from analyzer.ingest import ReadOptions, expand_sources, read_source
 from analyzer.ingest.sources import is_gzip_file
@@ -26,8 +27,18 @@ from analyzer.session import Session, load_ruleset, load_schema, read_options, r
 from analyzer.settings import Settings
 from analyzer.store import RunResult, StateStore
 
-__all__ = ["Session", "analyze", "load_ruleset", "load_schema", "parse_when", "read_options",
-           "redactor", "scheduled_report"]
+__all__ = [
+    "Session",
+    "analysis_session",
+    "analyze",
+    "load_ruleset",
+    "load_schema",
+    "parse_when",
+    "read_engine_source",
+    "read_options",
+    "redactor",
+    "scheduled_report",
+]
 
 
 Window = tuple[int | None, int | None]  # [start, end) in ns; None = unbounded
@@ -79,13 +90,25 @@ def _source_size(name: str) -> int | None:
 def analyze(paths: Sequence[str], settings: Settings | None = None, *,
             ruleset: RuleSet | None = None, catalog: Catalog | None = None,
             window: Window | None = None, progress: Progress | None = None) -> Report:
+    return analysis_session(paths, settings, ruleset=ruleset, catalog=catalog, window=window,
+                            progress=progress).report()
+
+
+def analysis_session(paths: Sequence[str], settings: Settings | None = None, *,
+                     ruleset: RuleSet | None = None, catalog: Catalog | None = None,
+                     window: Window | None = None,
+                     progress: Progress | None = None) -> Session:
+    """The session after every input went through it: files (and globs, stdin) first, then
+    engine sources (`parquet:logs/*.parquet`, `duckdb:///x.duckdb?table=logs`, ...)."""
     settings = settings or Settings()
     ruleset = ruleset or load_ruleset(settings)
     problems: list[Problem] = []
     if catalog is None:
         catalog = load_schema(settings, problems)
     session = Session(ruleset, settings, catalog)
-    sources, bad_paths = expand_sources(list(paths))
+    engines = [p for p in paths if is_engine_url(p)]
+    files = [p for p in paths if not is_engine_url(p)]
+    sources, bad_paths = expand_sources(files) if files or not engines else ([], [])
     for problem in problems:
         session.add_problem(problem)
     for err in bad_paths:
@@ -108,7 +131,23 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
             if progress is not None:
                 progress.finish()
         session.close_source()
-    return session.report()
+    for url in engines:
+        read_engine_source(session, url, window)
+    return session
+
+
+def read_engine_source(session: Session, url: str, window: Window | None = None,
+                       transfer: Transfer | None = None) -> None:
+    """One engine source through the session: the engine prefilters, the session does the
+    rest (a failure is a fatal problem of that source; the other sources still count)."""
+    stats = session.open_source(redactor(session.settings)(url))
+    try:
+        for record in engine_records(url, session.ruleset, session.options, stats, transfer):
+            if window is None or in_window(record, window):
+                session.add(record)
+    except InputError as exc:
+        session.add_problem(Problem(exc.where, exc.problem, fatal=True))
+    session.close_source()
 
 
 def scheduled_report(paths: Sequence[str], settings: Settings, *, state: str,

@@ -73,7 +73,11 @@ def test_required_ids_exist():
 
 def test_each_code_belongs_to_one_rule_and_the_pack_lints_clean():
     report = lint_paths([builtin_rules_dir()], known_diagnoses={"naming"})
-    assert [str(i) for i in report.issues] == []
+    # notes are information (the rules SQL engines capture in Python), not findings
+    assert [str(i) for i in report.issues if i.level != "note"] == []
+    assert {n.message.split(":")[0] for n in report.notes} == {
+        "rule http.server_error_status", "rule node_postgres.undefined_column",
+        "rule node_postgres.undefined_table", "rule prisma.undefined_column"}
 
 
 def test_one_file_per_family():

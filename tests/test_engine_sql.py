@@ -15,6 +15,7 @@ from chdb import session as chdb_session
 from analyzer.engines import DIALECTS, Columns, plan_rule, rules_query
 from analyzer.model import Record, frozen_map
 from analyzer.rulebook import load_rules
+from analyzer.rulebook.engine import value_end
 from analyzer.rulebook.lint import lint_paths
 from analyzer.rulebook.normalize import NORMALIZERS
 from analyzer.rulebook.re2 import Untranslatable, to_re2
@@ -73,7 +74,9 @@ def _engine_hits(rows) -> set[tuple[str, str, tuple]]:
             continue
         rule = RULES.get(rule_id)
         assert rule is not None
-        values = {k: v for k, v in json.loads(captures).items() if v}
+        # what the analyzer does to a raw group after the regex: cut at a closing quote,
+        # then the rule's normalizers (the SQL returns the raw groups)
+        values = {k: value_end(v) for k, v in json.loads(captures).items() if v}
         for name, how in rule.normalize.items():
             if name in values:
                 values[name] = NORMALIZERS[how](values[name])

@@ -7,16 +7,28 @@ from typing import Annotated
 import typer
 
 from analyzer.cli import console
-from analyzer.cli.options import ConfigOpt, NoBuiltinRulesOpt, RulesOpt, SchemaOpt, settings_of
-from analyzer.cli.scan import FailOnOpt, FormatOpt, exit_status, print_report
+from analyzer.cli.options import (
+    ConfigOpt,
+    NoBuiltinRulesOpt,
+    RulesOpt,
+    SchemaOpt,
+    format_option,
+    settings_of,
+)
+from analyzer.cli.scan import (
+    SCAN_FORMATS,
+    SEVERITY_CHOICES,
+    FailOnOpt,
+    exit_status,
+    print_report,
+)
 from analyzer.errors import UsageError
-from analyzer.model import Problem
-from analyzer.report import REPORTERS
-from analyzer.session import load_ruleset, load_schema
-from analyzer.summary import merge_summaries
 
 SummariesArg = Annotated[list[str], typer.Argument(
-    help="Summary files written by `scan --emit-summary`, in input order.", show_default=False)]
+    metavar="SUMMARY", help="Summary files written by `scan --emit-summary`, in input order.",
+    show_default=False)]
+FormatOpt = Annotated[str, format_option(
+    "merge", SCAN_FORMATS, "Output: table (for a terminal), json, markdown or html.")]
 
 
 @console.command
@@ -25,8 +37,14 @@ def merge(summaries: SummariesArg, schema: SchemaOpt = None, rules: RulesOpt = N
           fail_on: FailOnOpt = None, config: ConfigOpt = None) -> None:
     """Merge shard summaries into the report one scan over all their inputs gives (same ids,
     counts, first/last seen, samples); the diagnosis runs on the merged state."""
-    console.choice("--format", output_format, list(REPORTERS))
-    settings = settings_of(config, schema=schema, rules=rules, fail_on=fail_on,
+    from analyzer.model import Problem
+    from analyzer.session import load_ruleset, load_schema
+    from analyzer.summary import merge_summaries
+
+    output_format = console.choice("--format", output_format, SCAN_FORMATS)
+    if fail_on is not None:
+        fail_on = console.choice("--fail-on", fail_on, SEVERITY_CHOICES)
+    settings = settings_of(config, command="merge", schema=schema, rules=rules, fail_on=fail_on,
                            builtin_rules=False if no_builtin_rules else None)
     if settings.builtin_rules is False and not settings.rules_dirs:
         raise UsageError("--no-builtin-rules needs at least one --rules")

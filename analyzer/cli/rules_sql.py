@@ -8,26 +8,28 @@ import typer
 
 from analyzer.cli import console
 from analyzer.cli.options import NoBuiltinRulesOpt, RulesOpt, settings_of
-from analyzer.engines import DIALECTS, Columns, dialect, rules_query
 from analyzer.errors import UsageError
-from analyzer.rulebook import build_ruleset
-from analyzer.session import load_ruleset
 
+DIALECT_NAMES = ("duckdb", "clickhouse", "bigquery")
 DialectOpt = Annotated[str, typer.Option(
-    "--dialect", "-d", help=f"SQL dialect: {', '.join(DIALECTS)}.")]
+    "--dialect", "-d", metavar=f"[{'|'.join(DIALECT_NAMES)}]", help="The engine's SQL dialect.")]
 TableOpt = Annotated[str, typer.Option(
-    "--table", "-t", help="The table (or view) holding the logs; dotted names are quoted per "
-    "part (`dataset.postgres_logs`).")]
-MessageOpt = Annotated[str, typer.Option("--message-column", help="The log message column.")]
-TimeOpt = Annotated[str, typer.Option("--time-column", help="The event time column.")]
+    "--table", "-t", metavar="NAME", help="The table (or view) holding the logs; dotted names "
+    "are quoted per part (`dataset.postgres_logs`).")]
+MessageOpt = Annotated[str, typer.Option("--message-column", metavar="COLUMN",
+                                         help="The log message column.")]
+TimeOpt = Annotated[str, typer.Option("--time-column", metavar="COLUMN",
+                                      help="The event time column.")]
 ServiceOpt = Annotated[str | None, typer.Option(
-    "--service-column", help="The service column (none: NULL).", show_default=False)]
+    "--service-column", metavar="COLUMN", help="The service column (none: NULL).",
+    show_default=False)]
 CodeOpt = Annotated[str | None, typer.Option(
-    "--code-column", help="A column holding the SQLSTATE/PGRST code: compared by equality "
-    "with the rules' codes.", show_default=False)]
+    "--code-column", metavar="COLUMN", help="A column holding the SQLSTATE/PGRST code: "
+    "compared by equality with the rules' codes.", show_default=False)]
 OnlyOpt = Annotated[list[str] | None, typer.Option(
-    "--only", help="Only this rule id, or a family (`postgres`: every `postgres.*` rule). "
-    "Repeatable: one query per family, or a short one for one problem.", show_default=False)]
+    "--only", metavar="ID|FAMILY", help="Only this rule id, or a family (`postgres`: every "
+    "`postgres.*` rule). Repeatable: one query per family, or a short one for one problem.",
+    show_default=False)]
 
 
 @console.command
@@ -39,7 +41,11 @@ def rules_sql(sql_dialect: DialectOpt = "duckdb", table: TableOpt = "logs",
     """Print one query selecting the events any rule matches, with rule_id, ts, service,
     captures (JSON text) and capture_in_python (the rules RE2 cannot capture: `rules lint`
     notes them). Run it in the engine; nothing is executed here."""
-    sql = dialect(sql_dialect)
+    from analyzer.engines import Columns, dialect, rules_query
+    from analyzer.rulebook import build_ruleset
+    from analyzer.session import load_ruleset
+
+    sql = dialect(sql_dialect.lower())
     if no_builtin_rules and not rules:
         raise UsageError("--no-builtin-rules needs at least one --rules")
     settings = settings_of(None, rules=rules, builtin_rules=False if no_builtin_rules else None)

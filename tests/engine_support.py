@@ -26,12 +26,11 @@ def event_table(records: list[Record]) -> pa.Table:
     return pa.table({
         "ts": pa.array([r.ts for r in records], pa.timestamp("ns", tz="UTC")),
         "lineno": pa.array([r.lineno for r in records], pa.int64()),
-        "format": [r.format for r in records],
-        "service": [r.service for r in records],
-        "instance": [r.instance for r in records],
-        "level": [r.level for r in records],
-        "message": [r.message for r in records],
-        "fields": [json.dumps(dict(r.fields), default=str) for r in records],
+        # typed columns, as a log table has them (an all-null column stays a string column)
+        **{name: pa.array([getattr(r, name) for r in records], pa.string())
+           for name in ("format", "service", "instance", "level", "message")},
+        "fields": pa.array([json.dumps(dict(r.fields), default=str) for r in records],
+                           pa.string()),
     })
 
 

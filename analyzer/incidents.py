@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from analyzer.model import Incident, Match, Sample, Span, frozen_map, severity_rank
 from analyzer.rulebook import Rule
@@ -167,6 +167,35 @@ class Accumulator:
             for name, values in theirs.clues.items():
                 for value in values:
                     mine.add_clue(name, value)
+
+    def to_state(self) -> list[dict[str, Any]]:
+        """Plain JSON-able data of every incident, in the order they opened (`merge_state`
+        folds it back in: a summary that merges exactly)."""
+        return [{"key": list(key), "rule": s.rule.id, "entities": dict(s.entities),
+                 "id": s.ident, "severity": s.severity, "count": s.count,
+                 "first_seen": s.span.first, "last_seen": s.span.last,
+                 "services": list(s.services),
+                 "samples": [[x.ts, x.source, x.lineno, x.message] for x in s.samples],
+                 "minutes": {str(m): n for m, n in s.minutes.items()},
+                 "clues": {k: list(v) for k, v in s.clues.items()}}
+                for key, s in self._open.items()]
+
+    def merge_state(self, states: list[dict[str, Any]]) -> None:
+        """Fold `to_state` data in, as if its matches came after ours. KeyError names a rule
+        that is not loaded; TypeError/ValueError: not such data."""
+        other = Accumulator(self.rules, self.max_samples, self.redact)
+        for data in states:
+            state = _Open(self.rules[data["rule"]], dict(data["entities"]), str(data["id"]),
+                          str(data["severity"]), int(data["count"]),
+                          Span(data["first_seen"], data["last_seen"]),
+                          [str(x) for x in data["services"]],
+                          [Sample(ts, str(src), int(line), str(msg))
+                           for ts, src, line, msg in data["samples"]],
+                          {int(m): int(n) for m, n in data["minutes"].items()},
+                          {str(k): [str(v) for v in vs] for k, vs in data["clues"].items()})
+            key = tuple(str(k) for k in data["key"])
+            other._open[key] = other._by_id[state.ident] = state
+        self.merge(other)
 
     def minutes(self, incident: str) -> dict[int, int]:
         """Per-minute counts (minute = ns // 60e9) of one incident, for timelines."""

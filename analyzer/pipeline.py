@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from analyzer.catalog import Catalog
+from analyzer.engines import Transfer, engine_records, is_engine_url
 from analyzer.errors import InputError, UsageError
 from analyzer.ingest import ReadOptions, expand_sources, read_source, source_warnings
 from analyzer.ingest.sources import is_compressed_file
@@ -27,8 +28,18 @@ from analyzer.session import Session, load_ruleset, load_schema, read_options, r
 from analyzer.settings import Settings
 from analyzer.store import RunResult, StateStore
 
-__all__ = ["Session", "analyze", "load_ruleset", "load_schema", "parse_when", "read_options",
-           "redactor", "scheduled_report"]
+__all__ = [
+    "Session",
+    "analysis_session",
+    "analyze",
+    "load_ruleset",
+    "load_schema",
+    "parse_when",
+    "read_engine_source",
+    "read_options",
+    "redactor",
+    "scheduled_report",
+]
 
 
 Window = tuple[int | None, int | None]  # [start, end) in ns; None = unbounded
@@ -117,13 +128,25 @@ def _source_size(name: str) -> int | None:
 def analyze(paths: Sequence[str], settings: Settings | None = None, *,
             ruleset: RuleSet | None = None, catalog: Catalog | None = None,
             window: Window | None = None, progress: Progress | None = None) -> Report:
+    return analysis_session(paths, settings, ruleset=ruleset, catalog=catalog, window=window,
+                            progress=progress).report()
+
+
+def analysis_session(paths: Sequence[str], settings: Settings | None = None, *,
+                     ruleset: RuleSet | None = None, catalog: Catalog | None = None,
+                     window: Window | None = None,
+                     progress: Progress | None = None) -> Session:
+    """The session after every input went through it: files (and globs, stdin) first, then
+    engine sources (`parquet:logs/*.parquet`, `duckdb:///x.duckdb?table=logs`, ...)."""
     settings = settings or Settings()
     ruleset = ruleset or load_ruleset(settings)
     problems: list[Problem] = []
     if catalog is None:
         catalog = load_schema(settings, problems)
     session = Session(ruleset, settings, catalog)
-    sources, bad_paths = expand_sources(list(paths))
+    engines = [p for p in paths if is_engine_url(p)]
+    files = [p for p in paths if not is_engine_url(p)]
+    sources, bad_paths = expand_sources(files) if files or not engines else ([], [])
     outside = OutsideWindow()
     for problem in problems:
         session.add_problem(problem)
@@ -148,9 +171,29 @@ def analyze(paths: Sequence[str], settings: Settings | None = None, *,
             if progress is not None:
                 progress.finish()
         session.close_source()
+    for url in engines:
+        read_engine_source(session, url, window, outside=outside)
     if outside.missed_all:
         session.add_problem(Problem("--since/--until", outside.note(window)))
-    return replace(session.report(), window_missed=outside.missed_all)
+        session.window_missed = True
+    return session
+
+
+def read_engine_source(session: Session, url: str, window: Window | None = None,
+                       transfer: Transfer | None = None,
+                       outside: OutsideWindow | None = None) -> None:
+    """One engine source through the session: the engine prefilters, the session does the
+    rest (a failure is a fatal problem of that source; the other sources still count)."""
+    outside = outside or OutsideWindow()
+    stats = session.open_source(redactor(session.settings)(url))
+    try:
+        for record in engine_records(url, session.ruleset, session.options, stats, transfer):
+            if window is None or outside.keeps(record, window):
+                session.add(record)
+    except InputError as exc:
+        session.add_problem(Problem(exc.where, exc.problem, fatal=True))
+        stats.failed = True
+    session.close_source()
 
 
 def scheduled_report(paths: Sequence[str], settings: Settings, *, state: str,

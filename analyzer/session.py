@@ -108,6 +108,7 @@ class Session:
         self._dropped_unknown = 0
         self._settled = 0  # the miner's folds + evictions the tracked clusters account for
         self._diagnoses: dict[str, Diagnosis | None] = {}
+        self.window_missed = False  # a driver's window (--since/--until) left out every record
 
     @property
     def dropped(self) -> int:
@@ -253,5 +254,6 @@ class Session:
         return Report(sources=tuple(self.sources), incidents=tuple(everything),
                       root_causes=tuple(causes),
                       problems=(*self.problems, *self.ruleset.problems, *overflow),
+                      window_missed=self.window_missed,
                       timelines=frozen_map({i.id: frozen_map(timelines.get(i.id))
                                             for i in everything}))

@@ -61,7 +61,7 @@ def test_an_internal_error_is_one_line_exit_3_and_a_traceback_with_v(cli, monkey
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("analyzer.pipeline.analyze", broken)
+    monkeypatch.setattr("analyzer.pipeline.analysis_session", broken)
     plain = cli("scan", str(SEED_LOG))
     assert plain.exit_code == 3
     assert plain.stderr.splitlines() == [

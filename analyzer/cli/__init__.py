@@ -14,6 +14,7 @@ from analyzer.cli import (
     check,
     console,
     formats,
+    merge,
     postmortem,
     pull,
     report,
@@ -94,7 +95,8 @@ app.command("serve")(serve.serve)
 app.command("check")(check.check)
 COMMANDS = ("scan", "report", "watch", "postmortem", "formats", "templates", "check",
             "rules list", "rules explain", "rules lint", "rules test", "rules suggest",
-            "serve", "pull supabase", "pull render")
+            "rules sql", "serve", "pull supabase", "pull render", "merge")
+app.command("merge")(merge.merge)
 app.add_typer(rules.rules_app, name="rules")
 app.add_typer(pull.pull_app, name="pull")
 

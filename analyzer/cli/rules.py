@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from analyzer.cli import console
+from analyzer.cli import console, rules_sql
 from analyzer.cli.options import (
     CONTEXT,
     ConfigOpt,
@@ -140,7 +140,7 @@ def rules_explain(rule_id: RuleIdArg, rules: RulesOpt = None,
 def rules_lint(paths: RulePathsArg = None, output_format: LintFormatOpt = "text") -> None:
     """Validate rule files: unknown or missing keys, invalid regex, duplicate ids, fingerprints
     naming captures no pattern defines, missing examples, unknown diagnoses. Exit 2 on any
-    error (warnings do not fail)."""
+    error (warnings do not fail). Notes name the rules SQL engines capture in Python."""
     from analyzer.diagnose import CHECKS
     from analyzer.rulebook import default_lint_paths, lint_paths
     from analyzer.textsafe import printable
@@ -156,8 +156,9 @@ def rules_lint(paths: RulePathsArg = None, output_format: LintFormatOpt = "text"
         raise typer.Exit(console.EXIT_USAGE if report.errors else console.EXIT_OK)
     for issue in report.issues:
         typer.echo(printable(str(issue)))
+    notes = f", {len(report.notes)} note(s)" if report.notes else ""
     typer.echo(f"{report.files} file(s), {len(report.rules)} rule(s): "
-               f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+               f"{len(report.errors)} error(s), {len(report.warnings)} warning(s){notes}")
     raise typer.Exit(console.EXIT_USAGE if report.errors else console.EXIT_OK)
 
 
@@ -215,3 +216,6 @@ def rules_suggest(incident: IncidentArg, paths: PathsArg = None, rules: RulesOpt
     report = analyze(console.input_paths(paths), settings)
     typer.echo(rule_draft(find_incident(report.incidents, incident), report.incidents),
                nl=False)
+
+
+rules_app.command("sql")(rules_sql.rules_sql)

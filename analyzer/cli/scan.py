@@ -35,6 +35,9 @@ MaxSamplesOpt = Annotated[int | None, typer.Option(
     "--max-samples", metavar="N", help="Sample lines kept per incident (default 5).")]
 BriefOpt = Annotated[bool, typer.Option(
     "--brief", help="table: the incidents and the root causes with their fix only.")]
+EmitSummaryOpt = Annotated[str | None, typer.Option(
+    "--emit-summary", metavar="FILE", help="Also write the run's mergeable summary (JSON) to "
+    "this file, for `analyzer merge`.", show_default=False)]
 
 
 @console.command
@@ -43,9 +46,11 @@ def scan(paths: PathsArg = None, schema: SchemaOpt = None, rules: RulesOpt = Non
          brief: BriefOpt = False, input_format: InputFormatOpt = None,
          fail_on: FailOnOpt = None, no_redact: NoRedactOpt = False,
          redact_emails: RedactEmailsOpt = False, max_samples: MaxSamplesOpt = None,
-         config: ConfigOpt = None) -> None:
-    """Analyse logs once and report the incidents found."""
-    from analyzer.pipeline import analyze
+         emit_summary: EmitSummaryOpt = None, config: ConfigOpt = None) -> None:
+    """Analyse logs once and report the incidents found. Inputs may also be engine sources:
+    parquet:GLOB, json:GLOB, duckdb:///FILE?table=T, chdb:GLOB,
+    clickhouse://HOST:PORT/DB?table=T."""
+    from analyzer.pipeline import analysis_session
 
     output_format = console.choice("--format", output_format, SCAN_FORMATS)
     if fail_on is not None:
@@ -59,7 +64,12 @@ def scan(paths: PathsArg = None, schema: SchemaOpt = None, rules: RulesOpt = Non
         raise UsageError("--no-builtin-rules needs at least one --rules")
     inputs = console.input_paths(paths)
     with console.progress() as bar:
-        report = analyze(inputs, settings, progress=bar)
+        session = analysis_session(inputs, settings, progress=bar)
+    if emit_summary:
+        from analyzer.summary import write_summary
+
+        write_summary(session, emit_summary)
+    report = session.report()
     print_report(report, output_format, redact=settings.redact, emails=settings.redact_emails,
                  brief=brief)
     console.report_problems(report.problems)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
 from analyzer.resolve.context import Seen
@@ -69,6 +70,32 @@ class LogEvidence:
         for column, attribute in renames:
             if column != attribute and len(self.aliases) < MAX_COLUMNS:
                 self.aliases.setdefault(column, (attribute, where))
+
+    def to_state(self) -> dict[str, Any]:
+        """Plain JSON-able data: every observed table with where it and its columns were
+        first seen, and the statement shapes taken in."""
+        tables = []
+        for table in self.catalog:
+            key = (table.schema, table.name)
+            tables.append({"schema": table.schema, "name": table.name,
+                           "where": self.seen_at.get((*key, None), ""),
+                           "columns": [[c, self.seen_at.get((*key, c), "")]
+                                       for c in table.columns]})
+        return {"tables": tables, "shapes": sorted(self.shapes),
+                "aliases": [[c, a, w] for c, (a, w) in self.aliases.items()]}
+
+    def merge_state(self, state: dict[str, Any]) -> None:
+        """Fold `to_state` data in, as if it had been seen after ours (first sightings win)."""
+        for table in state["tables"]:
+            schema, name = str(table["schema"]), str(table["name"])
+            self.add(schema, name, None, str(table["where"]))
+            for column, where in table["columns"]:
+                self.add(schema, name, str(column), str(where))
+        for column, attribute, where in state.get("aliases", []):
+            self.add_aliases([(str(column), str(attribute))], str(where))
+        for shape in state["shapes"]:
+            if len(self.shapes) < MAX_SHAPES:
+                self.shapes.add(str(shape))
 
     def where(self, schema: str, table: str, column: str | None = None) -> str | None:
         return self.seen_at.get((schema, table, column))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.rulebook.load import Example, Rule, read_rule_file, rule_files
+from analyzer.rulebook.re2 import why_untranslatable
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,7 @@ class LintIssue:
     line: int | None
     key: str | None
     message: str
-    level: str = "error"  # error | warning
+    level: str = "error"  # error | warning | note (information only: engine fallbacks)
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -44,6 +45,10 @@ class LintReport:
     @property
     def warnings(self) -> list[LintIssue]:
         return [i for i in self.issues if i.level == "warning"]
+
+    @property
+    def notes(self) -> list[LintIssue]:
+        return [i for i in self.issues if i.level == "note"]
 
 
 def lint_paths(paths: Sequence[str | Path], *,
@@ -109,6 +114,7 @@ def _rule_issues(rule: Rule, known_diagnoses: Collection[str] | None) -> list[Li
     if not rule.docs:
         issues.append(_issue(rule, "docs", "no docs: say what it means, the usual causes and "
                                            "the fix", "warning"))
+    issues.extend(_engine_notes(rule))
     if rule.fingerprint and matching and all(e.captures is None for e in matching):
         issues.append(_issue(rule, "examples", "no matching example states its `captures`, so "
                                                "the fingerprint is untested", "warning"))
@@ -131,6 +137,21 @@ def _unreachable_examples(rule: Rule, matching: Sequence[Example]) -> list[LintI
                 f"{list(rule.keywords)}: the prefilter never shows the rule such a line, so it "
                 "can never match it (declare keywords every match holds, or none)"))
     return issues
+
+
+def _engine_notes(rule: Rule) -> list[LintIssue]:
+    """Rules an SQL engine (`rules sql`, engine sources) cannot capture with RE2: it fetches
+    their candidates by keyword and the analyzer captures in Python."""
+    if rule.fields:
+        return [_issue(rule, "fields", "engines fetch its candidates by keyword and capture in "
+                                       "Python (it tests structured fields)", "note")]
+    for pattern in rule.patterns:
+        why = why_untranslatable(pattern.pattern)
+        if why:
+            return [_issue(rule, "patterns", f"engines fetch its candidates by keyword and "
+                                             f"capture in Python (a pattern uses {why}, which "
+                                             "RE2 lacks)", "note")]
+    return []
 
 
 def _shared_codes(rules: Iterable[Rule]) -> list[LintIssue]:

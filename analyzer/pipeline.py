@@ -17,10 +17,10 @@ from typing import Protocol
 from analyzer.catalog import Catalog
 from analyzer.engines import Transfer, engine_records, is_engine_url
 from analyzer.errors import InputError, UsageError
-from analyzer.ingest import ReadOptions, expand_sources, read_source, source_warnings
+from analyzer.ingest import ReadOptions, expand_sources, read_heads, read_source, source_warnings
 from analyzer.ingest.sources import is_compressed_file
 from analyzer.ingest.timestamps import parse_iso_ns
-from analyzer.mining import TemplateMiner, head_line
+from analyzer.mining import TemplateMiner
 from analyzer.mining.cluster import Assignment
 from analyzer.model import Problem, Record, Report, SourceStats
 from analyzer.rulebook import RuleSet
@@ -240,43 +240,32 @@ class TemplateRun:
     assignments: list[Assignment] = field(default_factory=list)
 
 
-MINE_BATCH = 50_000  # records masked at once (vectorized)
-
-
 def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
                    per_line: bool = False) -> TemplateRun:
-    """Mine the templates of every record of the inputs (errors or not); no rules involved."""
+    """Mine the templates of every event of the inputs (errors or not); no rules involved.
+    The Session's bulk entry, fed from the line frame (ingest.read_heads)."""
     settings = settings or Settings()
-    run = TemplateRun(TemplateMiner())
+    session = Session(RuleSet(()), settings)
     sources, bad_paths = expand_sources(list(paths))
+    run = TemplateRun(session.templates)
     run.problems.extend(Problem(err.where, err.problem, fatal=err.fatal) for err in bad_paths)
     options = ReadOptions(keywords=None, max_line_chars=settings.max_line_chars,
                           clean=redactor(settings))
     for source in sources:
+        # counts only: no SQL context, and unparsed lines are no problem to a template miner
         stats = SourceStats(source.name)
         run.sources.append(stats)
-        batch: list[Record] = []
         try:
-            for record in read_source(source, stats, input_format=settings.input_format,
-                                      options=options, block_bytes=settings.block_bytes):
-                batch.append(record)
-                if len(batch) >= MINE_BATCH:
-                    _mine_batch(run, batch, per_line)
-                    batch = []
+            for heads in read_heads(source, stats, input_format=settings.input_format,
+                                    options=options, block_bytes=settings.block_bytes):
+                clusters = session.mine(heads)
+                if per_line:
+                    run.assignments.extend(Assignment(source.name, lineno, cluster) for
+                                           lineno, cluster in zip(heads.linenos, clusters,
+                                                                  strict=True))
         except InputError as exc:
             run.problems.append(Problem(exc.where, exc.problem, fatal=True))
             stats.failed = True
-        _mine_batch(run, batch, per_line)
         run.problems.extend(Problem(source.name, note)
                             for note in source_warnings(stats, settings.max_line_chars))
     return run
-
-
-def _mine_batch(run: TemplateRun, records: list[Record], per_line: bool) -> None:
-    if not records:
-        return
-    clusters = run.miner.add_many([head_line(r.message) for r in records],
-                                  ts=[r.ts for r in records])
-    if per_line:
-        run.assignments.extend(Assignment(r.source, r.lineno, c) for r, c in zip(records, clusters,
-                                                                      strict=True))

@@ -19,6 +19,10 @@ engine source (DuckDB) plugs in the same way. The API:
     session.add_problem(Problem(...))                  # an input that could not be read
     report = session.report()                          # everything, diagnosed, worst first
 
+Bulk entry, for template mining of every event (`analyzer templates`, no rules): the driver
+reads `ingest.read_heads` batches (straight from the line frame, no Record per line) and hands
+each to `session.mine(heads)`; `session.templates` is the miner with every template.
+
 Records of several sources may go to one session (one `open_source` each). A session is not
 thread-safe: one driver thread feeds it (a receiver queues records to that thread).
 `read_options` says what the readers must build into Records for this ruleset;
@@ -33,10 +37,10 @@ from dataclasses import replace
 from analyzer.catalog import Catalog, load_catalog_sources
 from analyzer.diagnose import diagnose
 from analyzer.incidents import Accumulator, Change, sort_incidents
-from analyzer.ingest import source_warnings
+from analyzer.ingest import Heads, source_warnings
 from analyzer.ingest.formats import ReadOptions
 from analyzer.ingest.formats.base import Marker
-from analyzer.mining import unclassified
+from analyzer.mining import TemplateMiner, unclassified
 from analyzer.mining.cluster import Cluster
 from analyzer.model import Diagnosis, Incident, Problem, Record, Report, SourceStats, frozen_map
 from analyzer.resolve import ContextWindow, LogEvidence, Resolver
@@ -109,6 +113,15 @@ class Session:
         self._settled = 0  # the miner's folds + evictions the tracked clusters account for
         self._diagnoses: dict[str, Diagnosis | None] = {}
         self.window_missed = False  # a driver's window (--since/--until) left out every record
+        self.templates = TemplateMiner()  # the bulk entry's: every event's template
+
+    # bulk: every event's template
+    def mine(self, heads: Heads) -> list[Cluster]:
+        """Mine a batch of events (every event, errors or not; rules play no part): the
+        cluster each joined, in order."""
+        if not heads.texts:
+            return []
+        return self.templates.add_many(heads.texts, ts=heads.ts)
 
     @property
     def dropped(self) -> int:

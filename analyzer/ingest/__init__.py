@@ -15,6 +15,9 @@ from analyzer.errors import InputError, UsageError
 from analyzer.ingest.detect import detect_format, head_lines
 from analyzer.ingest.discover import expand_sources
 from analyzer.ingest.formats import FORMATS, Format, ReadOptions
+from analyzer.ingest.formats.frames import LineFormat
+from analyzer.ingest.formats.heads import Heads, supports_heads
+from analyzer.ingest.formats.heads import read_heads as frame_heads
 from analyzer.ingest.redaction import cleaned
 from analyzer.ingest.sources import Source, iter_blocks, looks_binary
 from analyzer.model import Record, SourceStats
@@ -91,5 +94,36 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
     yield from cleaned(fmt.read(all_blocks(), source.name, stats, options), options.clean)
 
 
-__all__ = ["FORMATS", "InputError", "ReadOptions", "Source", "cleaned", "expand_sources",
-           "read_source", "source_warnings"]
+HEADS_BATCH = 50_000  # records per Heads batch, for formats read record by record
+
+
+def read_heads(source: Source, stats: SourceStats, *, input_format: str | None = None,
+               options: ReadOptions | None = None,
+               block_bytes: int = 4 * 1024 * 1024) -> Iterator[Heads]:
+    """Every event of one source as its naming line, time and line number (what template
+    mining needs), in batches; straight from the line frame where the format allows
+    (formats/heads.py), else from the records `read_source` builds. Raises as read_source."""
+    options = options or ReadOptions()
+    blocks = iter_blocks(source, block_bytes)
+    head = _head_blocks(blocks)
+    if not head:
+        return
+    first = b"".join(head)
+    stats.binary = looks_binary(first)
+    fmt = get_format(input_format) if input_format else detect_format(head_lines(first))
+    everything = itertools.chain(head, blocks)
+    if supports_heads(fmt):
+        assert isinstance(fmt, LineFormat)
+        yield from frame_heads(fmt, everything, source.name, stats, options)
+        return
+    batch = Heads()
+    for record in cleaned(fmt.read(everything, source.name, stats, options), options.clean):
+        batch.add_record(record)
+        if len(batch.texts) >= HEADS_BATCH:
+            yield batch
+            batch = Heads()
+    yield batch
+
+
+__all__ = ["FORMATS", "Heads", "InputError", "ReadOptions", "Source", "cleaned", "expand_sources",
+           "read_heads", "read_source", "source_warnings"]

@@ -1,0 +1,110 @@
+"""Event heads in bulk: what template mining needs of every event, straight from the line frame.
+
+`analyzer templates` mines the line that names each event (mining.head_line of its message),
+with its time and line number, for every event of the input. Building a Record per line for
+that costs more than the mining; for line formats whose records keep the head row's message
+(FrameFormat.record not overridden) the driver's frames already hold it. Only the events whose
+record could name them differently (an embedded JSON object, a Python traceback, a blank head
+line, a line another format claimed) are built into records, as `read` would build them.
+The counts (lines, records, unparsed, interleaved) are the ones `read` keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from analyzer.ingest.formats.base import ReadOptions
+from analyzer.ingest.formats.frames import FrameFormat, LineFormat, _bounded_heads, _strip_ansi
+from analyzer.ingest.redaction import Cleaner, clean_record
+from analyzer.model import Record, SourceStats
+
+# head rows whose record may be named otherwise than by the row's own message
+_SPECIAL = r"^\s*(?:\{|$|Traceback \(most recent call last\):\s*$)"
+_HEAD_LINE = "Traceback (most recent call last):"
+
+
+@dataclass(slots=True)
+class Heads:
+    """One block's events, in input order: the naming text, time (ns) and first line of each."""
+
+    texts: list[str] = field(default_factory=list)
+    ts: list[int | None] = field(default_factory=list)
+    linenos: list[int] = field(default_factory=list)
+
+    def add_record(self, record: Record) -> None:
+        self.texts.append(head_line(record.message))
+        self.ts.append(record.ts)
+        self.linenos.append(record.lineno)
+
+
+def head_line(message: str) -> str:
+    """mining.head_line, restated here: ingest may not import mining (the data flows one way);
+    tests check that the two agree."""
+    first, newline, rest = message.partition("\n")
+    if newline and first.strip() == _HEAD_LINE:
+        for line in reversed(rest.splitlines()):
+            if line.strip() and not line[:1].isspace():
+                return f"Traceback: {line.strip()}"
+    return first
+
+
+def supports_heads(fmt: object) -> bool:
+    """Line formats whose records carry the head row's message as it is."""
+    return isinstance(fmt, LineFormat) and type(fmt).record is FrameFormat.record
+
+
+def read_heads(fmt: LineFormat, blocks: Iterator[bytes], source: str, stats: SourceStats,
+               options: ReadOptions) -> Iterator[Heads]:
+    carry: pl.DataFrame | None = None
+    for frame in fmt.frames(blocks, stats, options):
+        frame = _strip_ansi(frame)
+        if carry is not None:
+            frame = pl.concat([carry, frame], how="diagonal_relaxed")
+        heads, carry = _block_heads(fmt, frame, source, stats, options.clean, final=False)
+        yield heads
+    if carry is not None:
+        yield _block_heads(fmt, carry, source, stats, options.clean, final=True)[0]
+
+
+def _block_heads(fmt: LineFormat, frame: pl.DataFrame, source: str, stats: SourceStats,
+                 clean: Cleaner | None, *, final: bool) -> tuple[Heads, pl.DataFrame | None]:
+    if frame.height == 0:
+        return Heads(), None
+    frame = fmt.arrange(frame)
+    heads = _bounded_heads(np.flatnonzero(~fmt._continuation(frame)), frame.height)
+    open_from = frame.height if final else fmt._open_from(frame, heads)
+    complete = heads[heads < open_from]
+    fmt._count(frame, complete, stats)
+    fmt._count_interleaved(frame, heads[heads <= open_from], stats)
+    rest = None if final else frame.slice(open_from)
+    return _heads_of(fmt, frame, heads, complete, open_from, source, clean), rest
+
+
+def _heads_of(fmt: LineFormat, frame: pl.DataFrame, heads: np.ndarray, complete: np.ndarray,
+              open_from: int, source: str, clean: Cleaner | None) -> Heads:
+    out = Heads()
+    if len(complete) == 0:
+        return out
+    rows = frame[pl.Series(complete)]
+    special = rows.get_column("message").str.contains(_SPECIAL).fill_null(True)
+    if "fmt" in rows.columns:
+        special = special | rows.get_column("fmt").is_not_null()
+    special_np = special.to_numpy()
+    built = {r.lineno: r for r in fmt._build(frame, heads, complete[special_np], open_from,
+                                             source)}
+    texts = rows.get_column("message").to_list()
+    linenos = rows.get_column("lineno").to_list()
+    ts_ns = fmt._ts_ns_of(rows)
+    times = ts_ns.to_list() if ts_ns is not None else [None] * len(texts)
+    for text, ts, lineno, odd in zip(texts, times, linenos, special_np.tolist(), strict=True):
+        if not odd:
+            out.texts.append(clean(text) if clean is not None else text)
+            out.ts.append(ts)
+            out.linenos.append(lineno)
+        elif (record := built.get(lineno)) is not None:  # None: a blank event, no record
+            out.add_record(clean_record(record, clean) if clean is not None else record)
+    return out

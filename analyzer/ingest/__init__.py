@@ -77,21 +77,32 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
     corrupt part way raises after the records before the damage were yielded. `on_block` is
     told the size of each block read (progress reporting)."""
     options = options or ReadOptions()
-    blocks = iter_blocks(source, block_bytes)
-    head = _head_blocks(blocks)
-    if not head:
+    opened = _open_source(source, stats, input_format, block_bytes)
+    if opened is None:
         return
-    first = b"".join(head)
-    stats.binary = looks_binary(first)
-    fmt = get_format(input_format) if input_format else detect_format(head_lines(first))
+    fmt, blocks = opened
 
     def all_blocks() -> Iterator[bytes]:
-        for block in itertools.chain(head, blocks):
+        for block in blocks:
             if on_block is not None:
                 on_block(len(block))
             yield block
 
     yield from cleaned(fmt.read(all_blocks(), source.name, stats, options), options.clean)
+
+
+def _open_source(source: Source, stats: SourceStats, input_format: str | None,
+                 block_bytes: int) -> tuple[Format, Iterator[bytes]] | None:
+    """The source's format (given, or detected from its first blocks) and all its blocks, the
+    ones read for detection first; None for an empty source. Notes a binary-looking head."""
+    blocks = iter_blocks(source, block_bytes)
+    head = _head_blocks(blocks)
+    if not head:
+        return None
+    first = b"".join(head)
+    stats.binary = looks_binary(first)
+    fmt = get_format(input_format) if input_format else detect_format(head_lines(first))
+    return fmt, itertools.chain(head, blocks)
 
 
 HEADS_BATCH = 50_000  # records per Heads batch, for formats read record by record
@@ -104,14 +115,10 @@ def read_heads(source: Source, stats: SourceStats, *, input_format: str | None =
     mining needs), in batches; straight from the line frame where the format allows
     (formats/heads.py), else from the records `read_source` builds. Raises as read_source."""
     options = options or ReadOptions()
-    blocks = iter_blocks(source, block_bytes)
-    head = _head_blocks(blocks)
-    if not head:
+    opened = _open_source(source, stats, input_format, block_bytes)
+    if opened is None:
         return
-    first = b"".join(head)
-    stats.binary = looks_binary(first)
-    fmt = get_format(input_format) if input_format else detect_format(head_lines(first))
-    everything = itertools.chain(head, blocks)
+    fmt, everything = opened
     if supports_heads(fmt):
         assert isinstance(fmt, LineFormat)
         yield from frame_heads(fmt, everything, source.name, stats, options)

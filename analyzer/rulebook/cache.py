@@ -65,9 +65,7 @@ def load_or_build(files: list[Path], build: Callable[[], Any], *,
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
-    except FileNotFoundError:
-        pass
-    except Exception:  # a corrupt or foreign file: rebuild and replace it
+    except Exception:  # absent, corrupt or foreign: build it and (re)place the file
         pass
     value = build()
     _store(path, value)

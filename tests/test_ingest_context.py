@@ -3,7 +3,8 @@ an error, or as the first of their statement shape."""
 
 from __future__ import annotations
 
-import numpy as np
+import random
+
 import polars as pl
 
 from analyzer.ingest import ReadOptions, Source, read_source
@@ -28,37 +29,36 @@ QUERY = ("Executing (default): SELECT \"id\", \"status\" FROM \"sessions\" AS \"
 def test_context_rows_keep_the_first_of_a_shape_and_those_just_before_a_hit():
     messages = [QUERY.format(f"s{i:04x}", i % 3 + 1) for i in range(100)] + ["boom"]
     part = pl.DataFrame({"message": messages})
-    kept = context_rows(part, np.array([100]), np.arange(100))
-    assert kept.tolist() == [0, *range(100 - CONTEXT_SPAN, 100)]
+    kept = context_rows(part, pl.Series([100]), pl.Series(range(100)))
+    assert kept.to_list() == [0, *range(100 - CONTEXT_SPAN, 100)]
 
 
 def test_another_shape_is_kept_wherever_it_is():
     messages = [QUERY.format("a", 1), QUERY.format("b", 2),
                 'Executing (default): SELECT "x" FROM "reports";', QUERY.format("c", 3)]
-    kept = context_rows(pl.DataFrame({"message": messages}), np.array([], dtype=np.int64),
-                        np.arange(4))
-    assert kept.tolist() == [0, 2]
+    kept = context_rows(pl.DataFrame({"message": messages}), pl.Series([], dtype=pl.Int64),
+                        pl.Series(range(4)))
+    assert kept.to_list() == [0, 2]
 
 
 def test_the_sliced_candidate_pass_finds_what_each_test_finds_alone():
-    rng = np.random.default_rng(5)
+    rng = random.Random(5)
     height = 3 * PARALLEL_ROWS + 17  # several slices, the last one short
-    lines = np.array([f"GET /api/x 200 {i % 97}.1 ms - {i % 400}" for i in range(height)],
-                     dtype=object)
+    lines = [f"GET /api/x 200 {i % 97}.1 ms - {i % 400}" for i in range(height)]
     special = {"DOES NOT EXIST here": "keyword", "boom Error: x": "marker",
                "Executing (default): SELECT 1": "context", "col\x1b[31mor": "escape",
                'say \\"quoted\\"': "backslash"}
     planted = {}
     for text in special:
         edges = [PARALLEL_ROWS - 1, PARALLEL_ROWS]  # both sides of the first slice's end
-        for row in [*rng.choice(height, 5, replace=False).tolist(), *edges]:
+        for row in [*rng.sample(range(height), 5), *edges]:
             lines[row] = text
             planted[row] = text
-    part = pl.DataFrame({"line": lines.tolist(), "message": lines.tolist()})
+    part = pl.DataFrame({"line": lines, "message": lines})
     rows = candidate_rows(part, ("does not exist",), "line", ("Executing (",),
                           Marker(((("error",), r"(?i:error\b)"),)))
-    assert rows.tolist() == sorted(planted)
-    heads = np.arange(height)
+    assert rows.to_list() == sorted(planted)
+    heads = pl.Series(range(height))
     chosen = events_with_keywords(part, heads, height, ("does not exist",), "line", (),
                                   Marker(((("error",), r"(?i:error\b)"),)))
     assert sorted(part["line"].gather(chosen).unique().to_list()) == \
@@ -71,8 +71,8 @@ def test_render_time_digits_are_not_read_as_a_sqlstate_but_a_claimed_lines_prefi
              "2025-11-13 06:00:02.000 UTC [77] 42703 ERROR:  boom"]
     part = pl.DataFrame({"line": lines, "message": [line[31:] for line in lines[:2]] + ["boom"],
                          "fmt": [None, None, "postgres"]})
-    assert candidate_rows(part, ("42703",), "message").tolist() == [1, 2]
-    assert candidate_rows(part, ("42703",), "line").tolist() == [0, 1, 2]
+    assert candidate_rows(part, ("42703",), "message").to_list() == [1, 2]
+    assert candidate_rows(part, ("42703",), "line").to_list() == [0, 1, 2]
 
 
 def _log(tmp_path, lines: list[str]):

@@ -14,7 +14,6 @@ property) are set apart (strays_apart) and counted (refused_heads) instead of gl
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 # A line that cannot start an event: indented text (stack frames, inspect blocks, wrapped
@@ -132,11 +131,15 @@ def _carried(flag: pl.Expr, blank: pl.Expr) -> pl.Expr:
     return pl.when(~blank).then(flag).otherwise(None).forward_fill().shift(1).fill_null(False)
 
 
-def _misfits_below(frame: pl.DataFrame, rows: np.ndarray) -> np.ndarray:
+def _rows(mask: pl.Series) -> pl.Series:
+    return mask.arg_true().cast(pl.Int64)
+
+
+def _misfits_below(frame: pl.DataFrame, rows: pl.Series) -> pl.Series:
     """misfit() of these rows (each > 0), tested against the row right above each."""
-    pairs = np.column_stack([rows - 1, rows]).ravel()
-    part = frame.select("message")[pl.Series(pairs)]
-    return part.select(misfit()).to_series().to_numpy()[1::2]
+    pairs = pl.int_ranges(rows - 1, rows + 1, eager=True).explode()  # row - 1, row, ...
+    part = frame.select("message")[pairs]
+    return part.select(misfit()).to_series().gather_every(2, offset=1)
 
 
 def strays_apart(frame: pl.DataFrame) -> pl.DataFrame:
@@ -145,34 +148,35 @@ def strays_apart(frame: pl.DataFrame) -> pl.DataFrame:
     below the rest of the event they cut into, so that event's lines stay together and the
     stray stack becomes an event of its own."""
     message = frame.get_column("message")
-    rows = np.flatnonzero(message.str.contains(JS_FRAME).fill_null(False).to_numpy())
-    rows = rows[rows > 0]
+    rows = _rows(message.str.contains(JS_FRAME).fill_null(False))
+    rows = rows.filter(rows > 0)
     if len(rows) == 0:
         return frame
-    strays = rows[_misfits_below(frame, rows)]
+    strays = rows.filter(_misfits_below(frame, rows))
     if len(strays) == 0:
         return frame
-    is_frame = np.zeros(frame.height, dtype=bool)
-    is_frame[rows] = True
+    is_frame = set(rows.to_list())
     # where the event cut into ends: the next line that starts one (not indented, no brace)
-    starts = np.flatnonzero(~message.str.contains(r"^(?:\s|[}\]])").fill_null(True).to_numpy())
-    key = np.arange(frame.height, dtype=np.float64)
-    for start in strays.tolist():
+    starts = _rows(~message.str.contains(r"^(?:\s|[}\]])").fill_null(True))
+    # each row's place in the new order: its own number, or (a stray stack) just before the
+    # line that ends the event it cut into; rows of one place keep their order
+    key = pl.int_range(0, frame.height, eager=True).cast(pl.Float64)
+    for start in strays.to_list():
         end = start + 1
-        while end < frame.height and is_frame[end]:
+        while end < frame.height and end in is_frame:
             end += 1
-        at = np.searchsorted(starts, end)
-        key[start:end] = (starts[at] if at < len(starts) else frame.height) - 0.5
-    return frame[pl.Series(np.argsort(key, kind="stable"))]
+        at = starts.search_sorted(end, side="left")
+        key.scatter(range(start, end), (starts[at] if at < len(starts) else frame.height) - 0.5)
+    return frame[pl.DataFrame({"key": key}).with_row_index().sort("key", "index")["index"]]
 
 
-def refused_heads(frame: pl.DataFrame, heads: np.ndarray) -> int:
+def refused_heads(frame: pl.DataFrame, heads: pl.Series) -> int:
     """How many of these event heads are lines the content rule refused to join (misfits):
     only indented heads can be, and they are few, so only they are tested."""
     if len(heads) == 0:
         return 0
     # one anchored pass over the column is ~5x cheaper than gathering the heads' strings first
     indented = frame.get_column("message").str.contains(r"^[ \t]+\S").fill_null(False)
-    rows = heads[indented.to_numpy()[heads]]
-    rows = rows[rows > 0]
+    rows = heads.filter(indented.gather(heads))
+    rows = rows.filter(rows > 0)
     return int(_misfits_below(frame, rows).sum()) if len(rows) else 0

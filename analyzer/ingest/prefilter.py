@@ -10,10 +10,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import numpy as np
 import polars as pl
 
 from analyzer.ingest.formats.base import Marker
+
+
+def row_numbers(mask: pl.Series) -> pl.Series:
+    """The row numbers (Int64, ascending) where a boolean mask is true. Row sets are Int64
+    Series throughout the frame driver, so that `rows - 1` cannot wrap around."""
+    return mask.arg_true().cast(pl.Int64)
+
+
+def _union(first: pl.Series, second: pl.Series) -> pl.Series:
+    return pl.concat([first, second.cast(pl.Int64)]).unique().sort()
 
 
 def _unescaped(text: pl.Series) -> pl.Series:
@@ -58,32 +67,33 @@ CONTEXT_SPAN = 12  # rows before a keyword event whose context lines are kept
 _LITERALS = r"'(?:[^']|'')*'|(?-u:\b)\d+(?:\.\d+)?(?-u:\b)"
 
 
-def events_with_keywords(frame: pl.DataFrame, complete: np.ndarray, open_from: int,
+def events_with_keywords(frame: pl.DataFrame, complete: pl.Series, open_from: int,
                           keywords: tuple[str, ...], search: str = "line",
                           context_keywords: tuple[str, ...] = (),
                           marker: Marker | None = None,
-                          shapes: SeenShapes | None = None) -> np.ndarray:
+                          shapes: SeenShapes | None = None) -> pl.Series:
     """The heads of the events holding a keyword anywhere in their rows (see `keyword_rows`),
     matching the marker, plus the context events worth building (see `context_rows`).
     `search` says which text of a row the tests read (see `searched`)."""
+    complete = complete.cast(pl.Int64)
     if len(complete) == 0 or not keywords:
-        return complete[:0]
+        return complete.head(0)
     part = frame.slice(0, open_from)
     rows = candidate_rows(part, keywords, search, context_keywords, marker)
     if len(rows) == 0:
-        return complete[:0]
-    some = part[pl.Series(rows)]
+        return complete.head(0)
+    some = part[rows]
     flags = row_flags(some, keywords, search, context_keywords, marker)
-    hits = rows[keyword_rows(some, flags, keywords, search)]
+    hits = rows.gather(keyword_rows(some, flags, keywords, search))
     if marker is not None:
-        hits = np.union1d(hits, rows[flags.get_column("marker").arg_true().to_numpy()])
+        hits = _union(hits, rows.filter(flags.get_column("marker")))
     if context_keywords:
-        found = rows[flags.get_column("context").arg_true().to_numpy()]
-        hits = np.union1d(hits, context_rows(part, hits, found, shapes))
+        found = rows.filter(flags.get_column("context"))
+        hits = _union(hits, context_rows(part, hits, found, shapes))
     if len(hits) == 0:
-        return complete[:0]
-    owners = np.searchsorted(complete, hits, side="right") - 1
-    return complete[np.unique(owners[owners >= 0])]
+        return complete.head(0)
+    owners = complete.search_sorted(hits, side="right").cast(pl.Int64) - 1
+    return complete.gather(owners.filter(owners >= 0).unique().sort())
 
 
 PARALLEL_ROWS = 50_000  # frames this tall are searched in slices, one per polars thread
@@ -106,7 +116,7 @@ def searched(columns: list[str], search: str) -> list[pl.Expr]:
 
 def candidate_rows(part: pl.DataFrame, keywords: tuple[str, ...], search: str = "line",
                    context_keywords: tuple[str, ...] = (),
-                   marker: Marker | None = None) -> np.ndarray:
+                   marker: Marker | None = None) -> pl.Series:
     """The rows any test of row_flags could be true for, in one pass: a regex that is the
     alternation of them all (keywords, marker, context keywords, an escape character, a
     backslash). Healthy lines fail it at once; row_flags then runs on the few that pass. The
@@ -128,7 +138,7 @@ def candidate_rows(part: pl.DataFrame, keywords: tuple[str, ...], search: str = 
     size = -(-part.height // slices)
     found = pl.collect_all([part.lazy().slice(start, size).select(pl.arg_where(test) + start)
                             for start in range(0, part.height, size)])
-    return np.concatenate([f.to_series().to_numpy() for f in found]).astype(np.int64)
+    return pl.concat([f.to_series().cast(pl.Int64) for f in found])
 
 
 def row_flags(part: pl.DataFrame, keywords: tuple[str, ...], search: str = "line",
@@ -160,33 +170,34 @@ class SeenShapes:
     def __init__(self) -> None:
         self._seen: set[str] = set()
 
-    def first(self, shapes: pl.Series) -> np.ndarray:
-        new = shapes.is_first_distinct().to_numpy() & ~shapes.is_in(list(self._seen)).to_numpy()
+    def first(self, shapes: pl.Series) -> pl.Series:
+        new = shapes.is_first_distinct() & ~shapes.is_in(list(self._seen))
         if len(self._seen) < self.MAX_SHAPES:
-            self._seen.update(shapes.filter(pl.Series(new)).to_list())
+            self._seen.update(shapes.filter(new).to_list())
         return new
 
 
-def context_rows(part: pl.DataFrame, hits: np.ndarray, found: np.ndarray,
-                 shapes: SeenShapes | None = None) -> np.ndarray:
+def context_rows(part: pl.DataFrame, hits: pl.Series, found: pl.Series,
+                 shapes: SeenShapes | None = None) -> pl.Series:
     """Of the rows holding a context keyword (`found`), those worth a record: up to
     CONTEXT_SPAN rows before a keyword row (the SQL an error came from), and the first row of
     each statement shape (what successful statements say exists). An app that logs every
     query (Sequelize's `Executing (default): …`) then costs one record per distinct query, not
     one per line."""
+    found, hits = found.cast(pl.Int64), hits.cast(pl.Int64)
     if len(found) == 0:
         return found
-    following = np.searchsorted(hits, found, side="right")
-    near = np.zeros(len(found), dtype=bool)
-    has_next = following < len(hits)
-    near[has_next] = hits[following[has_next]] - found[has_next] <= CONTEXT_SPAN
+    # the first keyword row after each (null: none), from the hits with a null appended
+    following = hits.search_sorted(found, side="right")
+    next_hit = pl.concat([hits, pl.Series([None], dtype=pl.Int64)]).gather(following)
+    near = (next_hit - found <= CONTEXT_SPAN).fill_null(False)
     texts = part.get_column("message").gather(found).str.replace_all(_LITERALS, "")
     first = (shapes or SeenShapes()).first(texts)
-    return found[near | first]
+    return found.filter(near | first)
 
 
 def keyword_rows(part: pl.DataFrame, flags: pl.DataFrame, keywords: tuple[str, ...],
-                 search: str = "line") -> np.ndarray:
+                 search: str = "line") -> pl.Series:
     """Rows holding a keyword: in a searched text, in that text with JSON escapes undone, and
     (searching the raw line) in the message where colours were stripped from it."""
     found = flags.get_column("keyword").clone()
@@ -196,7 +207,7 @@ def keyword_rows(part: pl.DataFrame, flags: pl.DataFrame, keywords: tuple[str, .
     if escaped.any():
         text = part.select(searched(part.columns, search)[0]).to_series()
         _also(found, escaped, _unescaped(text.filter(escaped)), keywords)
-    return found.arg_true().to_numpy()
+    return row_numbers(found)
 
 
 def _also(found: pl.Series, where: pl.Series, texts: pl.Series | None,

@@ -16,14 +16,13 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
-import numpy as np
 import polars as pl
 
 from analyzer.ingest import multiline
 from analyzer.ingest.events import event_record
 from analyzer.ingest.formats.base import ReadOptions, share
 from analyzer.ingest.lines import block_to_lines, cap_lengths
-from analyzer.ingest.prefilter import SeenShapes, events_with_keywords
+from analyzer.ingest.prefilter import SeenShapes, events_with_keywords, row_numbers
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record, SourceStats
 from analyzer.textsafe import ANSI_RE
@@ -101,7 +100,7 @@ class FrameFormat(ABC):
         pid's DETAIL lines to its ERROR the same way)."""
         if "instance" not in frame.columns or frame.get_column("instance").n_unique() < 2:
             return multiline.strays_apart(frame)
-        frame = frame.with_columns(_joins=pl.Series(self._content_joins(frame, shape=False)))
+        frame = frame.with_columns(_joins=self._content_joins(frame, shape=False))
         continues = pl.col("_joins")
         row = pl.col("_row")  # a column: int_range inside over() would restart per group
         head_row = pl.when(~continues).then(row)
@@ -152,51 +151,48 @@ class FrameFormat(ABC):
         if carry is not None:
             yield from self._emit(carry, source, stats, options, shapes, final=True)
 
-    def _continuation(self, frame: pl.DataFrame) -> np.ndarray:
+    def _continuation(self, frame: pl.DataFrame) -> pl.Series:
+        """The continuation mask: true where a row joins the event above (never row 0)."""
         joins = self._content_joins(frame)
         if len(joins):
             joins[0] = False
         if "instance" in frame.columns:
             instance = frame.get_column("instance")
-            differs = (instance != instance.shift(1)).fill_null(False).to_numpy()
-            joins &= ~differs
+            joins = joins & (instance == instance.shift(1)).fill_null(True)
         if self.proximity_ns is not None and joins.any():
-            joins &= self._close_in_time(frame, joins)
+            joins = joins & self._close_in_time(frame, joins)
         return joins
 
-    def _content_joins(self, frame: pl.DataFrame, *, shape: bool = True) -> np.ndarray:
+    def _content_joins(self, frame: pl.DataFrame, *, shape: bool = True) -> pl.Series:
         """The content part of the continuation mask: the format's own rule, or the generic
         rule (multiline.by_content) where it applies. The generic rule only runs on the rows a
         cheap test says might continue (and the rows above them): most lines cannot."""
         own = self.continues()
         if own is None:
-            joins = np.zeros(frame.height, dtype=bool)
+            joins = pl.repeat(False, frame.height, eager=True)
         else:
-            joins = frame.select(own.fill_null(False)).to_series().to_numpy().copy()
-        maybe = frame.select(multiline.maybe_continues() & self.generic_applies()) \
-            .to_series().to_numpy()
+            joins = frame.select(own.fill_null(False)).to_series()
+        maybe = frame.select((multiline.maybe_continues() & self.generic_applies())
+                             .fill_null(False)).to_series()
         if not maybe.any():
             return joins
         # The candidate rows and the rows above them, in order (a mask: linear, no sort).
-        context = np.flatnonzero(maybe | np.append(maybe[1:], False))
-        part = frame.select("message")[pl.Series(context)]
-        found = part.select(multiline.by_content(shape=shape).fill_null(False)).to_series()\
-            .to_numpy()
-        keep = maybe[context].astype(bool)
-        joins[context[keep]] |= found[keep]
-        return joins
+        context = row_numbers(maybe | maybe.shift(-1, fill_value=False))
+        part = frame.select("message")[context]
+        found = part.select(multiline.by_content(shape=shape).fill_null(False)).to_series()
+        found_at = pl.repeat(False, frame.height, eager=True).scatter(context, found)
+        return joins | (found_at & maybe)
 
-    def _close_in_time(self, frame: pl.DataFrame, joins: np.ndarray) -> np.ndarray:
+    def _close_in_time(self, frame: pl.DataFrame, joins: pl.Series) -> pl.Series:
         # Only the joining rows and the rows above them need a parsed timestamp.
-        rows = np.flatnonzero(joins)
-        now = self._ts_ns_of(frame[pl.Series(rows)])
-        ok = np.ones(len(joins), dtype=bool)
+        rows = row_numbers(joins)
+        now = self._ts_ns_of(frame[rows])
+        ok = pl.repeat(True, len(joins), eager=True)
         if now is None:
             return ok
-        before = self._ts_ns_of(frame[pl.Series(rows - 1)])
-        far = ((now - before).abs() > self.proximity_ns).fill_null(False).to_numpy()
-        ok[rows[far]] = False
-        return ok
+        before = self._ts_ns_of(frame[rows - 1])
+        far = ((now - before).abs() > self.proximity_ns).fill_null(False)
+        return ok.scatter(rows.filter(far), False)
 
     def _ts_ns_of(self, rows: pl.DataFrame) -> pl.Series | None:
         """ns timestamps of rows; lines another format claimed carry their own."""
@@ -214,12 +210,12 @@ class FrameFormat(ABC):
         if frame.height == 0:
             return None
         frame = self.arrange(frame)
-        heads = _bounded_heads(np.flatnonzero(~self._continuation(frame)), frame.height)
+        heads = _bounded_heads(row_numbers(~self._continuation(frame)), frame.height)
         open_from = frame.height if final else self._open_from(frame, heads)
-        complete = heads[heads < open_from]
+        complete = heads.filter(heads < open_from)
         self._count(frame, complete, stats)
         # the first open event too: carried on, it is the next frame's row 0 (never tested)
-        self._count_interleaved(frame, heads[heads <= open_from], stats)
+        self._count_interleaved(frame, heads.filter(heads <= open_from), stats)
         if options.keywords is None:
             chosen = complete
         else:
@@ -229,7 +225,7 @@ class FrameFormat(ABC):
         yield from self._build(frame, heads, chosen, open_from, source)
         return None if final else frame.slice(open_from)
 
-    def _open_from(self, frame: pl.DataFrame, heads: np.ndarray) -> int:
+    def _open_from(self, frame: pl.DataFrame, heads: pl.Series) -> int:
         """The first row of the events that may still get lines from the next block: the last
         `open_events` ones, and the last one of each instance seen near the end (another
         instance's output may come in between)."""
@@ -237,7 +233,7 @@ class FrameFormat(ABC):
         if "instance" not in frame.columns:
             return start
         recent = max(0, frame.height - RECENT_ROWS)
-        near_end = heads[heads >= recent]
+        near_end = heads.filter(heads >= recent)
         if len(near_end) == 0:
             return start
         instances = frame.get_column("instance").gather(near_end)
@@ -245,20 +241,20 @@ class FrameFormat(ABC):
             "instance").agg(pl.col("row").max()).get_column("row")
         return min(start, int(cast(int, last.min())))
 
-    def _count_interleaved(self, frame: pl.DataFrame, heads: np.ndarray,
+    def _count_interleaved(self, frame: pl.DataFrame, heads: pl.Series,
                            stats: SourceStats) -> None:
         count = multiline.refused_heads(frame, heads)
         if count:
             stats.interleaved += count
             stats.interleave_hint = stats.interleave_hint or self.interleave_hint
 
-    def _count(self, frame: pl.DataFrame, complete: np.ndarray, stats: SourceStats) -> None:
+    def _count(self, frame: pl.DataFrame, complete: pl.Series, stats: SourceStats) -> None:
         if len(complete) == 0:
             return
         flags = frame.select(pl.col("parsed").fill_null(False),
                              nonblank=pl.col("message").str.contains(r"\S").fill_null(False))
-        nonblank = flags.get_column("nonblank").to_numpy()[complete]
-        parsed = flags.get_column("parsed").to_numpy()[complete] & nonblank
+        nonblank = flags.get_column("nonblank").gather(complete)
+        parsed = flags.get_column("parsed").gather(complete) & nonblank
         records, parsed_count = int(nonblank.sum()), int(parsed.sum())
         stats.records += records
         if self.is_fallback:
@@ -270,33 +266,34 @@ class FrameFormat(ABC):
             stats.add_format(self.name, parsed_count)
             return
         # Lines another format claimed (two formats in one file) count under that format.
-        names = frame.get_column("fmt").gather(complete[parsed]).value_counts()
+        names = frame.get_column("fmt").gather(complete.filter(parsed)).value_counts()
         for name, count in names.iter_rows():
             stats.add_format(name or self.name, int(count))
 
-    def _build(self, frame: pl.DataFrame, heads: np.ndarray, chosen: np.ndarray,
+    def _build(self, frame: pl.DataFrame, heads: pl.Series, chosen: pl.Series,
                open_from: int, source: str) -> Iterator[Record]:
         if len(chosen) == 0:
             return
-        ends = np.append(heads[1:], frame.height)[np.searchsorted(heads, chosen)]
-        ends = np.minimum(ends, open_from)
-        sizes = (ends - chosen).astype(np.int64)
-        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        ends = heads.shift(-1, fill_value=frame.height).gather(
+            heads.search_sorted(chosen, side="left"))
+        ends = ends.clip(upper_bound=open_from)
+        sizes = ends - chosen
+        offsets = sizes.cum_sum().shift(1, fill_value=0)
         # The rows of all chosen events, in one gather: event k is rows[offsets[k]:+sizes[k]].
-        index = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(chosen - offsets, sizes)
-        rows = frame[pl.Series(index)]
+        index = pl.int_ranges(chosen, ends, eager=True).explode()
+        rows = frame[index]
         data = {name: rows.get_column(name).to_list() for name in rows.columns}
-        head_ts = self._ts_ns_of(rows[pl.Series(offsets)])
+        head_ts = self._ts_ns_of(rows[offsets])
         if head_ts is not None:
             # One vectorized parse for the head rows instead of one per event.
             data["ts_ns"] = [None] * len(index)
-            for at, value in zip(offsets, head_ts, strict=True):
+            for at, value in zip(offsets.to_list(), head_ts, strict=True):
                 data["ts_ns"][at] = value
         extra = [name for name in data if name not in _BOOKKEEPING]
         messages_of, lines_of, linenos_of = data["message"], data["line"], data["lineno"]
         # Rows read from multi-line entries (JSON, YAML) say where each ends.
         ends_of = data.get("end_lineno", linenos_of)
-        for at, size in zip(offsets.tolist(), sizes.tolist(), strict=True):
+        for at, size in zip(offsets.to_list(), sizes.to_list(), strict=True):
             stop = at + size
             messages = messages_of[at:stop]
             blank = not messages[0].strip() if size == 1 else not any(m.strip() for m in messages)
@@ -387,14 +384,14 @@ def _strip_ansi(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def _bounded_heads(heads: np.ndarray, height: int) -> np.ndarray:
+def _bounded_heads(heads: pl.Series, height: int) -> pl.Series:
+    """The event heads (sorted row numbers), with an event longer than MAX_EVENT_LINES cut."""
     if len(heads) == 0:
-        return np.array([0], dtype=np.int64)
-    heads = heads.astype(np.int64)
-    bounds = np.append(heads, height)
-    if int(np.diff(bounds).max()) <= MAX_EVENT_LINES:
+        return pl.Series([0], dtype=pl.Int64)
+    bounds = pl.concat([heads, pl.Series([height], dtype=pl.Int64)])
+    if cast(int, bounds.diff().max()) <= MAX_EVENT_LINES:
         return heads
     cut: list[int] = []
-    for start, end in itertools.pairwise(bounds.tolist()):
-        cut.extend(range(int(start), int(end), MAX_EVENT_LINES))
-    return np.array(cut, dtype=np.int64)
+    for start, end in itertools.pairwise(bounds.to_list()):
+        cut.extend(range(start, end, MAX_EVENT_LINES))
+    return pl.Series(cut, dtype=pl.Int64)

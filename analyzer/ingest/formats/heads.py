@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import numpy as np
 import polars as pl
 
 from analyzer.ingest.formats.base import ReadOptions
 from analyzer.ingest.formats.frames import FrameFormat, LineFormat, _bounded_heads, _strip_ansi
+from analyzer.ingest.prefilter import row_numbers
 from analyzer.ingest.redaction import Cleaner, clean_record
 from analyzer.model import Record, SourceStats
 
@@ -75,32 +75,31 @@ def _block_heads(fmt: LineFormat, frame: pl.DataFrame, source: str, stats: Sourc
     if frame.height == 0:
         return Heads(), None
     frame = fmt.arrange(frame)
-    heads = _bounded_heads(np.flatnonzero(~fmt._continuation(frame)), frame.height)
+    heads = _bounded_heads(row_numbers(~fmt._continuation(frame)), frame.height)
     open_from = frame.height if final else fmt._open_from(frame, heads)
-    complete = heads[heads < open_from]
+    complete = heads.filter(heads < open_from)
     fmt._count(frame, complete, stats)
-    fmt._count_interleaved(frame, heads[heads <= open_from], stats)
+    fmt._count_interleaved(frame, heads.filter(heads <= open_from), stats)
     rest = None if final else frame.slice(open_from)
     return _heads_of(fmt, frame, heads, complete, open_from, source, clean), rest
 
 
-def _heads_of(fmt: LineFormat, frame: pl.DataFrame, heads: np.ndarray, complete: np.ndarray,
+def _heads_of(fmt: LineFormat, frame: pl.DataFrame, heads: pl.Series, complete: pl.Series,
               open_from: int, source: str, clean: Cleaner | None) -> Heads:
     out = Heads()
     if len(complete) == 0:
         return out
-    rows = frame[pl.Series(complete)]
+    rows = frame[complete]
     special = rows.get_column("message").str.contains(_SPECIAL).fill_null(True)
     if "fmt" in rows.columns:
         special = special | rows.get_column("fmt").is_not_null()
-    special_np = special.to_numpy()
-    built = {r.lineno: r for r in fmt._build(frame, heads, complete[special_np], open_from,
+    built = {r.lineno: r for r in fmt._build(frame, heads, complete.filter(special), open_from,
                                              source)}
     texts = rows.get_column("message").to_list()
     linenos = rows.get_column("lineno").to_list()
     ts_ns = fmt._ts_ns_of(rows)
     times = ts_ns.to_list() if ts_ns is not None else [None] * len(texts)
-    for text, ts, lineno, odd in zip(texts, times, linenos, special_np.tolist(), strict=True):
+    for text, ts, lineno, odd in zip(texts, times, linenos, special.to_list(), strict=True):
         if not odd:
             out.texts.append(clean(text) if clean is not None else text)
             out.ts.append(ts)

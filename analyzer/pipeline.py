@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from analyzer.catalog import Catalog
-from analyzer.engines import Transfer, engine_records, is_engine_url
+from analyzer.engines.connect import is_engine_url
 from analyzer.errors import InputError, UsageError
 from analyzer.ingest import ReadOptions, expand_sources, read_heads, read_source, source_warnings
 from analyzer.ingest.sources import is_compressed_file
@@ -26,7 +26,10 @@ from analyzer.model import Problem, Record, Report, SourceStats
 from analyzer.rulebook import RuleSet
 from analyzer.session import Session, load_ruleset, load_schema, read_options, redactor
 from analyzer.settings import Settings
-from analyzer.store import RunResult, StateStore
+
+if TYPE_CHECKING:  # the engines' compiler and readers, the state store: imported where used
+    from analyzer.engines import Transfer
+    from analyzer.store import RunResult
 
 __all__ = [
     "Session",
@@ -184,6 +187,8 @@ def read_engine_source(session: Session, url: str, window: Window | None = None,
                        outside: OutsideWindow | None = None) -> None:
     """One engine source through the session: the engine prefilters, the session does the
     rest (a failure is a fatal problem of that source; the other sources still count)."""
+    from analyzer.engines import engine_records
+
     outside = outside or OutsideWindow()
     stats = session.open_source(redactor(session.settings)(url))
     try:
@@ -202,6 +207,8 @@ def scheduled_report(paths: Sequence[str], settings: Settings, *, state: str,
     """`analyzer report`: analyse the window and record it in the state, which answers with
     each incident's status. The state is opened (and checked) before the logs are read; a run
     whose input could not all be read, or a dry run, classifies without recording."""
+    from analyzer.store import StateStore
+
     names = list(paths) or ["-"]
     if dry_run and not os.path.exists(state):
         state = ":memory:"  # a dry run creates no state file: everything is NEW

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
-
 from analyzer.catalog import loose_key
 
 _WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -86,6 +84,8 @@ def differ_by_plural(a: str, b: str) -> bool:
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
     """Levenshtein distance, or limit + 1 as soon as it must exceed limit (cheap rejects)."""
+    from rapidfuzz.distance import Levenshtein  # imported once a name is compared
+
     return Levenshtein.distance(a, b, score_cutoff=limit)
 
 

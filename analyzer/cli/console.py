@@ -128,9 +128,11 @@ def choice(option: str, value: str, known: Sequence[str]) -> str:
 @contextmanager
 def progress() -> Iterator[ProgressBar | None]:
     """A progress bar on stderr for long scans, when stderr is a terminal."""
-    from analyzer.report.progress import ProgressBar
+    bar = None
+    if is_tty(sys.stderr) and not State.quiet:
+        from analyzer.report.progress import ProgressBar  # rich's progress code: ~30 ms
 
-    bar = ProgressBar(sys.stderr) if is_tty(sys.stderr) and not State.quiet else None
+        bar = ProgressBar(sys.stderr)
     try:
         yield bar
     finally:

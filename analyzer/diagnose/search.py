@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from analyzer.catalog import Catalog, Table, loose_key
 from analyzer.catalog.names import plural_key, typo_limit
 
@@ -77,6 +74,9 @@ class NameIndex:
 
     @staticmethod
     def _typos(key: str, keys: list[str]) -> list[str]:
+        from rapidfuzz import process  # imported once a name is looked up
+        from rapidfuzz.distance import Levenshtein
+
         limit = typo_limit(key)
         found = process.extract(key, keys, scorer=Levenshtein.distance, score_cutoff=limit,
                                 limit=MAX_TYPO_CANDIDATES)

@@ -3,61 +3,54 @@
 `compile` turns a RuleSet into SQL per dialect (`rules sql`, and the candidate query of an
 engine scan); `connect` opens an engine source named by a URL; `reader` streams the candidate
 rows back as Records for the Session. Only this package imports the optional engine drivers
-(duckdb, chdb, clickhouse-connect, pyarrow), each on first use.
+(duckdb, chdb, clickhouse-connect, pyarrow), each on first use; and this package imports its
+own modules on the first use of one of their names (a scan of files never loads the SQL
+compiler: `import analyzer.engines` costs nothing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from analyzer.engines.compile import (
-    ERROR_LEVELS,
-    Columns,
-    Prefilter,
-    RulePlan,
-    candidate_query,
-    dialect,
-    plan_rule,
-    rule_codes,
-    rules_query,
-)
-from analyzer.engines.connect import SCHEMES, is_engine_url, open_engine
-from analyzer.engines.dialects import DIALECTS
-from analyzer.engines.reader import Transfer, read_engine
-from analyzer.ingest.formats import ReadOptions
-from analyzer.model import Record, SourceStats
-from analyzer.rulebook import RuleSet
-from analyzer.rulebook.re2 import Untranslatable, to_re2
+# name -> the module of this package that defines it
+_HOMES = {
+    "ERROR_LEVELS": "compile", "Columns": "compile", "Prefilter": "compile",
+    "RulePlan": "compile", "candidate_query": "compile", "dialect": "compile",
+    "plan_rule": "compile", "rule_codes": "compile", "rules_query": "compile",
+    "SCHEMES": "connect", "is_engine_url": "connect", "open_engine": "connect",
+    "DIALECTS": "dialects",
+    "Transfer": "reader", "read_engine": "reader",
+    "engine_records": "scan", "scan_prefilter": "scan",
+}
 
 
-def scan_prefilter(ruleset: RuleSet, options: ReadOptions) -> Prefilter:
-    """The rows an engine scan brings back: those the file readers would build into records
-    (rule keywords and codes, the error marker, the ORM context lines), and rows of an error
-    level. Every rule runs again in Python on them, so finding more is harmless."""
-    if options.keywords is None:
-        return Prefilter(None)
-    literals = dict.fromkeys((*options.keywords, *options.context_keywords))
-    patterns: tuple[str, ...] = ()
-    if options.marker is not None:
-        try:
-            patterns = (to_re2(options.marker.pattern).bare(),)
-        except Untranslatable:  # the marker's literals then: more rows, none missed
-            for literal_set, _ in options.marker.alternatives:
-                literals.update(dict.fromkeys(k.lower() for k in literal_set))
-    return Prefilter(tuple(literals), rule_codes(ruleset), ERROR_LEVELS, patterns)
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
 
 
-def engine_records(url: str, ruleset: RuleSet, options: ReadOptions, stats: SourceStats,
-                   transfer: Transfer | None = None) -> Iterator[Record]:
-    """Open the engine a URL names, stream its candidate rows as Records, close it."""
-    engine = open_engine(url)
-    try:
-        yield from read_engine(engine, scan_prefilter(ruleset, options), stats,
-                               max_line_chars=options.max_line_chars, transfer=transfer)
-    finally:
-        engine.close()
+if TYPE_CHECKING:
+    from analyzer.engines.compile import (
+        ERROR_LEVELS,
+        Columns,
+        Prefilter,
+        RulePlan,
+        candidate_query,
+        dialect,
+        plan_rule,
+        rule_codes,
+        rules_query,
+    )
+    from analyzer.engines.connect import SCHEMES, is_engine_url, open_engine
+    from analyzer.engines.dialects import DIALECTS
+    from analyzer.engines.reader import Transfer, read_engine
+    from analyzer.engines.scan import engine_records, scan_prefilter
 
-
-__all__ = ["DIALECTS", "SCHEMES", "Columns", "Prefilter", "RulePlan", "Transfer",
+__all__ = ["DIALECTS", "ERROR_LEVELS", "SCHEMES", "Columns", "Prefilter", "RulePlan", "Transfer",
            "candidate_query", "dialect", "engine_records", "is_engine_url", "open_engine",
-           "plan_rule", "read_engine", "rules_query", "scan_prefilter"]
+           "plan_rule", "read_engine", "rule_codes", "rules_query", "scan_prefilter"]

@@ -17,12 +17,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from analyzer.errors import InputError
 from analyzer.ingest.compression import VERIFY_BYTES, sniff_codec
 from analyzer.ingest.sources import Source, looks_binary
+
+if TYPE_CHECKING:  # imported when a folder or a `**` glob is walked
+    import pathspec
 
 # Files picked up when a directory is named; an explicitly named file is always read.
 LOG_SUFFIXES = (".log", ".txt", ".json", ".jsonl", ".ndjson", ".csv", ".out",
@@ -80,6 +82,8 @@ def _is_tool_dir(entry: os.DirEntry[str]) -> str | None:
 
 
 def _gitignore(directory: str) -> pathspec.PathSpec | None:
+    import pathspec
+
     try:
         with open(os.path.join(directory, ".gitignore"), encoding="utf-8",
                   errors="replace") as handle:
@@ -88,7 +92,7 @@ def _gitignore(directory: str) -> pathspec.PathSpec | None:
         return None
 
 
-Ignores = list[tuple[str, pathspec.PathSpec]]
+Ignores = list[tuple[str, "pathspec.PathSpec"]]
 
 
 def _ignored(path: str, is_dir: bool, ignores: Ignores) -> bool:
@@ -193,6 +197,8 @@ def glob_files(pattern: str, walk: Walk) -> list[str]:
     fixed = next(i for i, part in enumerate(parts) if _has_glob(part))
     base = str(Path(*parts[:fixed])) if fixed else "."
     rest = "/".join(parts[fixed:])
+    import pathspec
+
     spec = pathspec.GitIgnoreSpec.from_lines(["/" + rest])
     matches = [] if not os.path.isdir(base) else walk_files(
         base, walk, wanted=lambda name: not name.startswith("."))

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from analyzer.model import Incident, Report, format_ts, severity_rank
-from analyzer.store import History, RunResult
 from analyzer.textsafe import cleaner as cleaner  # re-exported: every reporter uses it
+
+if TYPE_CHECKING:  # the state store (sqlite3) only for a report of a recorded run
+    from analyzer.store import History, RunResult
 
 MINUTE_NS = 60_000_000_000
 SQL_RE = re.compile(r"\b((?:ALTER|CREATE|DROP|COMMENT ON|NOTIFY)\b[^;]*;)", re.I)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from analyzer.model import Diagnosis, Incident, ModelChange, Report, RootCause, format_ts
 from analyzer.report.common import cleaner, window_of
-from analyzer.store import History, RunInfo, RunResult
+
+if TYPE_CHECKING:  # the state store (sqlite3): a report of a recorded run only
+    from analyzer.store import History, RunInfo, RunResult
 
 JSON_VERSION = 1
 

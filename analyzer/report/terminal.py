@@ -8,7 +8,7 @@ eye lands when the command returns. Off a terminal prose is not hard-wrapped (wr
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -16,8 +16,10 @@ from rich.text import Text
 
 from analyzer.model import Incident, Report, format_ts
 from analyzer.report.common import Entry, cleaner, entries, resolved_entries
-from analyzer.store import RunResult
 from analyzer.textsafe import printable
+
+if TYPE_CHECKING:  # the state store (sqlite3): a report of a recorded run only
+    from analyzer.store import RunResult
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
                   "info": "dim"}

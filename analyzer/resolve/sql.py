@@ -1,19 +1,16 @@
 """Failing SQL -> the relations it names (with their aliases) and the columns it uses.
 
-Parsed with pglast (PostgreSQL's parser) so quoting and folding are PostgreSQL's; SQL that does
-not parse (cut by the logger, another dialect, `$1` placeholders are fine) falls back to a
-tolerant scan of FROM / JOIN / INTO / UPDATE clauses.
+Parsed with pglast (PostgreSQL's parser, in sqltree.py: imported only once a statement is
+met) so quoting and folding are PostgreSQL's; SQL that does not parse (cut by the logger,
+another dialect, `$1` placeholders are fine) falls back to a tolerant scan of FROM / JOIN /
+INTO / UPDATE clauses.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-
-import pglast
-from pglast import ast
-from pglast.visitors import Visitor
 
 MAX_SQL_CHARS = 8192  # longer statements are cut by most loggers anyway
 
@@ -47,29 +44,6 @@ class StatementFacts:
         return {r.alias: r for r in self.relations if r.alias}
 
 
-@dataclass(slots=True)
-class _Collector(Visitor):
-    relations: list[Relation] = field(default_factory=list)
-    columns: list[tuple[str | None, str]] = field(default_factory=list)
-    renames: list[tuple[str, str]] = field(default_factory=list)
-
-    def visit_SelectStmt(self, ancestors, node: ast.SelectStmt) -> None:
-        for target in node.targetList or ():
-            value = target.val
-            if target.name and isinstance(value, ast.ColumnRef) and \
-                    isinstance(value.fields[-1], ast.String):
-                self.renames.append((value.fields[-1].sval, target.name))
-
-    def visit_RangeVar(self, ancestors, node: ast.RangeVar) -> None:
-        alias = node.alias.aliasname if node.alias else None
-        self.relations.append(Relation(node.relname, node.schemaname, alias))
-
-    def visit_ColumnRef(self, ancestors, node: ast.ColumnRef) -> None:
-        names = [f.sval for f in node.fields if isinstance(f, ast.String)]
-        if names and len(names) == len(node.fields):
-            self.columns.append((names[-2] if len(names) > 1 else None, names[-1]))
-
-
 # String and number literals never name a table or a column: a statement with them blanked is
 # its shape, and an app logs the same few hundred shapes over and over (ORM query logging).
 _LITERAL_RE = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
@@ -90,32 +64,13 @@ def statement_facts(sql: str) -> StatementFacts:
 
 @lru_cache(maxsize=4096)
 def _shape_facts(sql: str) -> StatementFacts:
-    try:
-        statements = pglast.parse_sql(sql)
-    except pglast.parser.ParseError:
-        return _scan(sql)
-    collector = _Collector()
-    target = None
-    for raw in statements:
-        collector(raw.stmt)
-        target = target or _target_of(raw.stmt, collector.columns)
-    return StatementFacts(_unique(collector.relations), tuple(dict.fromkeys(collector.columns)),
-                          target, renames=tuple(dict.fromkeys(collector.renames)))
+    from analyzer.resolve.sqltree import parsed_facts  # pglast: ~50 ms to import
+
+    facts = parsed_facts(sql)
+    return facts if facts is not None else _scan(sql)
 
 
-def _target_of(stmt: ast.Node, columns: list[tuple[str | None, str]]) -> Relation | None:
-    relation = getattr(stmt, "relation", None)
-    if not isinstance(stmt, ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt) or relation is None:
-        return None
-    if isinstance(stmt, ast.InsertStmt):
-        columns.extend((None, c.name) for c in stmt.cols or () if c.name)
-    elif isinstance(stmt, ast.UpdateStmt):
-        columns.extend((None, t.name) for t in stmt.targetList or () if t.name)
-    alias = relation.alias.aliasname if relation.alias else None
-    return Relation(relation.relname, relation.schemaname, alias)
-
-
-def _unique(relations: list[Relation]) -> tuple[Relation, ...]:
+def unique_relations(relations: list[Relation]) -> tuple[Relation, ...]:
     return tuple(dict.fromkeys(relations))
 
 
@@ -148,7 +103,7 @@ def _scan(sql: str) -> StatementFacts:
         relations.append(relation)
         if target is None and found.group(0).split()[0].upper() in ("INTO", "UPDATE"):
             target = relation
-    return StatementFacts(_unique(relations), (), target, parsed=False)
+    return StatementFacts(unique_relations(relations), (), target, parsed=False)
 
 
 # A double-quoted name where SQL expects a value: after a comparison (or SET x =), LIKE, THEN,

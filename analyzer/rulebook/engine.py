@@ -133,8 +133,7 @@ class RuleSet:
             for code in () if rule.fallback else rule.codes:
                 if len(code) >= MIN_CODE_KEYWORD:
                     found.setdefault(code.lower(), None)
-        # a keyword that contains another one selects nothing more: drop it
-        return tuple(k for k in found if not any(o != k and o in k for o in found))
+        return _without_superstrings(tuple(found))
 
     def get(self, rule_id: str) -> Rule | None:
         return self._by_id.get(rule_id)
@@ -397,3 +396,15 @@ def _has_code(fields: Mapping[str, Any], codes: tuple[str, ...]) -> bool:
 
 def build_ruleset(rules: Iterable[Rule], timeout: float = 0.25) -> RuleSet:
     return RuleSet(tuple(rules), timeout=timeout)
+
+
+def _without_superstrings(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words that contain no other one (a keyword holding another selects nothing more),
+    in their order. One Aho-Corasick pass per word finds every word inside it, instead of
+    comparing each pair (~300,000 tests for the built-in pack's ~500 literals)."""
+    if not words:
+        return words
+    automaton = ahocorasick_rs.AhoCorasick(list(words))
+    return tuple(word for word in words
+                 if all(inner == word for inner in
+                        automaton.find_matches_as_strings(word, overlapping=True)))

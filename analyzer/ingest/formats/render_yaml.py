@@ -11,14 +11,12 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import polars as pl
-import yaml
 
 from analyzer.ingest.formats.base import ReadOptions
 from analyzer.ingest.formats.render_json import RenderJson, entry_frames, render_entry
 from analyzer.ingest.lines import numbered_lines
 from analyzer.model import SourceStats
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP_KEYS = ("id", "labels", "message", "timestamp")
 
 
@@ -66,8 +64,10 @@ def parse_entry(lines: list[str]) -> dict[str, Any] | None:
     quick = _quick(lines)
     if quick is not None:
         return quick
+    import yaml  # only for a mapping the quick reader cannot read (~40 ms to import)
+
     try:
-        value = yaml.load("\n".join(lines), Loader=_Loader)
+        value = yaml.load("\n".join(lines), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         return None  # not YAML after all, or a scalar YAML cannot build (a bad date)
     if isinstance(value, dict) and "timestamp" in value:

@@ -180,8 +180,8 @@ class FrameFormat(ABC):
         context = row_numbers(maybe | maybe.shift(-1, fill_value=False))
         part = frame.select("message")[context]
         found = part.select(multiline.by_content(shape=shape).fill_null(False)).to_series()
-        found_at = pl.repeat(False, frame.height, eager=True).scatter(context, found)
-        return joins | (found_at & maybe)
+        joined = context.filter(maybe.gather(context) & found)
+        return joins.scatter(joined, True) if len(joined) else joins
 
     def _close_in_time(self, frame: pl.DataFrame, joins: pl.Series) -> pl.Series:
         # Only the joining rows and the rows above them need a parsed timestamp.
@@ -252,9 +252,10 @@ class FrameFormat(ABC):
         if len(complete) == 0:
             return
         flags = frame.select(pl.col("parsed").fill_null(False),
-                             nonblank=pl.col("message").str.contains(r"\S").fill_null(False))
-        nonblank = flags.get_column("nonblank").gather(complete)
-        parsed = flags.get_column("parsed").gather(complete) & nonblank
+                             nonblank=pl.col("message").str.contains(r"\S").fill_null(False)
+                             )[complete]
+        nonblank = flags.get_column("nonblank")
+        parsed = flags.get_column("parsed") & nonblank
         records, parsed_count = int(nonblank.sum()), int(parsed.sum())
         stats.records += records
         if self.is_fallback:
@@ -388,10 +389,10 @@ def _bounded_heads(heads: pl.Series, height: int) -> pl.Series:
     """The event heads (sorted row numbers), with an event longer than MAX_EVENT_LINES cut."""
     if len(heads) == 0:
         return pl.Series([0], dtype=pl.Int64)
-    bounds = pl.concat([heads, pl.Series([height], dtype=pl.Int64)])
-    if cast(int, bounds.diff().max()) <= MAX_EVENT_LINES:
+    longest = max(cast(int | None, heads.diff().max()) or 0, height - cast(int, heads[-1]))
+    if longest <= MAX_EVENT_LINES:
         return heads
     cut: list[int] = []
-    for start, end in itertools.pairwise(bounds.to_list()):
+    for start, end in itertools.pairwise([*heads.to_list(), height]):
         cut.extend(range(start, end, MAX_EVENT_LINES))
     return pl.Series(cut, dtype=pl.Int64)

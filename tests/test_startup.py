@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analyzer.rulebook.engine import _without_superstrings
+from analyzer.rulebook.keywords import without_superstrings
 from tests.conftest import SEED_LOG, SEED_SCHEMA
 
 # Runs the real CLI entry point, then writes the names of the loaded modules to a file.
@@ -82,4 +82,4 @@ def test_a_schema_file_loads_the_sql_parser_it_needs(tmp_path, ten_lines):
 @given(st.lists(st.text(alphabet="abc", min_size=1, max_size=5), max_size=30, unique=True))
 def test_keywords_holding_another_keyword_are_dropped_as_pairwise_tests_would(words):
     pairwise = tuple(w for w in words if not any(o != w and o in w for o in words))
-    assert _without_superstrings(tuple(words)) == pairwise
+    assert without_superstrings(tuple(words)) == pairwise

@@ -13,6 +13,8 @@ import re._constants as sre_constants  # type: ignore[import-not-found]
 import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections.abc import Iterable
 
+import ahocorasick_rs
+
 MIN_KEYWORD = 4
 # A fuzzy constraint of the `regex` module (`(?:connection refused){e<=3}`, `{i<=1,d<=2}`):
 # Python's parser reads it as literal text, and the text it applies to may be misspelt in a
@@ -101,3 +103,15 @@ def derive_keywords(patterns: Iterable[str]) -> tuple[str, ...]:
             if best not in keywords:
                 keywords.append(best)
     return tuple(keywords)
+
+
+def without_superstrings(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words that contain no other one (a keyword holding another selects nothing more),
+    in their order. One Aho-Corasick pass per word finds every word inside it, instead of
+    comparing each pair (~300,000 tests for the built-in pack's ~500 literals)."""
+    if not words:
+        return words
+    automaton = ahocorasick_rs.AhoCorasick(list(words))
+    return tuple(word for word in words
+                 if all(inner == word for inner in
+                        automaton.find_matches_as_strings(word, overlapping=True)))

@@ -144,3 +144,18 @@ def test_readers_without_frames_take_a_context_line_once_per_shape():
     assert wanted("LOG:  statement: SELECT x FROM other")
     assert wanted('ERROR:  column "x" does not exist')
     assert wanted("TypeError: x is undefined") and not wanted("0 errors")
+
+
+def test_the_keyword_test_on_few_rows_agrees_with_the_regex(monkeypatch):
+    """Few rows take Aho-Corasick (cheaper to build than the big regex is to warm): the same
+    rows, ASCII case-insensitive, a non-ASCII keyword exactly."""
+    from analyzer.ingest import prefilter
+    lines = ["DOES NOT EXIST", "does not  exist", "x ОШИБКА y", "x ошибка y", "42P01 code",
+             "ok 200", 'col \\"does not exist\\"', "Relation Does Not Exist"]
+    part = pl.DataFrame({"line": lines, "message": lines})
+    keywords = ("does not exist", "ОШИБКА", "42p01")
+    flags = {}
+    for few in (0, 1_000):
+        monkeypatch.setattr(prefilter, "FEW_ROWS", few)
+        flags[few] = prefilter.row_flags(part, keywords).get_column("keyword").to_list()
+    assert flags[0] == flags[1_000] == [True, False, True, False, True, False, True, True]

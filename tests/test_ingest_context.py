@@ -11,7 +11,6 @@ from analyzer.ingest import ReadOptions, Source, read_source
 from analyzer.ingest.formats.base import Marker
 from analyzer.ingest.prefilter import (
     CONTEXT_SPAN,
-    PARALLEL_ROWS,
     candidate_rows,
     context_rows,
     events_with_keywords,
@@ -41,16 +40,19 @@ def test_another_shape_is_kept_wherever_it_is():
     assert kept.to_list() == [0, 2]
 
 
-def test_the_sliced_candidate_pass_finds_what_each_test_finds_alone():
+SLICE = 50_000  # the pass was once split in slices this tall: rows on both sides of an edge
+
+
+def test_the_candidate_pass_finds_what_each_test_finds_alone():
     rng = random.Random(5)
-    height = 3 * PARALLEL_ROWS + 17  # several slices, the last one short
+    height = 3 * SLICE + 17  # several slices, the last one short
     lines = [f"GET /api/x 200 {i % 97}.1 ms - {i % 400}" for i in range(height)]
     special = {"DOES NOT EXIST here": "keyword", "boom Error: x": "marker",
                "Executing (default): SELECT 1": "context", "col\x1b[31mor": "escape",
                'say \\"quoted\\"': "backslash"}
     planted = {}
     for text in special:
-        edges = [PARALLEL_ROWS - 1, PARALLEL_ROWS]  # both sides of the first slice's end
+        edges = [SLICE - 1, SLICE]  # both sides of the first slice's end
         for row in [*rng.sample(range(height), 5), *edges]:
             lines[row] = text
             planted[row] = text

@@ -47,7 +47,7 @@ from analyzer.resolve import ContextWindow, LogEvidence, Resolver
 from analyzer.resolve.clues import CONTEXT_KEYWORDS
 from analyzer.rulebook import RuleSet, load_rules
 from analyzer.settings import Settings
-from analyzer.textsafe import cleaner
+from analyzer.textsafe import cleaner, cleaner_gate
 
 NO_CHANGE: tuple[Change, ...] = ()
 
@@ -81,7 +81,8 @@ def read_options(ruleset: RuleSet, settings: Settings) -> ReadOptions:
     return ReadOptions(keywords=ruleset.keywords, max_line_chars=settings.max_line_chars,
                        context_keywords=tuple(k.lower() for k in CONTEXT_KEYWORDS),
                        marker=Marker(unclassified.ERROR_MARKER_PARTS),
-                       clean=redactor(settings))
+                       clean=redactor(settings),
+                       clean_gate=cleaner_gate(settings.redact_emails))
 
 
 class Session:

@@ -99,6 +99,35 @@ def redact(text: str, *, emails: bool = False) -> str:
     return text
 
 
+def _rust_literal(text: str) -> str:
+    # Rust's regex rejects escapes of non-meta characters (`\ `): only the meta ones are escaped
+    return re.sub(r"([\\.+*?()|\[\]{}^$#&\-~])", r"\\\1", text)
+
+
+# The characters beyond ASCII whose case folding holds an ASCII one (`ſ` -> `s`, the Kelvin
+# sign -> `k`, `ß` -> `ss`, the `ﬁ` ligatures): tests/test_clean_gate.py checks the list
+# against the whole of Unicode.
+FOLDS_TO_ASCII = ("\u00df\u0130\u0149\u017f\u01f0\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e\u212a"
+                  "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06")
+
+
+def cleaner_gate(emails: bool = False) -> str:
+    """A Rust regex (polars) that every text `cleaner(…, emails)` could change matches: a
+    control, escape or bidi character (what `printable` removes), a backslash (a JSON escape
+    may decode to anything), a literal of a secret pattern (ASCII case-insensitive), a
+    character whose case folding holds an ASCII one (so `redact`'s casefold finds no literal
+    the test missed) and, with emails, `@`. A text it does not match is returned unchanged,
+    and so is any text made only of such texts' pieces joined by newlines: the cleaning stage
+    skips the events whose rows all fail it (frames.FrameFormat)."""
+    literals = sorted({literal for _, _, group in _SECRET_PATTERNS for literal in group})
+    folds = "".join(f"\\x{{{ord(char):x}}}" for char in FOLDS_TO_ASCII)
+    parts = [r"[\x00-\x08\x0b-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}" + folds + "]",
+             r"\\", "(?i-u:" + "|".join(map(_rust_literal, literals)) + ")"]
+    if emails:
+        parts.append("@")
+    return "|".join(parts)
+
+
 def cleaner(redact_secrets: bool = True, emails: bool = False) -> Callable[[str], str]:
     """Log text -> text without terminal escapes or controls and, by default, without secrets:
     the cleaning stage records pass (ingest.redaction) and every reporter applies again."""

@@ -18,7 +18,7 @@ from analyzer.ingest.formats import FORMATS, Format, ReadOptions
 from analyzer.ingest.formats.frames import LineFormat
 from analyzer.ingest.formats.heads import Heads, supports_heads
 from analyzer.ingest.formats.heads import read_heads as frame_heads
-from analyzer.ingest.redaction import cleaned
+from analyzer.ingest.redaction import cleaned, read_cleaned
 from analyzer.ingest.sources import Source, iter_blocks, looks_binary
 from analyzer.model import Record, SourceStats
 
@@ -88,7 +88,8 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
                 on_block(len(block))
             yield block
 
-    yield from cleaned(fmt.read(all_blocks(), source.name, stats, options), options.clean)
+    yield from read_cleaned(fmt.read(all_blocks(), source.name, stats, options), options.clean,
+                            cleans_itself=getattr(fmt, "cleans_itself", False))
 
 
 def _open_source(source: Source, stats: SourceStats, input_format: str | None,

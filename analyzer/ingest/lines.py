@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import polars as pl
 
 from analyzer.model import SourceStats
+from analyzer.textsafe import ANSI_RE
 
 _SEP = "\x1f"  # a separator that (almost) never occurs in logs; blocks holding it take the slow way
 # polars' CSV reader decompresses input that starts like zlib, gzip or zstd data; a block of
@@ -38,6 +39,15 @@ def _split_in_python(block: bytes) -> pl.Series:
         text = text[:-1]
     parts = [p[:-1] if p.endswith("\r") else p for p in text.split("\n")]
     return pl.Series("line", parts, dtype=pl.String)
+
+
+def strip_ansi_messages(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with colour codes stripped from `message` (the line where it has none): rules
+    match what is read, `raw` keeps them."""
+    frame = frame.with_columns(pl.col("message").fill_null(pl.col("line")))
+    if frame.height and frame.get_column("message").str.contains("\x1b", literal=True).any():
+        return frame.with_columns(message=pl.col("message").str.replace_all(ANSI_RE.pattern, ""))
+    return frame
 
 
 def cap_lengths(lines: pl.Series, max_chars: int) -> tuple[pl.Series, int]:

@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from analyzer.errors import InputError
-from analyzer.ingest import cleaned, get_format
+from analyzer.ingest import get_format
 from analyzer.ingest.detect import SNIFF_LINES, detect_format, head_lines
 from analyzer.ingest.formats import Format, ReadOptions
 from analyzer.ingest.framing import LineFramer, split_dense
+from analyzer.ingest.redaction import read_cleaned
 from analyzer.model import Record, SourceStats
 
 CHUNK_BYTES = 1 << 20
@@ -162,8 +163,9 @@ def read_live(live: LiveInput, stats: SourceStats, *, input_format: str | None =
                            and stats.lines < SNIFF_LINES):
             fmt = detect_format(head_lines(first))
         offset = stats.lines
-        records = cleaned(fmt.read(itertools.chain((first,), blocks), live.name, stats,
-                                   options), options.clean)
+        records = read_cleaned(fmt.read(itertools.chain((first,), blocks), live.name, stats,
+                                        options), options.clean,
+                               cleans_itself=getattr(fmt, "cleans_itself", False))
         if not offset:
             yield from records
         else:

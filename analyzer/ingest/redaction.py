@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+import polars as pl
+
 from analyzer.model import Record, frozen_map
 
 Cleaner = Callable[[str], str]
@@ -49,3 +51,33 @@ def cleaned(records: Iterable[Record], clean: Cleaner | None) -> Iterator[Record
         return
     for record in records:
         yield clean_record(record, clean)
+
+
+def read_cleaned(records: Iterable[Record], clean: Cleaner | None, *,
+                 cleans_itself: bool) -> Iterator[Record]:
+    """A format's records through the cleaning stage, unless the format cleans its own
+    (frame formats: `event_cleaning`)."""
+    return iter(records) if cleans_itself else cleaned(records, clean)
+
+
+def event_cleaning(rows: pl.DataFrame, offsets: pl.Series, clean: Cleaner | None,
+                   gate: str | None) -> list[bool]:
+    """Which events of these rows (event k is rows offsets[k] up to the next offset) must pass
+    the cleaner: those with a row whose text columns the gate matches (textsafe.cleaner_gate).
+    A record's text is made of its rows' texts, so an event with no such row has nothing to
+    clean. No gate, or a column that is not text, numbers or flags: every event."""
+    if clean is None:
+        return [False] * len(offsets)
+    texts = []
+    for name, dtype in rows.schema.items():
+        if dtype == pl.String:
+            texts.append(pl.col(name).str.contains(gate or "").fill_null(False))
+        elif not (dtype.is_numeric() or dtype in (pl.Boolean, pl.Null)):
+            gate = None
+    if gate is None or not texts:
+        return [gate is None] * len(offsets)
+    # flagged rows up to each row: an event's count is the difference across its rows
+    seen = rows.select(pl.any_horizontal(texts).cast(pl.Int64).cum_sum()).to_series()
+    ends = offsets.shift(-1, fill_value=rows.height) - 1
+    before = seen.shift(1, fill_value=0).gather(offsets)
+    return (seen.gather(ends) - before > 0).to_list()

@@ -56,6 +56,9 @@ class ReadOptions:
     # The cleaning stage (ingest.redaction) every record's text passes: terminal escapes and
     # control characters stripped, secrets redacted unless `--no-redact` (textsafe.cleaner).
     clean: Callable[[str], str] | None = None
+    # What `clean` could change, as a Rust regex (textsafe.cleaner_gate): frame formats clean
+    # only the events with a row it matches. None: every record is cleaned.
+    clean_gate: str | None = None
 
 
 

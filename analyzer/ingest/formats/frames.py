@@ -21,13 +21,11 @@ import polars as pl
 from analyzer.ingest import multiline
 from analyzer.ingest.events import event_record
 from analyzer.ingest.formats.base import ReadOptions, share
-from analyzer.ingest.lines import block_to_lines, cap_lengths
+from analyzer.ingest.lines import block_to_lines, cap_lengths, strip_ansi_messages
 from analyzer.ingest.prefilter import SeenShapes, events_with_keywords, row_numbers
+from analyzer.ingest.redaction import clean_record, event_cleaning
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record, SourceStats
-from analyzer.textsafe import ANSI_RE
-
-ANSI_PATTERN = ANSI_RE.pattern
 
 # An event longer than this many rows is cut: its first lines are what matter, and a runaway
 # "continuation" (a file of indented lines) must not hold memory.
@@ -71,6 +69,7 @@ class FrameFormat(ABC):
     interleave_hint: ClassVar[str | None] = None
     # Other line formats that may claim lines this one does not parse (set by the registry).
     _others: dict[str, FrameFormat] = _NO_OTHERS
+    cleans_itself: ClassVar[bool] = True  # read() cleans its records (ReadOptions.clean)
 
     def adopt(self, others: Sequence[FrameFormat]) -> None:
         """Let these formats read the lines this one does not recognise."""
@@ -144,7 +143,7 @@ class FrameFormat(ABC):
         carry: pl.DataFrame | None = None
         shapes = SeenShapes()  # context statement shapes already built, across blocks
         for frame in self.frames(blocks, stats, options):
-            frame = _strip_ansi(frame)
+            frame = strip_ansi_messages(frame)
             if carry is not None:
                 frame = pl.concat([carry, frame], how="diagonal_relaxed")
             carry = yield from self._emit(frame, source, stats, options, shapes, final=False)
@@ -222,7 +221,7 @@ class FrameFormat(ABC):
             chosen = events_with_keywords(frame, complete, open_from, options.keywords,
                                           self.search, options.context_keywords,
                                           options.marker, shapes)
-        yield from self._build(frame, heads, chosen, open_from, source)
+        yield from self._build(frame, heads, chosen, open_from, source, options)
         return None if final else frame.slice(open_from)
 
     def _open_from(self, frame: pl.DataFrame, heads: pl.Series) -> int:
@@ -272,7 +271,7 @@ class FrameFormat(ABC):
             stats.add_format(name or self.name, int(count))
 
     def _build(self, frame: pl.DataFrame, heads: pl.Series, chosen: pl.Series,
-               open_from: int, source: str) -> Iterator[Record]:
+               open_from: int, source: str, options: ReadOptions) -> Iterator[Record]:
         if len(chosen) == 0:
             return
         ends = heads.shift(-1, fill_value=frame.height).gather(
@@ -284,6 +283,8 @@ class FrameFormat(ABC):
         index = pl.int_ranges(chosen, ends, eager=True).explode()
         rows = frame[index]
         data = {name: rows.get_column(name).to_list() for name in rows.columns}
+        clean = options.clean if self.cleans_itself else None  # only the events it may change
+        dirty = event_cleaning(rows, offsets, clean, options.clean_gate)
         head_ts = self._ts_ns_of(rows[offsets])
         if head_ts is not None:
             # One vectorized parse for the head rows instead of one per event.
@@ -294,7 +295,7 @@ class FrameFormat(ABC):
         messages_of, lines_of, linenos_of = data["message"], data["line"], data["lineno"]
         # Rows read from multi-line entries (JSON, YAML) say where each ends.
         ends_of = data.get("end_lineno", linenos_of)
-        for at, size in zip(offsets.to_list(), sizes.to_list(), strict=True):
+        for at, size, to_clean in zip(offsets.to_list(), sizes.to_list(), dirty, strict=True):
             stop = at + size
             messages = messages_of[at:stop]
             blank = not messages[0].strip() if size == 1 else not any(m.strip() for m in messages)
@@ -305,7 +306,8 @@ class FrameFormat(ABC):
                               parsed=bool(data["parsed"][at]),
                               columns={name: data[name][at] for name in extra})
             fmt = event.columns.get("fmt")
-            yield (self._others.get(fmt, self) if fmt else self).record(event, source)
+            record = (self._others.get(fmt, self) if fmt else self).record(event, source)
+            yield clean_record(record, clean) if to_clean and clean else record
 
 
 class LineFormat(FrameFormat):
@@ -375,14 +377,6 @@ class LineFormat(FrameFormat):
         claimed = pl.concat(claimed_parts, how="diagonal_relaxed")
         kept = frame.join(claimed.select("lineno"), on="lineno", how="anti")
         return pl.concat([kept, claimed], how="diagonal_relaxed").sort("lineno")
-
-
-def _strip_ansi(frame: pl.DataFrame) -> pl.DataFrame:
-    # Colour codes are stripped from what rules match (`raw` keeps them); no message: the line.
-    frame = frame.with_columns(pl.col("message").fill_null(pl.col("line")))
-    if frame.height and frame.get_column("message").str.contains("\x1b", literal=True).any():
-        return frame.with_columns(message=pl.col("message").str.replace_all(ANSI_PATTERN, ""))
-    return frame
 
 
 def _bounded_heads(heads: pl.Series, height: int) -> pl.Series:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from analyzer.ingest.formats.base import ReadOptions
-from analyzer.ingest.formats.frames import FrameFormat, LineFormat, _bounded_heads, _strip_ansi
+from analyzer.ingest.formats.frames import FrameFormat, LineFormat, _bounded_heads
+from analyzer.ingest.lines import strip_ansi_messages
 from analyzer.ingest.prefilter import row_numbers
 from analyzer.ingest.redaction import Cleaner, clean_record
 from analyzer.model import Record, SourceStats
@@ -61,7 +62,7 @@ def read_heads(fmt: LineFormat, blocks: Iterator[bytes], source: str, stats: Sou
                options: ReadOptions) -> Iterator[Heads]:
     carry: pl.DataFrame | None = None
     for frame in fmt.frames(blocks, stats, options):
-        frame = _strip_ansi(frame)
+        frame = strip_ansi_messages(frame)
         if carry is not None:
             frame = pl.concat([carry, frame], how="diagonal_relaxed")
         heads, carry = _block_heads(fmt, frame, source, stats, options.clean, final=False)
@@ -94,7 +95,7 @@ def _heads_of(fmt: LineFormat, frame: pl.DataFrame, heads: pl.Series, complete: 
     if "fmt" in rows.columns:
         special = special | rows.get_column("fmt").is_not_null()
     built = {r.lineno: r for r in fmt._build(frame, heads, complete.filter(special), open_from,
-                                             source)}
+                                             source, ReadOptions())}  # cleaned below
     texts = rows.get_column("message").to_list()
     linenos = rows.get_column("lineno").to_list()
     ts_ns = fmt._ts_ns_of(rows)

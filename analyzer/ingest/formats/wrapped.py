@@ -36,6 +36,7 @@ class Wrapper(FrameFormat):
     inner_formats: list[LineFormat] = []  # noqa: RUF012 (replaced, never mutated)
     # A fixed inner format (syslog from PostgreSQL only carries PostgreSQL lines).
     inner_name: ClassVar[str | None] = None
+    cleans_itself = False  # its reads (Unwrapped) leave the cleaning to read_source
 
     def nest(self, formats: list[LineFormat]) -> None:
         self.inner_formats = [fmt for fmt in formats if not isinstance(fmt, Wrapper)]
@@ -155,6 +156,8 @@ class Unwrapped(LineFormat):
 
     description = example = ""
     line_pattern = r"^"
+    # the wrapper completes some records after they are built: read_source cleans them all
+    cleans_itself = False
 
     def __init__(self, wrapper: Wrapper, inner: LineFormat) -> None:
         self.wrapper, self.inner = wrapper, inner
@@ -223,11 +226,11 @@ class Unwrapped(LineFormat):
         super()._count(counted, complete, stats)
 
     def _build(self, frame: pl.DataFrame, heads: Any, chosen: Any, open_from: int,
-               source: str) -> Iterator[Record]:
+               source: str, options: ReadOptions) -> Iterator[Record]:
         # Lines another format claimed (app JSON among PostgreSQL lines) are built by that
         # format; the wrapper still adds its time, service and instance.
         claimed: dict[int, dict[str, Any]] | None = None
-        for record in super()._build(frame, heads, chosen, open_from, source):
+        for record in super()._build(frame, heads, chosen, open_from, source, options):
             if record.format not in (self.name, "plain") and "fmt" in frame.columns:
                 if claimed is None:
                     rows = frame.filter(pl.col("fmt").is_not_null())

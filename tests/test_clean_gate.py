@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PIECES = ["password", "PassW", "token", "KEY", "://", ":\\/\\/", "eyJ", "Bearer ", "basic ",
           "sk-", "AKIA", "@", "\x1b[31m", "\t", "\n", "é", "\\", "=", ":", "'", '"', "ſ",
           "-----BEGIN PRIVATE KEY-----", "xoxb-", "ghp_", "Cookie: ", "identified by ",
-          "❌", "ошибка", "paſſword=", "\u212aey: ", "\u212a", "ß", "İ", "ﬁ", "\x85", "\u202e", "\u2069", "Å"]
+          "❌", "ошибка", "paſſword=", "\u212aey: ", "\u212a", "ß", "İ", "ﬁ", "\x85", "\u202e",
+          "\u2069", "Å"]
 TEXTS = st.lists(st.one_of(st.text(st.characters(min_codepoint=32, max_codepoint=126),
                                    max_size=12), st.sampled_from(PIECES), st.text(max_size=3)),
                  max_size=8).map("".join)

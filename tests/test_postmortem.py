@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import SEED_LOG, SEED_SCHEMA
+from tests.conftest import SEED_LOG, SEED_SCHEMA, run_module
 from tests.reportlogs import CREATED_AT, HOUR, hours_ago, render_log
 
 SEED = (str(SEED_LOG), "--schema", str(SEED_SCHEMA))
@@ -56,6 +56,28 @@ def test_selectors_by_id_prefix_and_rule(cli, selector):
         assert len(ids) == 3  # session_id, reportId, counters
     else:
         assert ids == ["80fdb3d2c5e8"]
+
+
+@pytest.mark.parametrize("copied", ["80fdb3d2c5e8", "80FDB3", "rc-"])
+def test_an_id_given_first_selects_as_incident_does(cli, copied):
+    if copied == "rc-":
+        copied = _seed_causes(cli)["case_style"]
+    first = json.loads(_draft(cli, copied, *SEED, "-f", "json"))
+    option = json.loads(_draft(cli, "-i", copied.lower(), *SEED, "-f", "json"))
+    assert first["incidents"] and first["incidents"] == option["incidents"]
+    assert first["root_causes"] == option["root_causes"]
+
+
+def test_a_first_argument_naming_a_file_stays_a_path_and_an_id_alone_uses_config_paths(
+        tmp_path):
+    (tmp_path / "cafe1234").write_bytes(SEED_LOG.read_bytes())  # a log named like an id
+    as_path = run_module("postmortem", "cafe1234", "--all", cwd=tmp_path)
+    assert as_path.returncode == 0 and b"80fdb3d2c5e8" in as_path.stdout, as_path.stderr
+    (tmp_path / "analyzer.toml").write_text('[postmortem]\npaths = ["cafe1234"]\n')
+    (tmp_path / "src").mkdir()
+    alone = run_module("postmortem", "80fdb3d2c5e8", "-f", "json", cwd=tmp_path / "src")
+    assert alone.returncode == 0, alone.stderr
+    assert [i["id"] for i in json.loads(alone.stdout)["incidents"]] == ["80fdb3d2c5e8"]
 
 
 def test_unknown_or_ambiguous_selector_is_a_one_line_error(cli):

@@ -7,15 +7,19 @@ from typing import Annotated
 import typer
 
 from analyzer.cli import console
-from analyzer.cli.options import SchemaOpt
+from analyzer.cli.options import SchemaOpt, format_option
+
+# the names of analyzer.check.report.REPORTERS (a test keeps them equal), spelled here so that
+# --help and the config file's check need not import the parsers
+CHECK_FORMATS = ("table", "json", "sarif", "github")
 
 CodePathsArg = Annotated[list[str] | None, typer.Argument(
     metavar="PATH", help="Source trees to read models and SQL from (default: .). .gitignore "
     "is honoured; node_modules, virtualenvs and build output are skipped.",
     show_default=False)]
-FormatOpt = Annotated[str, typer.Option(
-    "--format", "-f", metavar="FORMAT", help="Output: table, json, sarif (GitHub code "
-    "scanning) or github (workflow annotations).")]
+FormatOpt = Annotated[str, format_option(
+    "check", CHECK_FORMATS, "Output: table, json, sarif (GitHub code scanning) or github "
+    "(workflow annotations).")]
 FailOnOpt = Annotated[str, typer.Option(
     "--fail-on", metavar="SEVERITY", help="Exit 1 when a finding is at or above this "
     "severity (critical, high, medium, low, info).")]
@@ -38,7 +42,7 @@ def check(paths: CodePathsArg = None, schema: SchemaOpt = None, output_format: F
     from analyzer.check import fail_on_severity, fails, orm_names, run_check
     from analyzer.check.report import REPORTERS
 
-    console.choice("--format", output_format, tuple(REPORTERS))
+    output_format = console.choice("--format", output_format, CHECK_FORMATS)
     level = fail_on_severity(fail_on)
     orm_names(orm or [])
     result = run_check(paths or ["."], schema or [], orms=orm or [],

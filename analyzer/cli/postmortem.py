@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,7 +15,6 @@ from analyzer.cli.options import (
     ConfigOpt,
     InputFormatOpt,
     NoRedactOpt,
-    PathsArg,
     RedactEmailsOpt,
     RulesOpt,
     SchemaOpt,
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
     from analyzer.settings import Settings
 
 POSTMORTEM_FORMATS = ("markdown", "json")
+# an incident id (or a 4+ character prefix of one) or a root-cause id, as scan and watch print
+LEADING_ID = re.compile(r"(?:rc-)?[0-9a-f]{4,}", re.IGNORECASE)
+TargetsArg = Annotated[list[str] | None, typer.Argument(
+    metavar="ID|PATH", help="Optionally first an incident id (or a prefix of 4+ "
+    "characters) or a root-cause id (rc-…), as scan and watch print them; then the log "
+    "files, globs, directories, or - for stdin (the default when stdin is a pipe).",
+    show_default=False)]
 IncidentOpt = Annotated[list[str] | None, typer.Option(
     "--incident", "-i", metavar="SELECTOR", help="Which incident(s): an incident id, an id "
     "prefix (4+ characters), a rule id, a table name, or a root-cause id. Repeatable.",
@@ -50,7 +58,7 @@ FormatOpt = Annotated[str, format_option(
 
 
 @console.command
-def postmortem(paths: PathsArg = None, incident: IncidentOpt = None,
+def postmortem(ctx: typer.Context, paths: TargetsArg = None, incident: IncidentOpt = None,
                root_cause: RootCauseOpt = None, since: SinceOpt = None, until: UntilOpt = None,
                everything: AllOpt = False, schema: SchemaOpt = None,
                rules: RulesOpt = None, state: StateOpt = None,
@@ -69,13 +77,14 @@ def postmortem(paths: PathsArg = None, incident: IncidentOpt = None,
     from analyzer.store import StateStore
 
     output_format = console.choice("--format", output_format, POSTMORTEM_FORMATS)
+    leading, paths = leading_id(paths or [], ctx.lookup_default("paths"))
     now = time.time_ns()
-    selector = Selection(tuple(incident or ()), tuple(root_cause or ()),
+    selector = Selection((*([leading] if leading else []), *(incident or ())), tuple(root_cause or ()),
                          parse_when(since, now) if since else None,
                          parse_when(until, now, "--until") if until else None, everything)
     if selector.empty:
-        raise UsageError("say which incidents: --incident SELECTOR, --root-cause ID, "
-                         "--since/--until or --all")
+        raise UsageError("say which incidents: an ID first, --incident SELECTOR, "
+                         "--root-cause ID, --since/--until or --all")
     settings = settings_of(config, command="postmortem", schema=schema, rules=rules,
                            input_format=input_format,
                            no_redact=no_redact, redact_emails=redact_emails)
@@ -92,6 +101,18 @@ def postmortem(paths: PathsArg = None, incident: IncidentOpt = None,
     else:
         render_markdown(facts, console.stdout(), clean)
     raise typer.Exit(console.EXIT_USAGE if fatal else console.EXIT_OK)
+
+
+def leading_id(targets: list[str], configured: list[str] | None) -> tuple[str | None, list[str]]:
+    """The id given before the paths (`analyzer postmortem 80fdb3d2c5e8 app.log`), and the
+    paths (with the id alone, those of the config file). A first argument that names an
+    existing file stays a path."""
+    if not targets or not LEADING_ID.fullmatch(targets[0]) or Path(targets[0]).exists():
+        return None, targets
+    rest = targets[1:]
+    if not rest:
+        rest = list(configured or [])
+    return targets[0].lower(), rest
 
 
 def _facts_from_logs(selector: Selection, inputs: list[str], settings: Settings,

@@ -31,6 +31,7 @@ rules_app = typer.Typer(
 LIST_FORMATS = ("table", "json")
 EXPLAIN_FORMATS = ("text", "json")
 CHECK_FORMATS = ("text", "json")
+SUGGEST_FORMATS = ("yaml", "json")
 RulePathsArg = Annotated[list[str] | None, typer.Argument(
     metavar="PATH", help="Rule files or directories (default: the built-in rules).",
     show_default=False)]
@@ -41,6 +42,9 @@ LintFormatOpt = Annotated[str, format_option("rules lint", CHECK_FORMATS,
                                              "Output: text or json.")]
 TestFormatOpt = Annotated[str, format_option("rules test", CHECK_FORMATS,
                                              "Output: text or json.")]
+SuggestFormatOpt = Annotated[str, format_option(
+    "rules suggest", SUGGEST_FORMATS, "Output: yaml (a rule file to review) or json (the same "
+    "rule as an object).")]
 JsonOpt = Annotated[bool, typer.Option("--json", hidden=True, help="Same as --format json.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Also list the examples that pass.")]
@@ -205,17 +209,25 @@ def rules_test(paths: RulePathsArg = None, verbose: VerboseOpt = False,
 @console.command
 def rules_suggest(incident: IncidentArg, paths: PathsArg = None, rules: RulesOpt = None,
                   input_format: InputFormatOpt = None, no_redact: NoRedactOpt = False,
-                  redact_emails: RedactEmailsOpt = False, config: ConfigOpt = None) -> None:
+                  redact_emails: RedactEmailsOpt = False,
+                  output_format: SuggestFormatOpt = "yaml", config: ConfigOpt = None) -> None:
     """Print a YAML rule draft that classifies an unclassified incident of these logs."""
-    from analyzer.mining.suggest import find_incident, rule_draft
+    from analyzer.mining.suggest import find_incident, rule_dict, rule_draft
     from analyzer.pipeline import analyze
 
+    output_format = console.choice("--format", output_format, SUGGEST_FORMATS)
     settings = settings_of(config, command="rules suggest", rules=rules,
                            input_format=input_format, no_redact=no_redact,
                            redact_emails=redact_emails)
     report = analyze(console.input_paths(paths), settings)
-    typer.echo(rule_draft(find_incident(report.incidents, incident), report.incidents),
-               nl=False)
+    found = find_incident(report.incidents, incident)
+    if output_format == "json":
+        data = {"version": 1, "incident": {"id": found.id, "title": found.title,
+                                           "count": found.count},
+                "rule": rule_dict(found, report.incidents)}
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    typer.echo(rule_draft(found, report.incidents), nl=False)
 
 
 rules_app.command("sql")(rules_sql.rules_sql)

@@ -68,9 +68,20 @@ def _keyword(tokens: list[str]) -> str | None:
 
 
 def rule_draft(incident: Incident, others: Sequence[Incident] = ()) -> str:
-    """YAML text of a rule file holding one rule that matches this unclassified incident, with
-    its samples as examples that must match and, as one that must not, a line of another
-    incident of the same logs (see `_counter_example`)."""
+    """YAML text of a rule file holding the rule of `rule_dict`, with a header saying what to
+    review."""
+    header = (f"# Rule draft for unclassified incident {incident.id}: review the title, "
+              "severity, category and docs,\n# then check it with `analyzer rules lint` and "
+              "`analyzer rules test`.\n")
+    body = yaml.safe_dump({"rules": [rule_dict(incident, others)]}, sort_keys=False,
+                          allow_unicode=True, width=100)
+    return header + body
+
+
+def rule_dict(incident: Incident, others: Sequence[Incident] = ()) -> dict:
+    """The rule (as a rule file holds it) that matches this unclassified incident, with its
+    samples as examples that must match and, as one that must not, a line of another incident
+    of the same logs (see `_counter_example`)."""
     if incident.rule != RULE_ID:
         raise AnalyzerError(f"incident {incident.id} is already classified by rule "
                             f"{incident.rule}")
@@ -102,11 +113,7 @@ def rule_draft(incident: Incident, others: Sequence[Incident] = ()) -> str:
     }
     if not fingerprint:
         del rule["fingerprint"]
-    header = (f"# Rule draft for unclassified incident {incident.id}: review the title, "
-              "severity, category and docs,\n# then check it with `analyzer rules lint` and "
-              "`analyzer rules test`.\n")
-    body = yaml.safe_dump({"rules": [rule]}, sort_keys=False, allow_unicode=True, width=100)
-    return header + body
+    return rule
 
 
 def _counter_example(incident: Incident, others: Sequence[Incident],

@@ -79,7 +79,8 @@ def postmortem(ctx: typer.Context, paths: TargetsArg = None, incident: IncidentO
     output_format = console.choice("--format", output_format, POSTMORTEM_FORMATS)
     leading, paths = leading_id(paths or [], ctx.lookup_default("paths"))
     now = time.time_ns()
-    selector = Selection((*([leading] if leading else []), *(incident or ())), tuple(root_cause or ()),
+    selectors = (*([leading] if leading else []), *(incident or ()))
+    selector = Selection(selectors, tuple(root_cause or ()),
                          parse_when(since, now) if since else None,
                          parse_when(until, now, "--until") if until else None, everything)
     if selector.empty:

@@ -76,7 +76,8 @@ class LineView:
     def update(self, events: list[WatchEvent]) -> None:
         for event in events:
             if self.as_json:
-                data = {"event": event.kind, "previous_severity": event.previous,
+                data = {"version": jsonout.JSON_VERSION, "event": event.kind,
+                        "previous_severity": event.previous,
                         "incident": jsonout.incident_dict(event.incident)}
                 self.out.write(json.dumps(jsonout.scrubbed(data, self.clean),
                                           ensure_ascii=False) + "\n")
@@ -88,7 +89,8 @@ class LineView:
     def summary(self, report: Report, **options: Any) -> None:
         if self.as_json:
             data = jsonout.scrubbed(jsonout.report_dict(report), self.clean)
-            self.out.write(json.dumps({"event": "summary", "report": data},
+            self.out.write(json.dumps({"version": jsonout.JSON_VERSION, "event": "summary",
+                                       "report": data},
                                       ensure_ascii=False) + "\n")
         else:
             terminal.render(report, self.out, **options)

@@ -55,12 +55,12 @@ def _suggest_log(tmp_path) -> str:
 
 
 @pytest.mark.parametrize("command", [c for c in COMMANDS if c not in WITHOUT_JSON])
-def test_every_reporting_command_prints_a_versioned_object_with_format_json(command,
+def test_every_reporting_command_prints_a_versioned_object_with_format_json(command, cli,
                                                                             tmp_path):
     args = list(_args(command, tmp_path))
     if command == "rules suggest":
         args[2] = _suggest_log(tmp_path)
-    help_text = run_module(*command.split(), "--help").stdout.decode()
+    help_text = cli(*command.split(), "--help").stdout
     assert "-f, --format [" in help_text and "json" in help_text.split("--format [")[1][:40]
     result = run_module(*args, "--format", "JSON",
                         input=SEED_LOG.read_bytes() if command == "watch" else None)
@@ -71,16 +71,15 @@ def test_every_reporting_command_prints_a_versioned_object_with_format_json(comm
     assert objects and all(isinstance(o, dict) and o["version"] == 1 for o in objects), command
 
 
-def test_the_commands_without_json_are_the_listed_ones_and_say_why_in_the_readme():
+def test_the_commands_without_json_are_the_listed_ones_and_say_why_in_the_readme(cli):
     readme = (ROOT / "README.md").read_text()
     for command in WITHOUT_JSON:
         assert command in COMMANDS
-        help_text = run_module(*command.split(), "--help").stdout.decode()
-        assert "--format" not in help_text
+        assert "--format" not in cli(*command.split(), "--help").stdout
     assert "`--format json` on every command" in readme
     for command in WITHOUT_JSON:
         assert f"`{command}`" in readme.split("`--format json` on every command")[1][:900]
 
 
 def test_check_formats_are_its_reporters():
-    assert CHECK_FORMATS == tuple(REPORTERS)
+    assert tuple(REPORTERS) == CHECK_FORMATS

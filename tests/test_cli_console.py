@@ -20,6 +20,10 @@ from tests.conftest import ROOT, SEED_LOG, run_module
     ("postmortem", "x", "--format", "xml"),
     ("templates", "--format", "xml"),
     ("report", "--out", "x.pdf"),
+    ("report", "--format", "xml"),
+    ("merge", "shard.json", "--format", "xml"),
+    ("rules", "suggest", "80fdb3d2c5e8", "--format", "xml"),
+    ("watch", "--min-severity", "severe"),
 ])
 def test_a_bad_option_fails_before_any_input_is_read(args):
     """stdin stays open and silent: a command that read it first would hang."""

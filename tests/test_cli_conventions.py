@@ -23,6 +23,10 @@ def test_force_color_colours_a_pipe_and_no_color_does_not():
 def test_choices_are_case_insensitive_and_checked_before_reading_input():
     upper = run_module("scan", str(SEED_LOG), "-f", "JSON")
     assert upper.returncode == 0 and upper.stdout.startswith(b"{")
+    for args in (("watch", "--min-severity", "HIGH", "-f", "Json"),
+                 ("rules", "sql", "--dialect", "DuckDB", "-f", "SQL")):
+        result = run_module(*args, input=SEED_LOG.read_bytes())
+        assert result.returncode == 0, (args, result.stderr)
     # a bad choice fails at once, even with a stdin that never ends
     process = subprocess.Popen([sys.executable, "-m", "analyzer", "scan", "-f", "xml"],
                                stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)

@@ -74,3 +74,21 @@ def test_watch_events_match_their_golden_files(golden, name, as_json, monkeypatc
     view.update(watcher.take_events())
     golden(name, out.getvalue())
     assert isinstance(stats, SourceStats) and stats.lines > 0
+
+
+def _readme_block(after: str) -> str:
+    """The output of the first code block after `after` in the README, its `$ …` line off."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split(after, 1)[1].split("```\n", 1)[1].split("```", 1)[0]
+    command, output = block.split("\n", 1)
+    assert command.startswith("$ analyzer scan samples/seed/render.log")
+    return output
+
+
+def test_the_readme_shows_the_80_column_seed_report_as_the_golden_file_has_it(seed):
+    whole = _readme_block("<summary>The whole report at 80 columns")
+    assert whole == (ROOT / "tests" / "golden" / "seed.table-80.txt").read_text(encoding="utf-8")
+    report, _ = seed
+    out = io.StringIO()
+    REPORTERS["table"](report, out, width=80, color=False, brief=True)
+    assert _readme_block("On an 80-column terminal (`--brief`") == out.getvalue()

@@ -91,6 +91,7 @@ def notify_of(urls: list[str] | None, on: str, min_severity: str,
     """The senders and the policy of --notify, checked before any input is read."""
     from analyzer.notify import NotifyPolicy, open_senders, parse_notify_on
 
-    policy = NotifyPolicy(kinds=parse_notify_on([on]), min_severity=min_severity,
+    # HIGH = high, as for every option of a few words
+    policy = NotifyPolicy(kinds=parse_notify_on([on]), min_severity=min_severity.lower(),
                           link_base=public_url)
     return open_senders(urls or []), policy

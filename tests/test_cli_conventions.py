@@ -53,3 +53,37 @@ def test_piped_watch_keeps_stdout_to_events_and_the_summary_on_stderr_when_asked
     asked = run_module("watch", "--summary", input=log)
     assert asked.stdout == plain.stdout
     assert b"Incidents" in asked.stderr and b"Root causes" in asked.stderr
+
+
+# commands that write no log text, so no redaction flags (README "Untrusted log text")
+WITHOUT_LOG_TEXT = {"check", "formats", "rules list", "rules explain", "rules lint",
+                    "rules test", "rules sql", "pull supabase", "pull render"}
+
+
+def test_every_command_writing_log_text_takes_the_redaction_flags(cli):
+    from analyzer.cli import COMMANDS
+
+    readme = (ROOT / "README.md").read_text()
+    flags = readme.split("- The redaction flags (`--no-redact`, `--redact-emails`)")[1][:900]
+    for command in COMMANDS:
+        help_text = cli(*command.split(), "--help").stdout
+        has = ("--no-redact" in help_text, "--redact-emails" in help_text)
+        expected = command not in WITHOUT_LOG_TEXT
+        assert has == (expected, expected), command
+        assert f"`{command}`" in flags or f"`{command.split()[0]}" in flags, command
+
+
+def test_merge_redacts_a_summary_written_without_redaction_unless_told(tmp_path):
+    log = tmp_path / "pg.log"
+    log.write_text('ERROR:  column "x" does not exist (postgresql://app:hunter2@db.internal/app,'
+                   " mail bob@example.com)\n")
+    summary = tmp_path / "shard.json"
+    assert run_module("scan", str(log), "--no-redact", "--emit-summary", str(summary),
+                      "-f", "json").returncode == 0
+    assert b"hunter2" in summary.read_bytes()  # the summary keeps what it was given
+    default = run_module("merge", str(summary), "-f", "json").stdout
+    assert b"hunter2" not in default and b"app:***@" in default and b"bob@example" in default
+    emails = run_module("merge", str(summary), "-f", "json", "--redact-emails").stdout
+    assert b"bob@example" not in emails and b"[EMAIL]" in emails
+    kept = run_module("merge", str(summary), "-f", "json", "--no-redact").stdout
+    assert b"app:hunter2@" in kept

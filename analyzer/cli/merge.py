@@ -10,6 +10,8 @@ from analyzer.cli import console
 from analyzer.cli.options import (
     ConfigOpt,
     NoBuiltinRulesOpt,
+    NoRedactOpt,
+    RedactEmailsOpt,
     RulesOpt,
     SchemaOpt,
     format_option,
@@ -34,7 +36,8 @@ FormatOpt = Annotated[str, format_option(
 @console.command
 def merge(summaries: SummariesArg, schema: SchemaOpt = None, rules: RulesOpt = None,
           no_builtin_rules: NoBuiltinRulesOpt = False, output_format: FormatOpt = "table",
-          fail_on: FailOnOpt = None, config: ConfigOpt = None) -> None:
+          fail_on: FailOnOpt = None, no_redact: NoRedactOpt = False,
+          redact_emails: RedactEmailsOpt = False, config: ConfigOpt = None) -> None:
     """Merge shard summaries into the report one scan over all their inputs gives (same ids,
     counts, first/last seen, samples); the diagnosis runs on the merged state."""
     from analyzer.model import Problem
@@ -45,7 +48,8 @@ def merge(summaries: SummariesArg, schema: SchemaOpt = None, rules: RulesOpt = N
     if fail_on is not None:
         fail_on = console.choice("--fail-on", fail_on, SEVERITY_CHOICES)
     settings = settings_of(config, command="merge", schema=schema, rules=rules, fail_on=fail_on,
-                           builtin_rules=False if no_builtin_rules else None)
+                           builtin_rules=False if no_builtin_rules else None,
+                           no_redact=no_redact, redact_emails=redact_emails)
     if settings.builtin_rules is False and not settings.rules_dirs:
         raise UsageError("--no-builtin-rules needs at least one --rules")
     ruleset = load_ruleset(settings)

@@ -17,6 +17,7 @@ from analyzer.cli.options import (
     NotifyOnOpt,
     NotifyOpt,
     PublicUrlOpt,
+    RedactEmailsOpt,
     RulesOpt,
     SchemaOpt,
     StateOpt,
@@ -67,7 +68,8 @@ def serve(syslog: SyslogOpt = None, tls_cert: TlsCertOpt = None, tls_key: TlsKey
           min_severity: MinSeverityOpt = "high", public_url: PublicUrlOpt = None,
           flush_every: FlushOpt = 2.0, resolve_after: ResolveOpt = "1h",
           max_body: MaxBodyOpt = 8 << 20, rate: RateOpt = 50.0,
-          no_redact: NoRedactOpt = False, config: ConfigOpt = None) -> None:
+          no_redact: NoRedactOpt = False, redact_emails: RedactEmailsOpt = False,
+          config: ConfigOpt = None) -> None:
     """Run as your log stream's endpoint: receive Render log streams and Supabase log
     drains, keep incidents in the state, alert, and serve a live dashboard."""
     from analyzer.model import Problem
@@ -88,7 +90,7 @@ def serve(syslog: SyslogOpt = None, tls_cert: TlsCertOpt = None, tls_key: TlsKey
     from analyzer.serve.http import HttpOptions
 
     settings = settings_of(config, command="serve", schema=schema, rules=rules,
-                           no_redact=no_redact)
+                           no_redact=no_redact, redact_emails=redact_emails)
     auth = Auth(load_tokens(token_file))
     if bool(tls_cert) != bool(tls_key):
         raise UsageError("--tls-cert and --tls-key go together")

@@ -87,3 +87,18 @@ def test_merge_redacts_a_summary_written_without_redaction_unless_told(tmp_path)
     assert b"bob@example" not in emails and b"[EMAIL]" in emails
     kept = run_module("merge", str(summary), "-f", "json", "--no-redact").stdout
     assert b"app:hunter2@" in kept
+
+
+def test_bash_completion_completes_commands_and_format_words(tmp_path):
+    """The script `--show-completion bash` prints, sourced in a real bash, as the shell calls it."""
+    script = ("source <(analyzer --show-completion bash)\n"
+              "complete_words() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); "
+              "_analyzer_completion analyzer; printf '%s,' \"${COMPREPLY[@]}\"; echo; }\n"
+              "complete_words analyzer rul\n"
+              "complete_words analyzer scan -f m\n"
+              "complete_words analyzer rules suggest --format j\n")
+    bin_dir = os.path.dirname(sys.executable)  # the console script is installed beside python
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, timeout=60)
+    assert result.stdout.splitlines() == ["rules,", "markdown,", "json,"], result.stderr

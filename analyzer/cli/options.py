@@ -28,7 +28,12 @@ def format_option(command: str, choices: tuple[str, ...], help: str, *,
                   param: str = "output_format") -> Any:
     """A `--format/-f` option with the choices as its metavar: [table|json|…]."""
     CHOICES[(command, param)] = choices
-    return typer.Option("--format", "-f", metavar=f"[{'|'.join(choices)}]", help=help)
+
+    def complete(incomplete: str) -> list[str]:  # shell completion offers the words
+        return [c for c in choices if c.startswith(incomplete)]
+
+    return typer.Option("--format", "-f", metavar=f"[{'|'.join(choices)}]", help=help,
+                        autocompletion=complete)
 
 
 PathsArg = Annotated[list[str] | None, typer.Argument(

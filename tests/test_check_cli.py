@@ -50,7 +50,11 @@ def test_exit_status_follows_fail_on(cli):
     assert check(cli, AFTER, "-s", str(SEED_SCHEMA)).exit_code == 0
     assert check(cli, BEFORE, "-s", str(SEED_SCHEMA)).exit_code == 1
     # the worst finding of the sequelize sample app is critical; info findings alone pass
-    assert check(cli, BEFORE, "-s", str(SEED_SCHEMA), "--fail-on", "critical").exit_code == 1
+    critical = check(cli, BEFORE, "-s", str(SEED_SCHEMA), "--fail-on", "CRITICAL", "-f", "sarif")
+    # stderr names what tripped it (stdout may be a SARIF file): the one critical finding
+    assert critical.exit_code == 1 and critical.stderr.splitlines() == [
+        "analyzer: --fail-on critical: critical finding chk-0c2aff3d524d (table_name "
+        "counseling_sessions → sessions) at " + str(BEFORE) + "/models/Session.js:7"]
     users_only = str(SAMPLES / "apps" / "sequelize")
     result = check(cli, users_only, "-s", f"{users_only}/schema.sql", "--fail-on", "info")
     assert result.exit_code == 1

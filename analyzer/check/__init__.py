@@ -135,9 +135,14 @@ def fail_on_severity(value: str) -> str:
 
 def fails(result: CheckResult, fail_on: str) -> bool:
     """A finding at or above `fail_on` (exit 1 in CI)."""
+    return bool(tripping(result, fail_on))
+
+
+def tripping(result: CheckResult, fail_on: str) -> list[CheckFinding]:
+    """The findings at or above `fail_on`: what makes `fails` true."""
     limit = severity_rank(fail_on)
-    return any(severity_rank(f.severity) <= limit for f in result.findings)
+    return [f for f in result.findings if severity_rank(f.severity) <= limit]
 
 
 __all__ = ["READERS", "CheckFinding", "CheckResult", "Field", "Model", "fail_on_severity",
-           "fails", "orm_names", "read_models", "run_check"]
+           "fails", "orm_names", "read_models", "run_check", "tripping"]

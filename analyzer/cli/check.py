@@ -39,8 +39,9 @@ def check(paths: CodePathsArg = None, schema: SchemaOpt = None, output_format: F
           from_logs: FromLogsOpt = None) -> None:
     """Check the code's models and SQL against the schema before deploy."""
     # imported here: the parsers (tree-sitter grammars, lark) are not every command's start-up
-    from analyzer.check import fail_on_severity, fails, orm_names, run_check
+    from analyzer.check import fail_on_severity, orm_names, run_check, tripping
     from analyzer.check.report import REPORTERS
+    from analyzer.textsafe import redact
 
     output_format = console.choice("--format", output_format, CHECK_FORMATS)
     level = fail_on_severity(fail_on)
@@ -53,4 +54,10 @@ def check(paths: CodePathsArg = None, schema: SchemaOpt = None, output_format: F
         [p for p in result.problems if p.fatal]
     if console.report_problems(problems):
         raise typer.Exit(console.EXIT_USAGE)
-    raise typer.Exit(console.EXIT_FAIL_ON if fails(result, level) else console.EXIT_OK)
+    hits = tripping(result, level)
+    for finding in hits:  # what made the exit status 1, also when stdout went to a file
+        found = f" → {finding.found}" if finding.found else ""
+        console.error_line(redact(f"--fail-on {level}: {finding.severity} finding {finding.id} "
+                                  f"({finding.kind} {finding.wanted}{found}) at "
+                                  f"{finding.file}:{finding.line}"))
+    raise typer.Exit(console.EXIT_FAIL_ON if hits else console.EXIT_OK)

@@ -346,3 +346,30 @@ def test_a_template_that_generalises_keeps_its_trend():
     assert sum(row.incident.count for row in rows) == 5
     assert sum(sum(row.trend) for row in rows) == 5
     assert len([e for e in watcher.take_events() if e.kind == "new"]) <= 3
+
+
+@pytest.mark.parametrize(("width", "gone", "kept"), [
+    (150, [], ["last 30 min", "/min", "last seen"]),
+    (100, ["last 30 min"], ["/min", "last seen"]),
+    (90, ["last 30 min", "/min"], ["last seen"]),
+    (70, ["last 30 min", "/min", "last seen"], []),
+])
+def test_a_narrowing_screen_drops_the_sparkline_then_the_rate_then_last_seen(width, gone, kept):
+    import io
+
+    from rich.console import Console
+
+    from analyzer.report.live import LiveView
+
+    watcher = _watcher()
+    watcher.add_record(_record('column "session_id" of relation "sessions" does not exist',
+                               1_700_000_000 * 10**9))
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, force_terminal=False)
+    view = LiveView(watcher, console, lambda text: text)
+    console.print(view.table(watcher.rows()))
+    header = out.getvalue().splitlines()[0]
+    assert all(name not in header for name in gone), header
+    assert all(name in header for name in kept), header
+    # the full id and the incident stay whatever the width
+    assert watcher.rows()[0].incident.id in out.getvalue()

@@ -58,3 +58,34 @@ def test_a_lone_string_for_a_list_option_is_one_item(tmp_path):
     shutil.copy(SEED_SCHEMA.parent.parent / "rules" / "acme.yaml", tmp_path / "custom")
     result = run_module("scan", str(SEED_LOG), cwd=deep)
     assert result.returncode == 0, result.stderr  # not eight directories named c, u, s, …
+
+
+def test_every_option_of_every_command_is_settable_in_the_config_file(tmp_path):
+    import typer.main
+
+    from analyzer.cli import COMMANDS, app
+    from analyzer.cli.config import commands_of, default_map, key_of, kind_of
+    from analyzer.settings import read_config
+
+    sample = {"bool": "true", "int": "3", "float": "1.5", "str": '"x"', "path": '"p"',
+              "strs": '["x"]', "paths": '["p"]'}
+    group = typer.main.get_command(app)
+    commands = dict(commands_of(group))
+    assert set(commands) == set(COMMANDS)
+    lines = []
+    for path, command in commands.items():
+        lines.append(f"[{path.replace(' ', '.')}]")
+        for param in command.params:
+            kind = kind_of(path, param)
+            value = f'"{kind[0].upper()}"' if isinstance(kind, tuple) else sample[kind]
+            lines.append(f"{key_of(param).replace('_', '-')} = {value}")
+    (tmp_path / "analyzer.toml").write_text("\n".join(lines) + "\n")
+    defaults = default_map(group, read_config(tmp_path / "analyzer.toml"))
+    for path, command in commands.items():
+        table = defaults
+        for part in path.split():
+            table = table[part]
+        missing = {p.name for p in command.params if key_of(p) != "config"} - set(table)
+        assert not missing, (path, missing)
+    assert defaults["scan"]["output_format"] == "table"  # a choice, case folded
+    assert defaults["scan"]["schema"] == [str(tmp_path / "p")]  # relative to the file

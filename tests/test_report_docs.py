@@ -50,3 +50,14 @@ def test_readme_has_cron_and_systemd_examples():
     assert "[Timer]" in README and "OnCalendar=" in README and "ExecStart=" in README
     assert (ROOT / "docs" / "report-phone.png").is_file()
     assert (ROOT / "docs" / "report-desktop.png").is_file()
+
+
+def test_readme_screenshots_are_the_html_report_at_1280_and_412_pixels():
+    import struct
+
+    for name, width in (("report-desktop.png", 1280), ("report-phone.png", 412)):
+        head = (ROOT / "docs" / name).read_bytes()[:24]
+        assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", name
+        assert struct.unpack(">I", head[16:20])[0] == width, name
+        assert f"docs/{name}" in README
+    assert "scripts/report-screenshots" in README

@@ -128,7 +128,16 @@ document.getElementById("f").addEventListener("load", function () {
       return [a.getAttribute("href"), target ? target.className : null];
     }),
     causes: all(".cause").length,
-    openDetails: all("details[open]").length, details: all("details").length
+    openDetails: all("details[open]").length, details: all("details").length,
+    topbar: d.querySelector(".topbar").textContent,
+    tiles: all(".tile-label").map(function (t) { return t.textContent; }),
+    rows: all(".summary-table a").map(function (a) {
+      var target = d.getElementById(a.getAttribute("href").slice(1));
+      return target ? target.className : null;
+    }),
+    causesBeforeTable: !!(d.querySelector(".cause").compareDocumentPosition(
+      d.querySelector(".summary-table")) & 4),
+    fixes: all(".cause .fix").length
   };
   document.getElementById("facts").textContent = JSON.stringify(facts);
 });
@@ -170,6 +179,12 @@ def test_report_layout_in_chromium(tmp_path, html_report, width):
     assert facts["causes"] >= 2 and facts["links"]
     assert all(target == "card" for _, target in facts["links"]), facts["links"]
     assert facts["details"] and facts["openDetails"] == 0
+    # a top bar (name, version, generation time), key figures, root causes (each with its
+    # fix) before the summary table, whose every row links to its incident card
+    assert facts["topbar"].startswith("analyzer ") and "generated " in facts["topbar"]
+    assert facts["tiles"] == ["incidents", "by severity", "window", "input"], facts["tiles"]
+    assert facts["causesBeforeTable"] and facts["fixes"] == facts["causes"]
+    assert facts["rows"] and set(facts["rows"]) == {"card"}
 
 
 def png_size(path: Path) -> tuple[int, int]:

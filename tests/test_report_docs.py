@@ -61,3 +61,18 @@ def test_readme_screenshots_are_the_html_report_at_1280_and_412_pixels():
         assert struct.unpack(">I", head[16:20])[0] == width, name
         assert f"docs/{name}" in README
     assert "scripts/report-screenshots" in README
+
+
+def test_every_option_of_every_command_is_in_its_help(cli):
+    import typer.main
+
+    from analyzer.cli import app
+    from analyzer.cli.config import commands_of
+
+    for path, command in commands_of(typer.main.get_command(app)):
+        text = cli(*path.split(), "--help").stdout
+        for param in command.params:
+            if getattr(param, "hidden", False):
+                continue
+            names = [o for o in param.opts if o.startswith("-")] or [param.metavar or ""]
+            assert all(name and name in text for name in names), (path, param.name, text)

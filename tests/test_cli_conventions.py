@@ -102,3 +102,15 @@ def test_bash_completion_completes_commands_and_format_words(tmp_path):
     result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env,
                             cwd=tmp_path, timeout=60)
     assert result.stdout.splitlines() == ["rules,", "markdown,", "json,"], result.stderr
+
+
+def test_quiet_drops_warnings_but_keeps_errors(tmp_path):
+    binary = tmp_path / "core.bin"
+    binary.write_bytes(b"\x00\x01\x02" * 500)
+    args = ("scan", str(binary), str(SEED_LOG), str(tmp_path / "missing.log"), "--brief")
+    loud = run_module(*args).stderr.decode()
+    assert "analyzer: warning: " in loud and "looks binary" in loud
+    quiet = run_module("-q", *args)
+    err = quiet.stderr.decode().splitlines()
+    assert quiet.returncode == 2 and b"80fdb3d2c5e8" in quiet.stdout  # the rest still read
+    assert len(err) == 1 and err[0].startswith("analyzer: error: ") and "missing.log" in err[0]

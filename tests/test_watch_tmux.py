@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, SEED_SCHEMA
+from tests.conftest import ROOT, SEED_SCHEMA, run_module
 from tests.reportlogs import CREATED_AT, SESSION_ID, line
 
 TMUX = shutil.which("tmux")
@@ -68,5 +68,8 @@ def test_live_screen_at_80_columns_with_keys(tmp_path):
         pane.run("send-keys", "-t", "watch", "q")
         done = pane.wait_for("EXITED 0")
         assert "Root causes" in done and all(i in done for i in ids)
+        # an id as the screen shows it is what postmortem takes first
+        draft = run_module("postmortem", ids[0], str(log), "--schema", str(SEED_SCHEMA))
+        assert draft.returncode == 0 and f"`{ids[0]}`".encode() in draft.stdout, draft.stderr
     finally:
         subprocess.run([*pane.base, "kill-server"], capture_output=True, timeout=20)

@@ -24,7 +24,8 @@ def test_choices_are_case_insensitive_and_checked_before_reading_input():
     upper = run_module("scan", str(SEED_LOG), "-f", "JSON")
     assert upper.returncode == 0 and upper.stdout.startswith(b"{")
     for args in (("watch", "--min-severity", "HIGH", "-f", "Json"),
-                 ("rules", "sql", "--dialect", "DuckDB", "-f", "SQL")):
+                 ("rules", "sql", "--dialect", "DuckDB", "-f", "SQL"),
+                 ("scan", "--input-format", "Render_Dashboard", "-", "--brief")):
         result = run_module(*args, input=SEED_LOG.read_bytes())
         assert result.returncode == 0, (args, result.stderr)
     # a bad choice fails at once, even with a stdin that never ends

@@ -3,6 +3,7 @@ settings they resolve to."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -75,8 +76,8 @@ def settings_of(config: str | None, *, command: str = "", schema: list[str] | No
     settings = resolve_settings(
         config, command=command, schemas=schema, rules_dirs=rules, input_format=input_format,
         redact=False if no_redact else None, redact_emails=redact_emails or None, **more)
-    if settings.input_format:
-        get_format(settings.input_format)
+    if settings.input_format:  # known, and spelled as the registry does
+        settings = replace(settings, input_format=get_format(settings.input_format).name)
     return settings
 NotifyOpt = Annotated[list[str] | None, typer.Option(
     "--notify", metavar="URL", envvar="ANALYZER_NOTIFY", help="Alert through this URL "

@@ -25,7 +25,7 @@ from analyzer.model import Record, SourceStats
 
 def get_format(name: str) -> Format:
     try:
-        return FORMATS[name]
+        return FORMATS[name if name in FORMATS else name.lower()]  # RENDER_JSON = render_json
     except KeyError:
         raise UsageError(f"--input-format: unknown format {name!r} "
                          f"(known: {', '.join(FORMATS)})") from None

@@ -3,7 +3,8 @@
 Streams N Render-format lines (default 10M; ~1% errors of 20 distinct incidents, the rest
 healthy traffic, log time advancing 1 ms a line) into `python -m analyzer watch --format json`
 through a pipe, samples the watcher's RSS from /proc twice a second, and prints lines/s, MB/s,
-RSS after the first tenth of the input, at the end, and the peak (VmHWM).
+RSS after the first tenth of the input, at the end, and the peak (VmHWM), and the watcher's
+CPU seconds (a figure that holds on a loaded machine, unlike lines/s of wall time).
 
     python benchmarks/watch_memory.py [--lines 10000000]
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -40,18 +42,31 @@ ERRORS = [
 ]
 
 
-def block_bytes(index: int) -> bytes:
-    second = START + index * BLOCK // 1000
-    prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+PLACEHOLDER = "\x00" * 19  # one `YYYY-MM-DDTHH:MM:SS` per block: filled in by bytes.replace
+_SHAPES: dict[int, list[bytes]] = {}
+
+
+def block_shape(variant: int) -> bytes:
+    """Block `variant` (0-9: which error columns it names) with a placeholder for its second."""
     lines = []
     for n in range(BLOCK):
-        ms = (index * BLOCK + n) % 1000
         if n % 100 == 7:
-            message = ERRORS[(n // 100) % 2].format(k=(index + n // 100) % 10)
+            message = ERRORS[(n // 100) % 2].format(k=(variant + n // 100) % 10)
         else:
             message = HEALTHY[n % len(HEALTHY)].format(n=n)
-        lines.append(f"{prefix}.{ms:03d}000000Z {message}\n")
+        lines.append(f"{PLACEHOLDER}.{n % 1000:03d}000000Z {message}\n")
     return "".join(lines).encode()
+
+
+def block_bytes(index: int) -> bytes:
+    """Block `index` of the stream (deterministic; > 5M lines/s, so the feeder never bounds the
+    figure: formatting each line in Python would cap it near 1M lines/s on one core)."""
+    shape = _SHAPES.get(index % 10)
+    if shape is None:
+        shape = _SHAPES[index % 10] = block_shape(index % 10).split(PLACEHOLDER.encode())
+    second = START + index * BLOCK // 1000
+    prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return prefix.encode().join(shape)
 
 
 def rss_kb(pid: int, field: str = "VmRSS") -> int:
@@ -70,8 +85,9 @@ def main() -> None:
     args = parser.parse_args()
     blocks = max(1, args.lines // BLOCK)
     env = {**os.environ, "NO_COLOR": "1"}
-    watch = subprocess.Popen([sys.executable, "-m", "analyzer", "watch", "--format", "json"],
-                             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    watch = subprocess.Popen([sys.executable, "-m", "analyzer", "watch", "--format", "json",
+                              "--summary"], cwd=ROOT, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     written = [0, 0]  # lines, bytes
 
     def feed() -> None:
@@ -87,25 +103,33 @@ def main() -> None:
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
     output: list[bytes] = []
-    reader = threading.Thread(target=lambda: output.append(watch.stdout.read()), daemon=True)
-    reader.start()
+    errors: list[bytes] = []
+    readers = [threading.Thread(target=lambda: output.append(watch.stdout.read()), daemon=True),
+               threading.Thread(target=lambda: errors.append(watch.stderr.read()), daemon=True)]
+    for reader in readers:
+        reader.start()
     peak = 0
     while watch.poll() is None:
         samples.append((time.monotonic() - started, written[0], rss_kb(watch.pid)))
         peak = max(peak, rss_kb(watch.pid, "VmHWM"))
         time.sleep(0.5)
     elapsed = time.monotonic() - started
-    reader.join()
+    for reader in readers:
+        reader.join()
     events = [json.loads(line) for line in b"".join(output).decode().splitlines()]
-    summary = events[-1]["report"]
+    # piped, the summary (--summary) is the last JSON line on stderr
+    summary = json.loads(b"".join(errors).decode().strip().splitlines()[-1])["report"]
     lines = summary["input"]["lines"]
     tenth = next((s for s in samples if s[1] >= lines / 10), samples[0])
     late = [s[2] for s in samples if s[1] >= lines * 0.9] or [samples[-1][2]]
     print(f"lines read by watch     {lines:,} ({written[1] / 1e6:,.0f} MB)")
-    print(f"incidents / events      {len(summary['incidents'])} / {len(events) - 1}")
+    print(f"incidents / events      {len(summary['incidents'])} / {len(events)}")
     print(f"elapsed                 {elapsed:,.1f} s")
     print(f"throughput              {lines / elapsed:,.0f} lines/s, "
           f"{written[1] / 1e6 / elapsed:,.1f} MB/s")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the watcher is the only child
+    cpu = usage.ru_utime + usage.ru_stime
+    print(f"watcher CPU (user+sys)  {cpu:,.1f} s: {lines / cpu:,.0f} lines per CPU second")
     print(f"RSS after first 10%     {tenth[2] / 1024:,.1f} MB")
     print(f"RSS over the last 10%   {min(late) / 1024:,.1f}–{max(late) / 1024:,.1f} MB")
     print(f"peak RSS (VmHWM)        {peak / 1024:,.1f} MB")

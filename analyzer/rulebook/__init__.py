@@ -43,8 +43,7 @@ def collect_rules(user_paths: Sequence[str] = (), *, builtin: bool = True) -> Lo
         files, missing = rule_files(layer)
         errors.extend(missing)
         seen_here: dict[str, Rule] = {}
-        read = (builtin_pack(files) if builtin and layer_index == 0
-                else [read_rule_file(path) for path in files])
+        read = read_cached(files)
         for rules, problems in read:
             errors.extend(problems)
             for rule in rules:
@@ -61,9 +60,12 @@ def collect_rules(user_paths: Sequence[str] = (), *, builtin: bool = True) -> Lo
     return LoadedRules(tuple(chosen.values()), overridden, tuple(errors))
 
 
-def builtin_pack(files: list[Path]) -> list[tuple[list[Rule], list[RuleError]]]:
-    """The built-in files read (from the cache when it is current), their pattern facts
-    seeded into the engine's memo."""
+def read_cached(files: list[Path]) -> list[tuple[list[Rule], list[RuleError]]]:
+    """The rule files of one layer (the built-in pack, or one --rules path) read, from the
+    cache when it is current (keyed by their contents), their pattern facts seeded into the
+    engine's memo: 1,000 user rules are parsed and analysed once, not at every start."""
+    if not files:
+        return []
     def build() -> tuple[list[tuple[list[Rule], list[RuleError]]], dict[str, Any]]:
         read = [read_rule_file(path) for path in files]
         facts = {p.pattern: pattern_facts(p.pattern)

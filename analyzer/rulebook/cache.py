@@ -1,8 +1,9 @@
-"""The built-in rule pack, parsed once: the validated rules of the shipped YAML files and the
-pattern facts the engine derives (literal weights, keyword gates), kept in the user's cache
-directory and keyed by a hash of the files' contents, the rulebook code, the analyzer version
-and Python's: a change to any makes a new key. An unreadable, corrupt or unwritable cache is
-ignored (the rules are then read from the YAML, as without a cache)."""
+"""Rule files parsed once (the built-in pack, and each --rules layer of a user's own): the
+validated rules of the YAML files and the pattern facts the engine derives (literal weights,
+keyword gates), kept in the user's cache directory and keyed by a hash of the files'
+contents, the rulebook code, the analyzer version and Python's: a change to any makes a new
+key. An unreadable, corrupt or unwritable cache is ignored (the rules are then read from the
+YAML, as without a cache)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def read_only(mapping: dict[str, Any]) -> MappingProxyType[str, Any]:
 copyreg.pickle(MappingProxyType, lambda proxy: (read_only, (dict(proxy),)))
 
 FORMAT = 1  # bump when what is stored changes shape
-KEEP = 4  # cache files kept (one per version of the pack and code in use on this machine)
+KEEP = 8  # cache files kept (per version of the pack and code in use, and user rule layers)
 
 
 def cache_dir() -> Path:

@@ -4,8 +4,7 @@ import pytest
 
 from analyzer.textsafe import printable, redact, strip_ansi
 
-
-@pytest.mark.parametrize(("text", "secret"), [
+SECRETS = [
     ("postgresql://postgres.abcd:S3cr3t-pw@aws-0-eu.pooler.supabase.com:6543/postgres", "S3cr3t"),
     ("Authorization: Bearer abcdef0123456789abcdef", "abcdef0123456789"),
     ("apikey=sb_secret_AbCdEf0123456789xyz", "AbCdEf0123456789"),
@@ -23,7 +22,10 @@ from analyzer.textsafe import printable, redact, strip_ansi
     ("google AIzaSyA-1234567890abcdefghijklmnopqrstu", "SyA-1234567890"),
     ("github ghp_abcdefghijklmnopqrstuvwxyz0123456789", "abcdefghijklmnop"),
     ("MYSQL://root:rootpw@db:3306/app", "rootpw"),
-])
+]
+
+
+@pytest.mark.parametrize(("text", "secret"), SECRETS)
 def test_secrets_are_redacted(text, secret):
     assert secret not in redact(text)
 
@@ -42,3 +44,4 @@ def test_printable_removes_escapes_and_controls_but_keeps_newlines_and_tabs():
     text = "a\x1b[31mred\x1b[0m\x1b]8;;http://x\x07link\x1b]8;;\x07\x00\x08\u202e\tb\nc"
     assert printable(text) == "aredlink\tb\nc"
     assert strip_ansi("\x1b(Bplain") == "plain"
+

@@ -65,14 +65,14 @@ def read_heads(fmt: LineFormat, blocks: Iterator[bytes], source: str, stats: Sou
         frame = strip_ansi_messages(frame)
         if carry is not None:
             frame = pl.concat([carry, frame], how="diagonal_relaxed")
-        heads, carry = _block_heads(fmt, frame, source, stats, options.clean, final=False)
+        heads, carry = _block_heads(fmt, frame, source, stats, options, final=False)
         yield heads
     if carry is not None:
-        yield _block_heads(fmt, carry, source, stats, options.clean, final=True)[0]
+        yield _block_heads(fmt, carry, source, stats, options, final=True)[0]
 
 
 def _block_heads(fmt: LineFormat, frame: pl.DataFrame, source: str, stats: SourceStats,
-                 clean: Cleaner | None, *, final: bool) -> tuple[Heads, pl.DataFrame | None]:
+                 options: ReadOptions, *, final: bool) -> tuple[Heads, pl.DataFrame | None]:
     if frame.height == 0:
         return Heads(), None
     frame = fmt.arrange(frame)
@@ -82,11 +82,21 @@ def _block_heads(fmt: LineFormat, frame: pl.DataFrame, source: str, stats: Sourc
     fmt._count(frame, complete, stats)
     fmt._count_interleaved(frame, heads.filter(heads <= open_from), stats)
     rest = None if final else frame.slice(open_from)
-    return _heads_of(fmt, frame, heads, complete, open_from, source, clean), rest
+    return _heads_of(fmt, frame, heads, complete, open_from, source, options.clean,
+                     options.clean_gate), rest
+
+
+def _may_change(texts: pl.Series, clean: Cleaner | None, gate: str | None) -> list[bool]:
+    """Which texts the cleaner may change: those the cleaning gate (textsafe.cleaner_gate)
+    matches, tested in one vectorised pass, so the common clean line costs no Python call."""
+    if clean is None or gate is None:
+        return [clean is not None] * len(texts)
+    return texts.str.contains(gate).fill_null(True).to_list()
 
 
 def _heads_of(fmt: LineFormat, frame: pl.DataFrame, heads: pl.Series, complete: pl.Series,
-              open_from: int, source: str, clean: Cleaner | None) -> Heads:
+              open_from: int, source: str, clean: Cleaner | None,
+              gate: str | None = None) -> Heads:
     out = Heads()
     if len(complete) == 0:
         return out
@@ -100,9 +110,11 @@ def _heads_of(fmt: LineFormat, frame: pl.DataFrame, heads: pl.Series, complete: 
     linenos = rows.get_column("lineno").to_list()
     ts_ns = fmt._ts_ns_of(rows)
     times = ts_ns.to_list() if ts_ns is not None else [None] * len(texts)
-    for text, ts, lineno, odd in zip(texts, times, linenos, special.to_list(), strict=True):
+    dirty = _may_change(rows.get_column("message"), clean, gate)
+    for text, ts, lineno, odd, unclean in zip(texts, times, linenos, special.to_list(), dirty,
+                                              strict=True):
         if not odd:
-            out.texts.append(clean(text) if clean is not None else text)
+            out.texts.append(clean(text) if unclean and clean is not None else text)
             out.ts.append(ts)
             out.linenos.append(lineno)
         elif (record := built.get(lineno)) is not None:  # None: a blank event, no record

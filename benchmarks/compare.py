@@ -149,8 +149,9 @@ def groups(args: argparse.Namespace, work: Path) -> dict[str, list[tuple[str, li
             ("rg -c -F", [*rg, log]), ("lnav count", [*lnav, log])]
     if "pg" in args.only:
         log = str(pg_log(args.pg_lines))
+        # its own pid directory: a pgBadger running elsewhere would make it exit (status 3)
         badger = ["pgbadger", "-q", "-f", "stderr", "--prefix", PG_PREFIX, "-x", "text",
-                  "-j", "1", "-o", str(work / "badger.txt")]
+                  "-j", "1", "--pid-dir", str(work), "-o", str(work / "badger.txt")]
         found[f"postgres stderr, {line_count(log):,} lines"] = [
             ("analyzer scan", [py, "-m", "analyzer", "scan", log, "-f", "json"]),
             ("rg -c -F", [*rg, log]), ("pgbadger -w", [*badger, "-w", log]),
@@ -179,10 +180,8 @@ def available(command: list[str]) -> bool:
 def measure(commands: list[tuple[str, list[str]]], repeat: int,
             timeout: float) -> dict[str, tuple[list[float], list[float]] | str]:
     """Per tool: (walls, CPUs) of its runs, or why it has none."""
-    results: dict[str, tuple[list[float], list[float]] | str] = {}
-    for label, cmd in commands:
-        if not available(cmd):
-            results[label] = "not installed"
+    results: dict[str, tuple[list[float], list[float]] | str] = {
+        label: ([], []) if available(cmd) else "not installed" for label, cmd in commands}
     for round_ in range(repeat + 1):  # round 0 warms: page cache, bytecode, rule cache
         for label, cmd in commands:
             if isinstance(results.get(label), str):
@@ -194,7 +193,7 @@ def measure(commands: list[tuple[str, list[str]]], repeat: int,
                 print(f"  {label}: {exc}", file=sys.stderr, flush=True)
                 continue
             if round_:
-                walls, cpus = results.setdefault(label, ([], []))  # type: ignore[misc]
+                walls, cpus = results[label]  # type: ignore[misc]
                 walls.append(wall)
                 cpus.append(cpu)
     return results

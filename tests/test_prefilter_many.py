@@ -17,7 +17,7 @@ def _found(keywords: tuple[str, ...]) -> list[int]:
              "x svc1999: failed (step 1999.x) [retry]", "svc12: failed (step 12.x) [retry]",
              "plain line"]
     frame = pl.DataFrame({"line": lines, "message": lines})
-    return candidate_rows(frame, keywords).tolist()
+    return [int(row) for row in candidate_rows(frame, keywords)]
 
 
 def test_a_thousand_rules_keywords_are_one_regex_and_many_more_aho_corasick():

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Protocol
 from analyzer.catalog import Catalog
 from analyzer.engines.connect import is_engine_url
 from analyzer.errors import InputError, UsageError
-from analyzer.ingest import ReadOptions, expand_sources, read_heads, read_source, source_warnings
+from analyzer.ingest import (
+    ReadOptions,
+    Split,
+    expand_sources,
+    read_heads,
+    read_source,
+    source_warnings,
+)
+from analyzer.ingest.split import usable_cores
 from analyzer.ingest.sources import is_compressed_file
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import TemplateMiner
@@ -151,6 +159,8 @@ def analysis_session(paths: Sequence[str], settings: Settings | None = None, *,
     files = [p for p in paths if not is_engine_url(p)]
     sources, bad_paths = expand_sources(files) if files or not engines else ([], [])
     outside = OutsideWindow()
+    split = Split(settings.jobs or usable_cores(), settings.split_min_bytes, settings.redact,
+                  settings.redact_emails)
     for problem in problems:
         session.add_problem(problem)
     for err in bad_paths:
@@ -164,7 +174,7 @@ def analysis_session(paths: Sequence[str], settings: Settings | None = None, *,
         try:
             for record in read_source(source, stats, input_format=settings.input_format,
                                       options=session.options, block_bytes=settings.block_bytes,
-                                      on_block=on_block):
+                                      on_block=on_block, split=split):
                 if window is None or outside.keeps(record, window):
                     session.add(record)
         except InputError as exc:

@@ -25,8 +25,8 @@ from analyzer.ingest import (
     read_source,
     source_warnings,
 )
-from analyzer.ingest.split import usable_cores
 from analyzer.ingest.sources import is_compressed_file
+from analyzer.ingest.split import usable_cores
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import TemplateMiner
 from analyzer.mining.cluster import Assignment

@@ -220,3 +220,26 @@ def test_the_parts_are_the_blocks_of_the_one_process_read(tmp_path):
     assert [data[b.offset:b.offset + b.size] for b in blocks] == \
         list(iter_blocks(Source(str(path)), BLOCK))
     assert sum(b.lines for b in blocks) == data.count(b"\n")
+
+
+def test_an_event_longer_than_a_block_is_read_on_from_the_true_state(tmp_path, monkeypatch):
+    """A stack trace longer than a block: the lead-in (one block of its frames) cannot know
+    where the event began, the check sees it, and the rest is read in the parent."""
+    head = b"2025-11-13 06:00:00  GET / 200 1.0 ms - 1\n" * 400
+    trace = (b"2025-11-13 06:00:01  Error: column sessions.session_id does not exist\n"
+             + b"    at SessionService.getSession (/src/services/session.js:72:15) " * 1
+             + b"\n" + b"    at Layer.handle (/src/node_modules/express/router/layer.js:95:5)\n"
+             * 450)
+    path = tmp_path / "long.log"
+    path.write_bytes(head + trace + head + trace + head)
+    one = rendered(path, 1, block=16 * 1024)
+    fallbacks: list[int] = []
+    real = splitting.read_part
+
+    def read_part(*args, **kwargs):
+        fallbacks.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(splitting, "read_part", read_part)
+    assert rendered(path, 4, block=16 * 1024) == one
+    assert fallbacks == [1]

@@ -38,6 +38,7 @@ from analyzer.textsafe import cleaner
 
 MIN_BYTES = 48 * 1024 * 1024  # below this, starting workers costs more than they save
 MAX_PART_BYTES = 256 * 1024 * 1024  # a part's records wait in the parent until their turn
+THREADS_ENV = "ANALYZER_WORKER_THREADS"  # polars threads per worker (default: cores / jobs)
 
 
 def usable_cores() -> int:
@@ -61,9 +62,9 @@ def splittable(source: Source, fmt: object, jobs: int, min_bytes: int) -> bool:
         return False
     if os.path.getsize(source.name) < max(min_bytes, 1) or is_compressed_file(source.name):
         return False
-    kind = type(fmt)
-    return (isinstance(fmt, LineFormat) and kind.read is FrameFormat.read
-            and kind.frames is LineFormat.frames)
+    # the frame driver's own read over lines framed by LineFormat: what ingest.ranges repeats
+    return (isinstance(fmt, LineFormat) and type(fmt).read is FrameFormat.read
+            and type(fmt).frames is LineFormat.frames)
 
 
 def plan_blocks(source: Source, block_bytes: int) -> list[Block] | None:
@@ -119,6 +120,7 @@ def read_split(source: Source, stats: SourceStats, fmt: FrameFormat, options: Re
              for i, part in enumerate(parts)]
     context = get_context("forkserver")
     context.set_forkserver_preload(["analyzer.ingest.split"])
+    _start_forkserver(max(1, usable_cores() // jobs))
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
         futures = [pool.submit(_run_task, task) for task in tasks]
         try:
@@ -126,6 +128,24 @@ def read_split(source: Source, stats: SourceStats, fmt: FrameFormat, options: Re
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _start_forkserver(threads: int) -> None:
+    """Start the forkserver (once per process) with polars capped at `threads` threads per
+    worker: the workers share the cores (measured: see the README's Performance section)."""
+    from multiprocessing import forkserver
+
+    if os.environ.get(THREADS_ENV):
+        threads = int(os.environ[THREADS_ENV])
+    saved = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = str(threads)
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            os.environ.pop("POLARS_MAX_THREADS", None)
+        else:
+            os.environ["POLARS_MAX_THREADS"] = saved
 
 
 def _merged(source: Source, stats: SourceStats, fmt: FrameFormat, options: ReadOptions,
@@ -236,6 +256,7 @@ def _packed(records: list[Record]) -> list[Packed]:
 
 
 def _unpacked(packed: list[Any]) -> Iterator[Record]:
-    for item in packed:
-        *head, fields, end = item
-        yield Record(*head, fields=frozen_map(fields), end_lineno=end)
+    for (source, lineno, fmt, message, raw, ts, service, instance, level, fields,
+         end) in packed:
+        yield Record(source, lineno, fmt, message, raw, ts, service, instance, level,
+                     frozen_map(fields), end)

@@ -21,7 +21,7 @@ from analyzer.ingest.formats.heads import Heads, supports_heads
 from analyzer.ingest.formats.heads import read_heads as frame_heads
 from analyzer.ingest.redaction import cleaned, read_cleaned
 from analyzer.ingest.sources import Source, iter_blocks, looks_binary
-from analyzer.ingest.split import plan_blocks, read_split, splittable
+from analyzer.ingest.split import plan_blocks, read_split, splittable, start_workers
 from analyzer.model import Record, SourceStats
 
 
@@ -99,6 +99,7 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
     fmt, blocks = opened
     if split is not None and splittable(source, fmt, split.jobs, split.min_bytes):
         assert isinstance(fmt, FrameFormat)
+        start_workers(split.jobs)  # the server imports the analyzer while the parts are planned
         planned = plan_blocks(source, block_bytes)
         if planned is not None and len(planned) >= 4:
             yield from read_split(source, stats, fmt, options, planned, split.jobs,

@@ -38,7 +38,8 @@ from analyzer.textsafe import cleaner
 
 MIN_BYTES = 48 * 1024 * 1024  # below this, starting workers costs more than they save
 MAX_PART_BYTES = 256 * 1024 * 1024  # a part's records wait in the parent until their turn
-THREADS_ENV = "ANALYZER_WORKER_THREADS"  # polars threads per worker (default: cores / jobs)
+# polars threads per worker, for measuring (default: $POLARS_MAX_THREADS, else cores / jobs)
+THREADS_ENV = "ANALYZER_WORKER_THREADS"
 
 
 def usable_cores() -> int:
@@ -118,9 +119,7 @@ def read_split(source: Source, stats: SourceStats, fmt: FrameFormat, options: Re
     tasks = [_Task(source.name, fmt.name, bare, redact, emails, tuple(part),
                    parts[i - 1][-1] if i else None, i == len(parts) - 1)
              for i, part in enumerate(parts)]
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["analyzer.ingest.split"])
-    _start_forkserver(max(1, usable_cores() // jobs))
+    context = start_workers(jobs)
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
         futures = [pool.submit(_run_task, task) for task in tasks]
         try:
@@ -130,15 +129,17 @@ def read_split(source: Source, stats: SourceStats, fmt: FrameFormat, options: Re
                 future.cancel()
 
 
-def _start_forkserver(threads: int) -> None:
-    """Start the forkserver (once per process) with polars capped at `threads` threads per
-    worker: the workers share the cores (measured: see the README's Performance section)."""
+def start_workers(jobs: int) -> Any:
+    """The forkserver context, its server started (once per process; it imports the analyzer
+    while the caller plans the parts) with polars capped at cores / jobs threads per worker:
+    the workers share the cores (measured: see the README's Performance section)."""
     from multiprocessing import forkserver
 
-    if os.environ.get(THREADS_ENV):
-        threads = int(os.environ[THREADS_ENV])
-    saved = os.environ.get("POLARS_MAX_THREADS")
-    os.environ["POLARS_MAX_THREADS"] = str(threads)
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["analyzer.ingest.split"])
+    saved = os.environ.get("POLARS_MAX_THREADS")  # the user's own setting wins
+    threads = os.environ.get(THREADS_ENV) or saved or str(max(1, usable_cores() // jobs))
+    os.environ["POLARS_MAX_THREADS"] = threads
     try:
         forkserver.ensure_running()
     finally:
@@ -146,6 +147,7 @@ def _start_forkserver(threads: int) -> None:
             os.environ.pop("POLARS_MAX_THREADS", None)
         else:
             os.environ["POLARS_MAX_THREADS"] = saved
+    return context
 
 
 def _merged(source: Source, stats: SourceStats, fmt: FrameFormat, options: ReadOptions,

@@ -63,9 +63,12 @@ def splittable(source: Source, fmt: object, jobs: int, min_bytes: int) -> bool:
         return False
     if os.path.getsize(source.name) < max(min_bytes, 1) or is_compressed_file(source.name):
         return False
-    # the frame driver's own read over lines framed by LineFormat: what ingest.ranges repeats
+    # the frame driver's own read over lines framed by LineFormat: what ingest.ranges repeats;
+    # a registered format, so that a worker finds it by name
+    from analyzer.ingest.formats import FORMATS
+
     return (isinstance(fmt, LineFormat) and type(fmt).read is FrameFormat.read
-            and type(fmt).frames is LineFormat.frames)
+            and type(fmt).frames is LineFormat.frames and FORMATS.get(fmt.name) is fmt)
 
 
 def plan_blocks(source: Source, block_bytes: int) -> list[Block] | None:

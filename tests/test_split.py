@@ -243,3 +243,12 @@ def test_an_event_longer_than_a_block_is_read_on_from_the_true_state(tmp_path, m
     monkeypatch.setattr(splitting, "read_part", read_part)
     assert rendered(path, 4, block=16 * 1024) == one
     assert fallbacks == [1]
+
+
+def test_jobs_must_be_one_or_more_and_is_checked_before_reading(cli, tmp_path):
+    result = cli("scan", "--jobs", "0", str(tmp_path / "missing.log"))
+    assert result.exit_code == 2 and "--jobs: expected 1 or more, got 0" in result.stderr
+    config = tmp_path / "analyzer.toml"
+    config.write_text('jobs = "two"\n')
+    result = cli("scan", "--config", str(config), str(SAMPLES / "seed" / "render.log"))
+    assert result.exit_code == 2 and "jobs: expected a number" in result.stderr

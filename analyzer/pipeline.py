@@ -2,7 +2,9 @@
 
 Rules and schema are loaded first (an invalid rule or schema file is fatal: AnalyzerError).
 Then every source streams through ingest -> matching -> incidents; a source that cannot be read
-becomes a fatal Problem in the Report while the other sources are still analysed.
+becomes a fatal Problem in the Report while the other sources are still analysed. A large
+file is read by worker processes (`settings.jobs`, ingest.split); the Session gets the same
+records in the same order either way.
 """
 
 from __future__ import annotations

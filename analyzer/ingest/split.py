@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 import polars as pl
@@ -60,6 +60,8 @@ class Block:
 def splittable(source: Source, fmt: object, jobs: int, min_bytes: int) -> bool:
     """Whether a file may be split at all (the blocks decide the rest: see plan_blocks)."""
     if jobs < 2 or source.is_stdin or not os.path.isfile(source.name):
+        return False
+    if "forkserver" not in get_all_start_methods():  # Windows: one process
         return False
     if os.path.getsize(source.name) < max(min_bytes, 1) or is_compressed_file(source.name):
         return False

@@ -28,7 +28,6 @@ from analyzer.ingest import (
     source_warnings,
 )
 from analyzer.ingest.sources import is_compressed_file
-from analyzer.ingest.split import usable_cores
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import TemplateMiner
 from analyzer.mining.cluster import Assignment
@@ -161,7 +160,7 @@ def analysis_session(paths: Sequence[str], settings: Settings | None = None, *,
     files = [p for p in paths if not is_engine_url(p)]
     sources, bad_paths = expand_sources(files) if files or not engines else ([], [])
     outside = OutsideWindow()
-    split = Split(settings.jobs or usable_cores(), settings.split_min_bytes, settings.redact,
+    split = Split(settings.jobs or 0, settings.split_min_bytes, settings.redact,
                   settings.redact_emails)
     for problem in problems:
         session.add_problem(problem)

@@ -9,6 +9,7 @@ secrets removed) on its way out.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -21,7 +22,6 @@ from analyzer.ingest.formats.heads import Heads, supports_heads
 from analyzer.ingest.formats.heads import read_heads as frame_heads
 from analyzer.ingest.redaction import cleaned, read_cleaned
 from analyzer.ingest.sources import Source, iter_blocks, looks_binary
-from analyzer.ingest.split import plan_blocks, read_split, splittable, start_workers
 from analyzer.model import Record, SourceStats
 
 
@@ -77,10 +77,17 @@ class Split:
     the redaction settings the workers rebuild the cleaner from (options.clean must be
     `textsafe.cleaner(redact, emails)`)."""
 
-    jobs: int
+    jobs: int  # 0: the usable cores
     min_bytes: int
     redact: bool = True
     emails: bool = False
+
+
+def _large_file(name: str, min_bytes: int) -> bool:
+    try:
+        return name != "-" and os.path.isfile(name) and os.path.getsize(name) >= min_bytes
+    except OSError:
+        return False
 
 
 def read_source(source: Source, stats: SourceStats, *, input_format: str | None = None,
@@ -97,14 +104,19 @@ def read_source(source: Source, stats: SourceStats, *, input_format: str | None 
     if opened is None:
         return
     fmt, blocks = opened
-    if split is not None and splittable(source, fmt, split.jobs, split.min_bytes):
-        assert isinstance(fmt, FrameFormat)
-        start_workers(split.jobs)  # the server imports the analyzer while the parts are planned
-        planned = plan_blocks(source, block_bytes)
-        if planned is not None and len(planned) >= 4:
-            yield from read_split(source, stats, fmt, options, planned, split.jobs,
-                                  redact=split.redact, emails=split.emails, on_part=on_block)
-            return
+    if split is not None and split.jobs != 1 and _large_file(source.name, split.min_bytes):
+        from analyzer.ingest import split as splitting  # multiprocessing only when it is used
+
+        jobs = split.jobs or splitting.usable_cores()
+        if splitting.splittable(source, fmt, jobs, split.min_bytes):
+            assert isinstance(fmt, FrameFormat)
+            splitting.start_workers(jobs)  # its server imports while the parts are planned
+            planned = splitting.plan_blocks(source, block_bytes)
+            if planned is not None and len(planned) >= 4:
+                yield from splitting.read_split(source, stats, fmt, options, planned, jobs,
+                                                redact=split.redact, emails=split.emails,
+                                                on_part=on_block)
+                return
 
     def all_blocks() -> Iterator[bytes]:
         for block in blocks:

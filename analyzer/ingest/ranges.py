@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from analyzer.ingest.formats.base import ReadOptions
-from analyzer.ingest.formats.frames import FrameFormat, _strip_ansi
+from analyzer.ingest.formats.frames import FrameFormat
+from analyzer.ingest.lines import strip_ansi_messages
 from analyzer.ingest.prefilter import SeenShapes
 from analyzer.model import Record, SourceStats
 
@@ -118,7 +119,7 @@ def _frames(fmt: FrameFormat, source: str, blocks: Iterable[bytes], options: Rea
     """The frame driver's loop (FrameFormat.read) over these blocks, numbered from base + 1,
     after `carry`; the rows left open at the end."""
     for frame in fmt.frames(iter(blocks), stats, options):
-        frame = _strip_ansi(frame)
+        frame = strip_ansi_messages(frame)
         if base:
             frame = frame.with_columns(pl.col("lineno") + base)
         if carry is not None:

@@ -2,7 +2,9 @@
 
 Rules and schema are loaded first (an invalid rule or schema file is fatal: AnalyzerError).
 Then every source streams through ingest -> matching -> incidents; a source that cannot be read
-becomes a fatal Problem in the Report while the other sources are still analysed.
+becomes a fatal Problem in the Report while the other sources are still analysed. A large
+file is read by worker processes (`settings.jobs`, ingest.split); the Session gets the same
+records in the same order either way.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from typing import TYPE_CHECKING, Protocol
 from analyzer.catalog import Catalog
 from analyzer.engines.connect import is_engine_url
 from analyzer.errors import InputError, UsageError
-from analyzer.ingest import ReadOptions, expand_sources, read_heads, read_source, source_warnings
+from analyzer.ingest import (
+    ReadOptions,
+    Split,
+    expand_sources,
+    read_heads,
+    read_source,
+    source_warnings,
+)
 from analyzer.ingest.sources import is_compressed_file
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import TemplateMiner
@@ -151,6 +160,8 @@ def analysis_session(paths: Sequence[str], settings: Settings | None = None, *,
     files = [p for p in paths if not is_engine_url(p)]
     sources, bad_paths = expand_sources(files) if files or not engines else ([], [])
     outside = OutsideWindow()
+    split = Split(settings.jobs or 0, settings.split_min_bytes, settings.redact,
+                  settings.redact_emails)
     for problem in problems:
         session.add_problem(problem)
     for err in bad_paths:
@@ -164,7 +175,7 @@ def analysis_session(paths: Sequence[str], settings: Settings | None = None, *,
         try:
             for record in read_source(source, stats, input_format=settings.input_format,
                                       options=session.options, block_bytes=settings.block_bytes,
-                                      on_block=on_block):
+                                      on_block=on_block, split=split):
                 if window is None or outside.keeps(record, window):
                     session.add(record)
         except InputError as exc:

@@ -38,6 +38,10 @@ class Settings:
     block_bytes: int = 4 * 1024 * 1024  # per read: bounds the memory a block of lines costs
     regex_timeout: float = 0.25
     fail_on: str | None = None
+    # Worker processes reading one large file (ingest.split): None = the usable cores, 1 = one
+    # process; files smaller than split_min_bytes are read in one process anyway.
+    jobs: int | None = None
+    split_min_bytes: int = 48 * 1024 * 1024
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -46,6 +50,8 @@ class Settings:
                              f"got {self.fail_on!r}")
         if self.max_samples < 0:
             raise UsageError("max_samples must be >= 0")
+        if self.jobs is not None and self.jobs < 1:
+            raise UsageError(f"--jobs: expected 1 or more, got {self.jobs}")
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings) if f.name != "extra"}
@@ -54,7 +60,8 @@ _TUPLE_FIELDS = {"rules_dirs", "schemas"}
 FIELD_KINDS = {"rules_dirs": "paths", "builtin_rules": "bool", "schemas": "paths",
                "input_format": "str", "redact": "bool", "redact_emails": "bool",
                "max_samples": "int", "max_line_chars": "int", "block_bytes": "int",
-               "regex_timeout": "float", "fail_on": "str"}
+               "regex_timeout": "float", "fail_on": "str", "jobs": "int",
+               "split_min_bytes": "int"}
 # Flag names that set a Settings field (a `no-` flag sets it to the opposite).
 FLAG_FIELDS = {"schema": "schemas", "rules": "rules_dirs"}
 NEGATED_FLAGS = {"no_redact": "redact", "no_builtin_rules": "builtin_rules"}

@@ -33,6 +33,9 @@ FailOnOpt = Annotated[str | None, typer.Option(
     "at or above this severity; the incidents that tripped it are named on stderr.")]
 MaxSamplesOpt = Annotated[int | None, typer.Option(
     "--max-samples", metavar="N", help="Sample lines kept per incident (default 5).")]
+JobsOpt = Annotated[int | None, typer.Option(
+    "--jobs", metavar="N", help="Worker processes reading a large file (default: the usable "
+    "cores; 1: one process). Same report either way.", show_default=False)]
 BriefOpt = Annotated[bool, typer.Option(
     "--brief", help="table: the incidents and the root causes with their fix only.")]
 EmitSummaryOpt = Annotated[str | None, typer.Option(
@@ -46,7 +49,8 @@ def scan(paths: PathsArg = None, schema: SchemaOpt = None, rules: RulesOpt = Non
          brief: BriefOpt = False, input_format: InputFormatOpt = None,
          fail_on: FailOnOpt = None, no_redact: NoRedactOpt = False,
          redact_emails: RedactEmailsOpt = False, max_samples: MaxSamplesOpt = None,
-         emit_summary: EmitSummaryOpt = None, config: ConfigOpt = None) -> None:
+         emit_summary: EmitSummaryOpt = None, jobs: JobsOpt = None,
+         config: ConfigOpt = None) -> None:
     """Analyse logs once and report the incidents found. Inputs may also be engine sources:
     parquet:GLOB, json:GLOB, duckdb:///FILE?table=T, chdb:GLOB,
     clickhouse://HOST:PORT/DB?table=T."""
@@ -58,7 +62,7 @@ def scan(paths: PathsArg = None, schema: SchemaOpt = None, rules: RulesOpt = Non
     settings = settings_of(config, command="scan", schema=schema, rules=rules,
                            input_format=input_format, no_redact=no_redact,
                            redact_emails=redact_emails, fail_on=fail_on,
-                           max_samples=max_samples,
+                           max_samples=max_samples, jobs=jobs,
                            builtin_rules=False if no_builtin_rules else None)
     if settings.builtin_rules is False and not settings.rules_dirs:
         raise UsageError("--no-builtin-rules needs at least one --rules")

@@ -9,13 +9,15 @@ secrets removed) on its way out.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from analyzer.errors import InputError, UsageError
 from analyzer.ingest.detect import detect_format, head_lines
 from analyzer.ingest.discover import expand_sources
 from analyzer.ingest.formats import FORMATS, Format, ReadOptions
-from analyzer.ingest.formats.frames import LineFormat
+from analyzer.ingest.formats.frames import FrameFormat, LineFormat
 from analyzer.ingest.formats.heads import Heads, supports_heads
 from analyzer.ingest.formats.heads import read_heads as frame_heads
 from analyzer.ingest.redaction import cleaned, read_cleaned
@@ -69,18 +71,52 @@ def source_warnings(stats: SourceStats, max_line_chars: int) -> list[str]:
     return notes
 
 
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Reading a large file in worker processes (ingest.split): how many, from what size, and
+    the redaction settings the workers rebuild the cleaner from (options.clean must be
+    `textsafe.cleaner(redact, emails)`)."""
+
+    jobs: int  # 0: the usable cores
+    min_bytes: int
+    redact: bool = True
+    emails: bool = False
+
+
+def _large_file(name: str, min_bytes: int) -> bool:
+    try:
+        return name != "-" and os.path.isfile(name) and os.path.getsize(name) >= min_bytes
+    except OSError:
+        return False
+
+
 def read_source(source: Source, stats: SourceStats, *, input_format: str | None = None,
                 options: ReadOptions | None = None,
                 block_bytes: int = 4 * 1024 * 1024,
-                on_block: Callable[[int], None] | None = None) -> Iterator[Record]:
+                on_block: Callable[[int], None] | None = None,
+                split: Split | None = None) -> Iterator[Record]:
     """Records of one source. Raises InputError if it cannot be read; a source that turns out
     corrupt part way raises after the records before the damage were yielded. `on_block` is
-    told the size of each block read (progress reporting)."""
+    told the size of each block read (progress reporting). With `split`, a large file is read
+    by worker processes (ingest.split), the records the same and in the same order."""
     options = options or ReadOptions()
     opened = _open_source(source, stats, input_format, block_bytes)
     if opened is None:
         return
     fmt, blocks = opened
+    if split is not None and split.jobs != 1 and _large_file(source.name, split.min_bytes):
+        from analyzer.ingest import split as splitting  # multiprocessing only when it is used
+
+        jobs = split.jobs or splitting.usable_cores()
+        if splitting.splittable(source, fmt, jobs, split.min_bytes):
+            assert isinstance(fmt, FrameFormat)
+            splitting.start_workers(jobs)  # its server imports while the parts are planned
+            planned = splitting.plan_blocks(source, block_bytes)
+            if planned is not None and len(planned) >= 4:
+                yield from splitting.read_split(source, stats, fmt, options, planned, jobs,
+                                                redact=split.redact, emails=split.emails,
+                                                on_part=on_block)
+                return
 
     def all_blocks() -> Iterator[bytes]:
         for block in blocks:
@@ -133,5 +169,5 @@ def read_heads(source: Source, stats: SourceStats, *, input_format: str | None =
     yield batch
 
 
-__all__ = ["FORMATS", "Heads", "InputError", "ReadOptions", "Source", "cleaned", "expand_sources",
-           "read_heads", "read_source", "source_warnings"]
+__all__ = ["FORMATS", "Heads", "InputError", "ReadOptions", "Source", "Split", "cleaned",
+           "expand_sources", "read_heads", "read_source", "source_warnings"]

@@ -108,7 +108,10 @@ def events_with_keywords(frame: pl.DataFrame, complete: pl.Series, open_from: in
         hits = _union(hits, rows.filter(flags.get_column("marker")))
     if context_keywords:
         found = rows.filter(flags.get_column("context"))
-        hits = _union(hits, context_rows(part, hits, found, shapes))
+        context = context_rows(part, hits, found, shapes)
+        if shapes is not None:
+            shapes.settle(part, complete, hits, context)
+        hits = _union(hits, context)
     if len(hits) == 0:
         return complete.head(0)
     owners = complete.search_sorted(hits, side="right").cast(pl.Int64) - 1
@@ -181,14 +184,27 @@ class SeenShapes:
 
     MAX_SHAPES = 100_000
 
-    def __init__(self) -> None:
-        self._seen: set[str] = set()
+    def __init__(self, seen: set[str] | None = None) -> None:
+        self._seen: set[str] = set(seen or ())
+
+    @property
+    def seen(self) -> set[str]:
+        return self._seen
 
     def first(self, shapes: pl.Series) -> pl.Series:
         new = shapes.is_first_distinct() & ~shapes.is_in(list(self._seen))
         if len(self._seen) < self.MAX_SHAPES:
             self._seen.update(shapes.filter(new).to_list())
         return new
+
+    def note(self, rows: pl.Series, shapes: pl.Series) -> None:
+        """Context rows chosen only as the first of their shape (no keyword row near)."""
+
+    def settle(self, part: pl.DataFrame, complete: pl.Series, hits: pl.Series,
+               context: pl.Series) -> None:
+        """The frame's choice is made: `hits` (keyword and marker rows), `context` (the
+        context rows chosen). A subclass that reads a part of a file (ingest.ranges) learns
+        here which events it built only for a shape an earlier part may have seen."""
 
 
 def context_rows(part: pl.DataFrame, hits: pl.Series, found: pl.Series,
@@ -206,7 +222,11 @@ def context_rows(part: pl.DataFrame, hits: pl.Series, found: pl.Series,
     next_hit = pl.concat([hits, pl.Series([None], dtype=pl.Int64)]).gather(following)
     near = (next_hit - found <= CONTEXT_SPAN).fill_null(False)
     texts = part.get_column("message").gather(found).str.replace_all(_LITERALS, "")
-    first = (shapes or SeenShapes()).first(texts)
+    shapes = shapes or SeenShapes()
+    first = shapes.first(texts)
+    only = first & ~near
+    if only.any():
+        shapes.note(found.filter(only), texts.filter(only))
     return found.filter(near | first)
 
 

@@ -71,18 +71,6 @@ def read_all(path: Path, reader: str | None, options: ReadOptions, block: int):
     return records, counts, error
 
 
-# Known and reported, not yet fixed: the result still depends on the block size. No exception
-# and every line counted are checked for it all the same.
-BLOCK_DEPENDENT = {
-    # several JSON values on one line (`[2025-11-13 …` read as numbers) are joined back to
-    # their rows by line number in wrapped.py, so each is repeated once per value on the line
-    "gcloud_logging",
-    # after the interleaving change merged with s12: a tab-indented line after a dashboard line
-    # is kept apart or joined depending on where the block ends
-    "render_dashboard",
-}
-
-
 def check_every_reader(path: Path, data: bytes) -> None:
     detect_format(head_lines(data))
     for reader in READER_NAMES:
@@ -93,9 +81,7 @@ def check_every_reader(path: Path, data: bytes) -> None:
             assert first[1][0] == expected_lines(data), f"{where}: lines miscounted"
             for block, other in zip(BLOCK_SIZES[1:], results[1:], strict=True):
                 assert other[1][0] == first[1][0], f"{where}: block {block} counts lines anew"
-                if reader not in BLOCK_DEPENDENT:
-                    assert other == first, f"{where}: block {block} differs from " \
-                                           f"{BLOCK_SIZES[0]}"
+                assert other == first, f"{where}: block {block} differs from {BLOCK_SIZES[0]}"
 
 
 @pytest.mark.slow

@@ -31,6 +31,7 @@ from analyzer.ingest.sources import is_compressed_file
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.mining import TemplateMiner
 from analyzer.mining.cluster import Assignment
+from analyzer.mining.summary import overflow_note
 from analyzer.model import Problem, Record, Report, SourceStats
 from analyzer.rulebook import RuleSet
 from analyzer.session import Session, load_ruleset, load_schema, read_options, redactor
@@ -286,4 +287,7 @@ def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
             stats.failed = True
         run.problems.extend(Problem(source.name, note)
                             for note in source_warnings(stats, settings.max_line_chars))
+    overflowed = overflow_note(run.miner)
+    if overflowed:
+        run.problems.append(Problem("templates", overflowed))
     return run

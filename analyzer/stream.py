@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analyzer.catalog import Catalog
+from analyzer.errors import InputError
 from analyzer.incidents import Change
 from analyzer.ingest.live import LiveInput, read_live
-from analyzer.model import Incident, Record, Report, severity_rank
+from analyzer.model import Incident, Problem, Record, Report, severity_rank
 from analyzer.rulebook import RuleSet
 from analyzer.session import Session
 from analyzer.settings import Settings
@@ -171,12 +172,16 @@ class Watcher:
         stats = self.session.open_source(live.name)
         self.stats.source = live.name
         add, apply = self.session.add, self._apply
-        for record in read_live(live, stats, input_format=input_format,
-                                options=self.session.options, idle=self.idle, tick=tick,
-                                on_tick=lambda: on_tick(self.take_events())):
-            changes = add(record)  # most records change nothing: no loop for them
-            if changes:
-                for change in changes:
-                    apply(change, record)
+        try:
+            for record in read_live(live, stats, input_format=input_format,
+                                    options=self.session.options, idle=self.idle, tick=tick,
+                                    on_tick=lambda: on_tick(self.take_events())):
+                changes = add(record)  # most records change nothing: no loop for them
+                if changes:
+                    for change in changes:
+                        apply(change, record)
+        except InputError as exc:  # corrupt input: what came before it still counts
+            stats.failed = True
+            self.session.add_problem(Problem(exc.where, exc.problem, fatal=True))
         self.stats.ended = True
         on_tick(self.take_events())

@@ -54,7 +54,7 @@ def templates(paths: PathsArg = None, output_format: FormatOpt = "table",
     records = sum(s.records for s in result.sources)
     out = console.stdout()
     if per_line:
-        write_per_line_csv(result.assignments, out, clean)
+        write_per_line_csv(result.assignments, out, clean, result.miner.overflow)
     elif output_format == "csv":
         write_csv(rows, out)
     elif output_format == "json":

@@ -1,6 +1,8 @@
 """Live byte input for `analyzer watch` (and any long-running driver): stdin or a followed
 file (surviving rotation and truncation) read on a thread into a bounded queue, cut into bursts
 of whole lines, and read as Records with the same formats (and detection) as `read_source`.
+Stdin whose first bytes are a gzip, bzip2, xz or zstd stream is read decompressed, with the
+same checks as `scan -` (compression.py: corrupt data and bombs end it with an InputError).
 
 A burst ends when the input goes quiet, so the format closes its last open multi-line event
 and a lone error line is seen within a fraction of a second; `on_tick` runs after each burst
@@ -12,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import queue
+import select
 import sys
 import threading
 import time
@@ -20,6 +23,7 @@ from dataclasses import replace
 
 from analyzer.errors import InputError
 from analyzer.ingest import get_format
+from analyzer.ingest.compression import decompressed, may_be_compressed, sniff_codec
 from analyzer.ingest.detect import SNIFF_LINES, detect_format, head_lines
 from analyzer.ingest.formats import Format, ReadOptions
 from analyzer.ingest.framing import LineFramer, split_dense
@@ -27,6 +31,8 @@ from analyzer.ingest.redaction import read_cleaned
 from analyzer.model import Record, SourceStats
 
 CHUNK_BYTES = 1 << 20
+# How long the first bytes of stdin that look like a compressed stream's start wait for more.
+HEAD_WAIT_SECONDS = 0.5
 MAX_BLOCK_BYTES = 8 << 20  # queued chunks are joined up to this, for vectorized parsing
 _EOF = object()
 
@@ -91,11 +97,37 @@ class LiveInput:
         self._put(_EOF)
 
     def _read_fd(self, fd: int) -> None:
+        """Stdin's bytes, decompressed when its first bytes are a compressed stream (as
+        `scan -` does); corrupt data or a bomb ends the input with an InputError."""
+        head = self._head(fd)
+        if not head:
+            return
+        pieces: Iterator[bytes] = itertools.chain((head,), self._fd_chunks(fd))
+        codec = sniff_codec(head)
+        if codec is not None:
+            pieces = decompressed(codec, pieces, self.name)
+        for piece in pieces:
+            self._put(piece)
+            if self.stopped.is_set():
+                return
+
+    def _fd_chunks(self, fd: int) -> Iterator[bytes]:
         while not self.stopped.is_set():
             data = os.read(fd, CHUNK_BYTES)
             if not data:
                 return
-            self._put(data)
+            yield data
+
+    def _head(self, fd: int) -> bytes:
+        """The first bytes, and more while they may be a compressed stream's start (a pipe can
+        hand over a few bytes first); a live writer is waited for HEAD_WAIT_SECONDS at most."""
+        head = os.read(fd, CHUNK_BYTES)
+        while head and may_be_compressed(head) and _readable(fd, HEAD_WAIT_SECONDS):
+            more = os.read(fd, CHUNK_BYTES)
+            if not more:
+                break
+            head += more
+        return head
 
     def _follow(self, path: str, poll: float) -> None:
         """`tail -F`: read to the end, then poll; a new file at the path (rotation) is read
@@ -143,6 +175,13 @@ class LiveInput:
             time.sleep(poll)
         if handle is not None:
             handle.close()
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    try:
+        return bool(select.select([fd], [], [], timeout)[0])
+    except (OSError, ValueError):
+        return True  # not selectable: a read will tell
 
 
 def read_live(live: LiveInput, stats: SourceStats, *, input_format: str | None = None,

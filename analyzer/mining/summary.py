@@ -1,4 +1,7 @@
-"""Mined templates as plain rows for reports: `analyzer templates` (any log, errors or not)."""
+"""Mined templates as plain rows for reports: `analyzer templates` (any log, errors or not).
+
+Past the template store's limit, events no template kept are in the overflow cluster: it is a
+row of its own (`overflow`), so that every event is in exactly one row."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ class TemplateRow:
     first_seen: int | None
     last_seen: int | None
     values: dict[str, list[tuple[str, int]]]  # variable name -> top values with counts
+    overflow: bool = False  # the events of templates the store could not keep
 
 
 def template_row(cluster: Cluster, redact: Callable[[str], str]) -> TemplateRow:
@@ -33,8 +37,23 @@ def template_row(cluster: Cluster, redact: Callable[[str], str]) -> TemplateRow:
 
 def template_rows(miner: TemplateMiner, redact: Callable[[str], str],
                   limit: int | None = None) -> list[TemplateRow]:
-    """The templates, most frequent first."""
+    """The templates, most frequent first (`limit`: the first ones), then the overflow row
+    when the store overflowed (it is no template, so `limit` never drops it)."""
     clusters = miner.clusters()
     if limit is not None:
         clusters = clusters[:limit]
-    return [template_row(cluster, redact) for cluster in clusters]
+    rows = [template_row(cluster, redact) for cluster in clusters]
+    overflow = miner.overflow
+    if overflow.count:
+        rows.append(TemplateRow(overflow.id, overflow.template, overflow.count,
+                                overflow.first_seen, overflow.last_seen, {}, overflow=True))
+    return rows
+
+
+def overflow_note(miner: TemplateMiner) -> str | None:
+    """What `problems` says when the store overflowed: how many events are in its row."""
+    if not miner.overflow.count:
+        return None
+    return (f"{miner.overflow.count} event(s) are in the overflow row {miner.overflow.id}: "
+            f"more than {miner.params.max_clusters} distinct templates "
+            f"({miner.evicted_clusters} evicted)")

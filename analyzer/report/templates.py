@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from analyzer.mining.cluster import Assignment
+from analyzer.mining.cluster import Assignment, Cluster
 from analyzer.mining.summary import TemplateRow
 from analyzer.model import format_ts
 from analyzer.textsafe import printable
@@ -20,7 +20,8 @@ def row_dict(row: TemplateRow) -> dict:
     return {"id": row.id, "template": row.template, "count": row.count,
             "first_seen": format_ts(row.first_seen), "last_seen": format_ts(row.last_seen),
             "values": {name: [{"value": v, "count": n} for v, n in top]
-                       for name, top in row.values.items()}}
+                       for name, top in row.values.items()},
+            "overflow": row.overflow}
 
 
 def write_json(rows: Iterable[TemplateRow], out: TextIO, lines: int) -> None:
@@ -38,12 +39,14 @@ def write_csv(rows: Iterable[TemplateRow], out: TextIO) -> None:
 
 
 def write_per_line_csv(assignments: Iterable[Assignment], out: TextIO,
-                       redact) -> None:
+                       redact, overflow: Cluster) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["line", "template_id", "template"])
     names: dict[int, tuple[str, str]] = {}
     for _source, lineno, cluster in assignments:
         final = cluster.final()
+        if final.evicted:
+            final = overflow  # what an evicted template held is counted there
         named = names.get(final.serial)
         if named is None:
             named = names[final.serial] = (final.id, printable(redact(final.template)))

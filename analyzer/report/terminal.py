@@ -262,7 +262,12 @@ def render_templates(rows: list, out: TextIO, *, lines: int, width: int | None =
         when = "-" if not first else f"{first[:19].replace('T', ' ')}\n{(last or first)[:19]}"
         values = "\n".join(f"{name}: " + ", ".join(f"{v} ×{n}" for v, n in top)
                            for name, top in row.values.items())
-        table.add_row(row.id, str(row.count), Text(printable(row.template)), when.replace("T", " "),
+        template = Text(printable(row.template))
+        if row.overflow:
+            template.append(" events of templates past the store's limit", style="italic")
+        table.add_row(row.id, str(row.count), template, when.replace("T", " "),
                       Text(printable(values)))
     console.print(table)
-    console.print(Text(f"{len(rows)} template(s) shown, {lines} record(s)", style="dim"))
+    shown = sum(not row.overflow for row in rows)
+    extra = " and the overflow row" if shown < len(rows) else ""
+    console.print(Text(f"{shown} template(s){extra} shown, {lines} record(s)", style="dim"))

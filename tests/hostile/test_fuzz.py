@@ -71,18 +71,6 @@ def read_all(path: Path, reader: str | None, options: ReadOptions, block: int):
     return records, counts, error
 
 
-# Known and reported, not yet fixed: the result still depends on the block size. No exception
-# and every line counted are checked for it all the same.
-BLOCK_DEPENDENT = {
-    # several JSON values on one line (`[2025-11-13 …` read as numbers) are joined back to
-    # their rows by line number in wrapped.py, so each is repeated once per value on the line
-    "gcloud_logging",
-    # after the interleaving change merged with s12: a tab-indented line after a dashboard line
-    # is kept apart or joined depending on where the block ends
-    "render_dashboard",
-}
-
-
 def check_every_reader(path: Path, data: bytes) -> None:
     detect_format(head_lines(data))
     for reader in READER_NAMES:
@@ -93,9 +81,7 @@ def check_every_reader(path: Path, data: bytes) -> None:
             assert first[1][0] == expected_lines(data), f"{where}: lines miscounted"
             for block, other in zip(BLOCK_SIZES[1:], results[1:], strict=True):
                 assert other[1][0] == first[1][0], f"{where}: block {block} counts lines anew"
-                if reader not in BLOCK_DEPENDENT:
-                    assert other == first, f"{where}: block {block} differs from " \
-                                           f"{BLOCK_SIZES[0]}"
+                assert other == first, f"{where}: block {block} differs from {BLOCK_SIZES[0]}"
 
 
 @pytest.mark.slow
@@ -114,3 +100,33 @@ def test_mixtures_of_real_sample_lines_never_break_a_reader(tmp_path_factory, da
     path = tmp_path_factory.mktemp("fuzz") / "input.log"
     path.write_bytes(data)
     check_every_reader(path, data)
+
+
+def _same_at_every_block_size(tmp_path: Path, data: bytes, reader: str) -> list[tuple]:
+    path = tmp_path / "input.log"
+    path.write_bytes(data)
+    for options in OPTIONS.values():
+        results = [read_all(path, reader, options, block) for block in BLOCK_SIZES]
+        assert all(result == results[0] for result in results), reader
+    return read_all(path, reader, ReadOptions(), BLOCK_SIZES[0])[0]
+
+
+def test_several_json_values_on_one_line_are_each_one_gcloud_record(tmp_path):
+    data = (b"[2025-11-13 06:20:00 +0000] [55] [INFO] Starting gunicorn 22.0.0\n"
+            b'{"level": "info", "msg": "request completed"}\n')
+    records = _same_at_every_block_size(tmp_path, data, "gcloud_logging")
+    # `[2025-11-13 06` is read as the numbers 2025, -11, -13, 0, 6: each once, then the rest
+    assert [message for *_, message in records][:5] == ["2025", "-11", "-13", "0", "6"]
+    assert len(records) == 7 and records[-1][0] == 2
+
+
+def test_an_indented_line_stays_under_the_claimed_line_above_it_at_any_block_size(tmp_path):
+    # Neither line is the dashboard's own: Render text and syslog lines are claimed (the
+    # syslog one names an instance), and each indented line goes with the line right above.
+    data = (b"2025-11-13 06:20:01  ==> Deploying...\n\t\tcreated_at\n"
+            b"<11>1 2025-11-13T06:20:35.674285Z api web srv-d4c0unse1-x7k2p srv-d4c0unse1 - "
+            b"Failed to create session in Supabase:\n\t\tcreated_at\n")
+    records = _same_at_every_block_size(tmp_path, data, "render_dashboard")
+    assert [(r[0], r[1], r[2]) for r in records] == [
+        (1, 1, "render_text"), (2, 2, "plain"), (3, 4, "render_syslog")]
+    assert records[2][-1] == "Failed to create session in Supabase:\n\t\tcreated_at"

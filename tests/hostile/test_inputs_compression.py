@@ -4,8 +4,13 @@ a reported problem, never an exception."""
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
+import json
 import lzma
+import os
+import subprocess
+import sys
 
 import pytest
 import zstandard
@@ -13,7 +18,7 @@ import zstandard
 from analyzer.errors import InputError
 from analyzer.ingest import Source, read_source
 from analyzer.model import SourceStats
-from tests.conftest import SEED_LOG, run_module
+from tests.conftest import ROOT, SEED_LOG, run_module
 from tests.ingest_support import messages, read_text
 
 SEED = SEED_LOG.read_bytes()
@@ -96,3 +101,48 @@ def test_corrupt_compressed_data_is_a_reported_problem_never_a_traceback(tmp_pat
     assert "Traceback" not in err and f"{path}: {codec} data" in err
     assert result.returncode == 2
     assert str(good).encode() in result.stdout and b'"incidents": [' in result.stdout
+
+
+TOOLS = {"gzip": ["gzip", "-c"], "bzip2": ["bzip2", "-c"], "xz": ["xz", "-c"],
+         "zstd": ["zstd", "-q", "-c"]}
+
+
+def _watch_through_a_pipe(feeder: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """`FEEDER | analyzer watch --format json`: the events, one JSON object per line."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    with subprocess.Popen(feeder, stdout=subprocess.PIPE) as feed:
+        result = subprocess.run([sys.executable, "-m", "analyzer", "watch", "--format", "json"],
+                                stdin=feed.stdout, capture_output=True, cwd=ROOT, env=env,
+                                timeout=120)
+    return result
+
+
+def _events(result: subprocess.CompletedProcess[bytes]) -> list[tuple[str, str]]:
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    return [(event["event"], event["incident"]["id"]) for event in events]
+
+
+@functools.cache
+def _plain_events() -> list[tuple[str, str]]:
+    result = _watch_through_a_pipe(["cat", str(SEED_LOG)])
+    assert result.returncode == 0, result.stderr.decode()
+    return _events(result)
+
+
+@pytest.mark.parametrize("codec", TOOLS)
+def test_watch_reads_compressed_stdin_decompressed(codec):
+    result = _watch_through_a_pipe([*TOOLS[codec], str(SEED_LOG)])
+    assert result.returncode == 0, result.stderr.decode()
+    assert _events(result) == _plain_events() and len(_plain_events()) >= 3
+
+
+def test_watch_on_truncated_compressed_stdin_keeps_what_came_and_says_so(tmp_path):
+    cut = tmp_path / "cut.gz"
+    packed = gzip.compress(MANY)
+    cut.write_bytes(packed[: len(packed) // 2])
+    result = _watch_through_a_pipe(["cat", str(cut)])
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert "-: gzip data ends early (truncated)" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert _events(result)  # the events before the damage were announced

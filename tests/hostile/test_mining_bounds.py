@@ -71,3 +71,30 @@ def test_the_scan_reports_how_many_events_went_to_the_overflow(tmp_path):
     said = [p.message for p in report.problems if OVERFLOW_ID in p.message]
     assert said and said[0].startswith(f"{overflow[0].count} event(s) went to the overflow")
     assert len(report.incidents) <= 5001
+
+
+def test_templates_lists_the_overflow_as_a_row_in_the_table_json_and_per_line_csv(tmp_path, cli):
+    lines = distinct_errors(5400)
+    log = tmp_path / "distinct.log"
+    log.write_text("\n".join(lines) + "\n")
+    listed = cli("templates", str(log), "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    rows = json.loads(listed.stdout)["templates"]
+    assert sum(row["count"] for row in rows) == len(lines)  # no event in no row
+    overflow = [row for row in rows if row["overflow"]]
+    assert len(overflow) == 1 and overflow[0]["template"] == "<overflow>"
+    assert overflow[0]["count"] >= 400 and rows[-1] == overflow[0]
+    assert f"{overflow[0]['count']} event(s) are in the overflow row {overflow[0]['id']}" \
+        in listed.stderr
+    # --limit cuts templates, not the overflow row
+    limited = json.loads(cli("templates", str(log), "-f", "json", "-n", "2").stdout)["templates"]
+    assert [row["overflow"] for row in limited] == [False, False, True]
+    table = cli("templates", str(log), "-n", "1")
+    assert overflow[0]["id"] in table.stdout and "<overflow>" in table.stdout
+    assert "1 template(s) and the overflow row shown" in table.stdout
+    per_line = cli("templates", str(log), "-f", "csv", "--per-line").stdout.splitlines()[1:]
+    ids = {row["id"] for row in rows}
+    assert len(per_line) == len(lines)
+    assert all(line.split(",")[1] in ids for line in per_line)  # evicted ones: the overflow
+    assert sum(line.split(",")[1] == overflow[0]["id"] for line in per_line) \
+        == overflow[0]["count"]

@@ -94,20 +94,21 @@ class FrameFormat(ABC):
         return pl.lit(True)
 
     def arrange(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Reorder rows before assembly. Here: when two instances' output interleaves, a
-        continuation line is moved under the last event of its own instance (Postgres brings a
-        pid's DETAIL lines to its ERROR the same way)."""
+        """Reorder rows before assembly. Here: when instances interleave, a continuation line
+        goes under the last event of its instance (as Postgres does by pid); one naming none
+        stays with the line above it (an indented line under a line another format claimed)."""
         if "instance" not in frame.columns or frame.get_column("instance").n_unique() < 2:
             return multiline.strays_apart(frame)
         frame = frame.with_columns(_joins=self._content_joins(frame, shape=False))
-        continues = pl.col("_joins")
+        continues, instance = pl.col("_joins"), pl.col("instance")
         row = pl.col("_row")  # a column: int_range inside over() would restart per group
-        head_row = pl.when(~continues).then(row)
-        owner = pl.when(continues).then(head_row.forward_fill().over("instance")) \
-            .otherwise(row)
-        return (frame.with_row_index("_row")
+        owner = pl.when(continues).then(pl.when(~continues).then(row).forward_fill()
+                                        .over("_whose")).otherwise(row)
+        whose = pl.when(continues & instance.is_null()).then(None) \
+            .otherwise(instance.fill_null("\0")).forward_fill()
+        return (frame.with_row_index("_row").with_columns(_whose=whose)
                 .with_columns(_owner=pl.coalesce(owner, row))
-                .sort("_owner", "_row").drop("_owner", "_row", "_joins"))
+                .sort("_owner", "_row").drop("_owner", "_row", "_joins", "_whose"))
 
     def ts_text(self, rows: pl.DataFrame) -> pl.Series | None:
         """The timestamp text of these rows (null where none). Formats whose time sits at a
@@ -153,8 +154,7 @@ class FrameFormat(ABC):
     def _continuation(self, frame: pl.DataFrame) -> pl.Series:
         """The continuation mask: true where a row joins the event above (never row 0)."""
         joins = self._content_joins(frame)
-        if len(joins):
-            joins[0] = False
+        joins[:1] = False  # the first row starts an event
         if "instance" in frame.columns:
             instance = frame.get_column("instance")
             joins = joins & (instance == instance.shift(1)).fill_null(True)

@@ -174,16 +174,20 @@ class Unwrapped(LineFormat):
                options: ReadOptions) -> Iterator[pl.DataFrame]:
         for outer in self.wrapper.outer_frames(blocks, stats, options):
             inner_lines = outer.get_column("inner").fill_null("")
-            frame = self.inner.columns(inner_lines).with_columns(
-                line=inner_lines, lineno=outer.get_column("lineno"))
+            # Rows are keyed by their place in the outer frame, not by line number: entries
+            # read from JSON can share a line (`[2025-11-13 …` is several values), and a key
+            # they shared would repeat each once per entry of its line.
+            rows = pl.int_range(0, outer.height, dtype=pl.Int64, eager=True)
+            frame = self.inner.columns(inner_lines).with_columns(line=inner_lines, lineno=rows)
             if self._others:
-                frame = self._adopt_strays(frame)
+                frame = self._adopt_strays(frame)  # keeps the key's order
             # The wrapper's columns win over the inner format's (syslog's pid is the process's);
-            # joined by line number, so lines another format claimed keep them too.
+            # joined by row, so lines another format claimed keep them too.
             carried = [c for c in outer.columns if c not in _NOT_CARRIED]
             frame = frame.drop([c for c in carried if c in frame.columns and c != "lineno"])
-            frame = frame.join(outer.select(*carried, outer=pl.col("line")), on="lineno",
-                               how="left", maintain_order="left")
+            frame = frame.rename({"lineno": "_outer_row"}).join(
+                outer.select(*carried, outer=pl.col("line"), _outer_row=rows), on="_outer_row",
+                how="left", maintain_order="left").drop("_outer_row")
             if "w_instance" in frame.columns:
                 frame = frame.with_columns(instance=pl.col("w_instance"))
             yield frame

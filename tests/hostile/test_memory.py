@@ -76,13 +76,10 @@ def test_bzip2_xz_and_zstd_bombs_are_cut_and_reported(bounded, tmp_path):
         _bomb_run(bounded, tmp_path, name, data)
 
 
-# Measured (s11-read): the address space is gone before this input costs much. Imports map
-# ~300 MB (polars' 131 MB library, numpy + OpenBLAS buffers 81 MB), and the rows' unmatched
-# `ERROR: row N` messages load PostgreSQL's message catalogue (+85 MB: its Aho-Corasick
-# automaton over 39k anchors is 48 MB of it); the never-closing entry's 4 MiB of pending text
-# then needs a few 1 MiB allocations more than the 400 MB allow (RSS peaks ~230 MB).
-@pytest.mark.xfail(reason="start-up + the message catalogue take ~410 MB of address space "
-                   "before this input's buffers: see the note above", strict=False)
+# Imports map ~220 MB of address space (polars' library is most of it; numpy, 81 MB with
+# OpenBLAS, is no longer imported) and the rows' unmatched `ERROR: row N` messages load
+# PostgreSQL's message catalogue (+85 MB); the never-closing entry's pending text fits in what
+# is left of the 400 MB.
 def test_a_json_object_that_never_closes_is_given_up_on_not_held(bounded, tmp_path):
     path = tmp_path / "export.json"
     rows = b"".join(b'  {"timestamp": 1763014800433495, "event_message": "ERROR: row %d", '

@@ -154,7 +154,8 @@ class FrameFormat(ABC):
     def _continuation(self, frame: pl.DataFrame) -> pl.Series:
         """The continuation mask: true where a row joins the event above (never row 0)."""
         joins = self._content_joins(frame)
-        joins[:1] = False  # the first row starts an event
+        if len(joins):
+            joins[0] = False  # the first row starts an event
         if "instance" in frame.columns:
             instance = frame.get_column("instance")
             joins = joins & (instance == instance.shift(1)).fill_null(True)

@@ -19,6 +19,7 @@ from analyzer.store import (
     default_state_path,
     parse_fail_on,
 )
+from analyzer.store.live import Gain, LiveRun
 from tests.conftest import ROOT
 from tests.reportlogs import CREATED_AT, MINUTE, REPORT_ID, SESSION_ID, hours_ago, render_log
 
@@ -80,6 +81,38 @@ def test_statuses_across_runs_and_history_is_kept(tmp_path):
         assert fourth.resolved[0].incident.samples[0].message == "column b does not exist"
         assert store.minutes("a") == {10**18 // MINUTE + n: count
                                       for n, count in enumerate([3, 2, 1, 1, 1])}
+
+
+def test_a_live_run_counts_its_flushes_once_as_a_run_and_adds_every_gain(tmp_path):
+    minute = 10**18 // MINUTE
+    with StateStore(tmp_path / "state.db") as store:
+        for _process in range(2):
+            live = LiveRun(store, ["render-stream"], started=10**18)
+            for flush in range(3):
+                live.flush([Gain(incident("a", count=flush + 1), "ONGOING", added=2,
+                                 minutes={minute + flush: 2})])
+            live.finish(lines=10, records=10, incidents=1)
+        (a,) = store.incidents()
+        assert (a.total, a.runs_seen) == (12, 2)
+        assert [count for _, count in a.recent] == [6, 6]  # each process's sighting adds up
+        assert store.minutes("a") == {minute: 4, minute + 1: 4, minute + 2: 4}
+
+
+def test_a_version_1_state_file_is_upgraded_with_its_counts(tmp_path):
+    path = tmp_path / "state.db"
+    with StateStore(path) as store:
+        run(store, incident("a", count=3))
+    with sqlite3.connect(path) as db:  # what version 1 wrote: no pieces
+        db.execute("DROP TABLE pieces")
+        db.execute("PRAGMA user_version = 1")
+    db.close()
+    with StateStore(path) as store:
+        later = run(store, incident("a", count=2, ts=10**18 + MINUTE))
+        assert later.history["a"].total == 5
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("SELECT sum(count) FROM pieces").fetchone()[0] == 5
+    db.close()
 
 
 def test_preview_classifies_without_recording(tmp_path):

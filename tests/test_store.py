@@ -106,6 +106,10 @@ def test_a_version_1_state_file_is_upgraded_with_its_counts(tmp_path):
         db.execute("DROP TABLE pieces")
         db.execute("PRAGMA user_version = 1")
     db.close()
+    before = digest(path)
+    with StateStore(path) as store:  # a dry run upgrades nothing
+        assert store.preview(["app.log"], (None, None), report_of(incident("a"))).history
+    assert digest(path) == before
     with StateStore(path) as store:
         later = run(store, incident("a", count=2, ts=10**18 + MINUTE))
         assert later.history["a"].total == 5

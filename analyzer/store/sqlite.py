@@ -29,8 +29,8 @@ from analyzer.errors import AnalyzerError
 from analyzer.model import Report
 from analyzer.store.codec import incident_from_json
 from analyzer.store.history import History, RunInfo, RunResult, classify
+from analyzer.store.schema import SCHEMA, SCHEMA_VERSION, TO_VERSION_2
 from analyzer.store.tally import (
-    MINUTE_NS,
     inputs_key,
     minute_changes,
     record_sighting,
@@ -38,49 +38,10 @@ from analyzer.store.tally import (
 )
 
 APPLICATION_ID = 0x414E4C5A  # "ANLZ": marks a file as an analyzer state database
-SCHEMA_VERSION = 2  # 2: per-minute pieces (runs over overlapping windows count once)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 RECENT_RUNS = 10  # per-run counts returned with each incident's history
 MINUTES_KEPT = 35 * 24 * 60  # per-minute counts this much older than the newest are pruned
 
-# Version 2: the parts of minutes each input's runs covered (see tally); a version 1 file's
-# minutes become whole-minute pieces of an unnamed input.
-_PIECES = """
-CREATE TABLE pieces (
-  incident_id TEXT NOT NULL REFERENCES incidents(id), inputs TEXT NOT NULL,
-  minute INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL, count INTEGER NOT NULL,
-  PRIMARY KEY (incident_id, inputs, minute, lo)
-) WITHOUT ROWID;
-"""
-_TO_VERSION_2 = _PIECES + f"""; INSERT INTO pieces SELECT incident_id, '', minute,
-  minute * {MINUTE_NS}, (minute + 1) * {MINUTE_NS}, count FROM minutes
-"""
-
-_SCHEMA = """
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  started_at INTEGER NOT NULL, finished_at INTEGER,
-  window_start INTEGER, window_end INTEGER,
-  sources TEXT NOT NULL, host TEXT, pid INTEGER,
-  lines INTEGER, records INTEGER, incidents INTEGER
-);
-CREATE TABLE incidents (
-  id TEXT PRIMARY KEY, rule TEXT NOT NULL, severity TEXT NOT NULL,
-  first_seen INTEGER, last_seen INTEGER,
-  total INTEGER NOT NULL, runs_seen INTEGER NOT NULL,
-  first_run INTEGER NOT NULL REFERENCES runs(id), last_run INTEGER NOT NULL REFERENCES runs(id),
-  status TEXT NOT NULL, snapshot TEXT NOT NULL
-);
-CREATE TABLE sightings (
-  run_id INTEGER NOT NULL REFERENCES runs(id), incident_id TEXT NOT NULL REFERENCES incidents(id),
-  status TEXT NOT NULL, count INTEGER NOT NULL, first_seen INTEGER, last_seen INTEGER,
-  PRIMARY KEY (run_id, incident_id)
-);
-CREATE TABLE minutes (
-  incident_id TEXT NOT NULL REFERENCES incidents(id), minute INTEGER NOT NULL,
-  count INTEGER NOT NULL, PRIMARY KEY (incident_id, minute)
-) WITHOUT ROWID;
-""" + _PIECES
 
 
 class StateError(AnalyzerError):
@@ -173,11 +134,16 @@ class StateStore:
         # file at once, one creates it and the others see it complete.
         with self._write():
             if self._check_identity():
-                self._run_script(_SCHEMA)
+                self._run_script(SCHEMA)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            elif db.execute("PRAGMA user_version").fetchone()[0] < 2:
-                self._run_script(_TO_VERSION_2)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _upgrade(self) -> None:
+        """An older state file brought to this version, in the caller's write transaction
+        (so a dry run, rolled back, leaves the file as it was)."""
+        if self._db.execute("PRAGMA user_version").fetchone()[0] < 2:
+            self._run_script(TO_VERSION_2)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _run_script(self, script: str) -> None:
         for statement in script.split(";"):
@@ -260,6 +226,7 @@ class StateStore:
     def begin_run(self, sources: Iterable[str], window: tuple[int | None, int | None]) -> int:
         """Record that a run started (committed at once: a killed run leaves this trace)."""
         with self._write():
+            self._upgrade()
             return self._insert_run(sources, window)
 
     def finish_run(self, run_id: int, report: Report, *, resolve: bool = True) -> RunResult:
@@ -305,6 +272,7 @@ class StateStore:
                 report: Report) -> RunResult:
         """What a run would record, with the state left as it was (a dry run)."""
         with self._write(commit=False):
+            self._upgrade()
             return self._record(self._insert_run(sources, window), report)
 
     def _insert_run(self, sources: Iterable[str], window: tuple[int | None, int | None]) -> int:

@@ -66,10 +66,14 @@ def redactor(settings: Settings) -> Callable[[str], str]:
 
 def load_schema(settings: Settings, problems: list[Problem]) -> Catalog | None:
     """The catalog of every --schema source. A database that cannot be reached becomes a
-    non-fatal problem (the diagnosis goes on from the logs alone); a bad schema file raises."""
-    loaded = load_catalog_sources(settings.schemas)
+    non-fatal problem (the diagnosis goes on from the logs alone); so is a statement of a
+    schema file that does not parse (skipped, the rest of the file read); an unreadable schema
+    file raises."""
+    loaded = load_catalog_sources(settings.schemas, strict=False)
     for message in loaded.unavailable:
         problems.append(Problem("--schema", f"{message}; diagnosing from the logs alone"))
+    for where, why in loaded.skipped:
+        problems.append(Problem(where, f"{why}; statement skipped"))
     return loaded.catalog
 
 

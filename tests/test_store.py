@@ -19,8 +19,9 @@ from analyzer.store import (
     default_state_path,
     parse_fail_on,
 )
+from analyzer.store.live import Gain, LiveRun
 from tests.conftest import ROOT
-from tests.reportlogs import CREATED_AT, REPORT_ID, SESSION_ID, hours_ago, render_log
+from tests.reportlogs import CREATED_AT, MINUTE, REPORT_ID, SESSION_ID, hours_ago, render_log
 
 
 def incident(ident: str, severity: str = "critical", count: int = 1, ts: int = 10**18) -> Incident:
@@ -31,10 +32,10 @@ def incident(ident: str, severity: str = "critical", count: int = 1, ts: int = 1
 
 
 def report_of(*incidents: Incident) -> Report:
-    minute = 10**18 // 60_000_000_000
     return Report(sources=(SourceStats("app.log", lines=10, records=10),),
                   incidents=incidents,
-                  timelines=frozen_map({i.id: frozen_map({minute: i.count}) for i in incidents}))
+                  timelines=frozen_map({i.id: frozen_map({(i.first_seen or 0) // MINUTE: i.count})
+                                        for i in incidents}))
 
 
 def run(store: StateStore, *incidents: Incident):
@@ -57,18 +58,20 @@ def test_classify_walks_new_ongoing_resolved_regressed():
 
 def test_statuses_across_runs_and_history_is_kept(tmp_path):
     with StateStore(tmp_path / "state.db") as store:
+        # each run holds new events (a later minute): the counts add up
         first = run(store, incident("a", count=3), incident("b"))
         assert {i: h.status for i, h in first.history.items()} == {"a": "NEW", "b": "NEW"}
         assert first.previous is None
-        second = run(store, incident("a", count=2))
+        second = run(store, incident("a", count=2, ts=10**18 + MINUTE))
         assert second.history["a"].status == "ONGOING"
         assert [(h.id, h.status) for h in second.resolved] == [("b", "RESOLVED")]
         assert second.previous is not None and second.previous.id == first.run.id
-        third = run(store, incident("a"), incident("b", count=4))
+        third = run(store, incident("a", ts=10**18 + 2 * MINUTE),
+                    incident("b", count=4, ts=10**18 + 2 * MINUTE))
         assert third.history["b"].status == "REGRESSED"
-        fourth = run(store, incident("a"))
+        fourth = run(store, incident("a", ts=10**18 + 3 * MINUTE))
         assert [h.id for h in fourth.resolved] == ["b"]
-        fifth = run(store, incident("a", ts=10**18 + 60 * 10**9))  # new events (a later time)
+        fifth = run(store, incident("a", ts=10**18 + 4 * MINUTE))
         assert fifth.resolved == ()
         a = fifth.history["a"]
         assert (a.total, a.runs_seen, a.first_run) == (3 + 2 + 1 + 1 + 1, 5, first.run.id)
@@ -76,7 +79,44 @@ def test_statuses_across_runs_and_history_is_kept(tmp_path):
         assert fifth.status_counts() == {"NEW": 0, "REGRESSED": 0, "ONGOING": 1, "RESOLVED": 0}
         # The last snapshot of a resolved incident is kept, samples included
         assert fourth.resolved[0].incident.samples[0].message == "column b does not exist"
-        assert store.minutes("a") == {10**18 // 60_000_000_000: 1}
+        assert store.minutes("a") == {10**18 // MINUTE + n: count
+                                      for n, count in enumerate([3, 2, 1, 1, 1])}
+
+
+def test_a_live_run_counts_its_flushes_once_as_a_run_and_adds_every_gain(tmp_path):
+    minute = 10**18 // MINUTE
+    with StateStore(tmp_path / "state.db") as store:
+        for _process in range(2):
+            live = LiveRun(store, ["render-stream"], started=10**18)
+            for flush in range(3):
+                live.flush([Gain(incident("a", count=flush + 1), "ONGOING", added=2,
+                                 minutes={minute + flush: 2})])
+            live.finish(lines=10, records=10, incidents=1)
+        (a,) = store.incidents()
+        assert (a.total, a.runs_seen) == (12, 2)
+        assert [count for _, count in a.recent] == [6, 6]  # each process's sighting adds up
+        assert store.minutes("a") == {minute: 4, minute + 1: 4, minute + 2: 4}
+
+
+def test_a_version_1_state_file_is_upgraded_with_its_counts(tmp_path):
+    path = tmp_path / "state.db"
+    with StateStore(path) as store:
+        run(store, incident("a", count=3))
+    with sqlite3.connect(path) as db:  # what version 1 wrote: no pieces
+        db.execute("DROP TABLE pieces")
+        db.execute("PRAGMA user_version = 1")
+    db.close()
+    before = digest(path)
+    with StateStore(path) as store:  # a dry run upgrades nothing
+        assert store.preview(["app.log"], (None, None), report_of(incident("a"))).history
+    assert digest(path) == before
+    with StateStore(path) as store:
+        later = run(store, incident("a", count=2, ts=10**18 + MINUTE))
+        assert later.history["a"].total == 5
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("SELECT sum(count) FROM pieces").fetchone()[0] == 5
+    db.close()
 
 
 def test_preview_classifies_without_recording(tmp_path):
@@ -203,8 +243,9 @@ def test_many_writers_in_parallel_processes(tmp_path):
         from tests.test_store import incident, run
         from analyzer.store import StateStore
         with StateStore({str(state)!r}) as store:
-            for n in range(15):
-                run(store, incident("shared"), incident(f"own-{{sys.argv[1]}}-{{n}}"))
+            for n in range(15):  # every run a minute of its own: the counts add up
+                ts = 10**18 + (int(sys.argv[1]) * 15 + n) * 60 * 10**9
+                run(store, incident("shared", ts=ts), incident(f"own-{{sys.argv[1]}}-{{n}}"))
     """)
     processes = [subprocess.Popen([sys.executable, "-c", script, str(n)], cwd=ROOT,
                                   stderr=subprocess.PIPE) for n in range(4)]

@@ -17,20 +17,21 @@ from analyzer.errors import SchemaError
 
 
 # The DDL readers parse with pglast (~50 ms to import): imported when a schema file is read.
-def _read_migrations(source: str) -> Catalog:
+def _read_migrations(source: str, strict: bool) -> Catalog:
     from analyzer.catalog.migrations import read_migrations
 
-    return read_migrations(Path(source))
+    return read_migrations(Path(source), strict=strict)
 
 
-def _read_sql_file(source: str) -> Catalog:
+def _read_sql_file(source: str, strict: bool) -> Catalog:
     from analyzer.catalog.ddl import read_sql_file
 
-    return read_sql_file(Path(source))
+    return read_sql_file(Path(source), strict=strict)
 
 
-SOURCE_KINDS: dict[str, tuple[Callable[[str], bool], Callable[[str], Catalog]]] = {
-    "database": (is_database_url, read_database),
+# kind -> (accepts the source, reads it; strict: a statement that does not parse raises)
+SOURCE_KINDS: dict[str, tuple[Callable[[str], bool], Callable[[str, bool], Catalog]]] = {
+    "database": (is_database_url, lambda s, strict: read_database(s)),
     "migrations": (lambda s: Path(s).is_dir(), _read_migrations),
     "sql": (lambda s: Path(s).is_file(), _read_sql_file),
 }
@@ -40,28 +41,31 @@ SOURCE_KINDS: dict[str, tuple[Callable[[str], bool], Callable[[str], Catalog]]] 
 class LoadedCatalog:
     catalog: Catalog | None
     unavailable: list[str] = field(default_factory=list)  # one-line, password-free messages
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (`file:line`, why)
 
 
-def read_schema_source(source: str) -> Catalog:
+def read_schema_source(source: str, *, strict: bool = True) -> Catalog:
     for _kind, (accepts, read) in SOURCE_KINDS.items():
         if accepts(source):
-            return read(source)
+            return read(source, strict)
     raise SchemaError(f"{source}: no such schema file or directory")
 
 
-def load_catalog_sources(sources: Sequence[str]) -> LoadedCatalog:
+def load_catalog_sources(sources: Sequence[str], *, strict: bool = True) -> LoadedCatalog:
     """Merge every schema source. A database that cannot be reached is reported in
-    `unavailable` and left out (the diagnosis falls back on what the logs say); a schema file
-    that cannot be parsed raises SchemaError."""
+    `unavailable` and left out (the diagnosis falls back on what the logs say); a statement
+    of a schema file that does not parse raises SchemaError, or (not `strict`) is skipped and
+    reported in `skipped` (the rest of the file is read)."""
     if not sources:
         return LoadedCatalog(None)
     catalogs, unavailable = [], []
     for source in sources:
         try:
-            catalogs.append(read_schema_source(source))
+            catalogs.append(read_schema_source(source, strict=strict))
         except DatabaseUnavailable as exc:
             unavailable.append(str(exc))
-    return LoadedCatalog(merge_catalogs(catalogs) if catalogs else None, unavailable)
+    merged = merge_catalogs(catalogs) if catalogs else None
+    return LoadedCatalog(merged, unavailable, merged.problems if merged else [])
 
 
 def load_catalog(sources: Sequence[str]) -> Catalog | None:

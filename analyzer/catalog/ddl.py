@@ -44,8 +44,10 @@ class Replay:
             self.catalog.get(relation.relname)
 
 
-def read_sql_file(path: Path, catalog: Catalog | None = None) -> Catalog:
-    """Apply the DDL in one SQL file to catalog (a new one by default) and return it."""
+def read_sql_file(path: Path, catalog: Catalog | None = None, *, strict: bool = True) -> Catalog:
+    """Apply the DDL in one SQL file to catalog (a new one by default) and return it. A
+    statement that does not parse raises SchemaError, or (not `strict`) is skipped and noted
+    in `catalog.problems`."""
     catalog = catalog if catalog is not None else Catalog()
     try:
         text = path.read_text(encoding="utf-8")
@@ -53,14 +55,14 @@ def read_sql_file(path: Path, catalog: Catalog | None = None) -> Catalog:
         raise SchemaError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise SchemaError(f"{path}: cannot read schema file: {exc.strerror}") from None
-    apply_script(catalog, text, str(path))
+    apply_script(catalog, text, str(path), strict=strict)
     catalog.sources.append(str(path))
     return catalog
 
 
-def apply_script(catalog: Catalog, text: str, name: str) -> None:
+def apply_script(catalog: Catalog, text: str, name: str, *, strict: bool = True) -> None:
     replay = Replay(catalog)
-    for line, stmt in statements(text, name):
+    for line, stmt in statements(text, name, None if strict else catalog.problems):
         apply_statement(replay, stmt, f"{name}:{line}")
 
 

@@ -41,12 +41,12 @@ def migration_files(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: _natural_key(p.relative_to(folder)))
 
 
-def read_migrations(folder: Path) -> Catalog:
+def read_migrations(folder: Path, *, strict: bool = True) -> Catalog:
     files = migration_files(folder)
     if not files:
         raise SchemaError(f"{folder}: no .sql migration files in this directory")
     catalog = Catalog()
     for path in files:
-        read_sql_file(path, catalog)
+        read_sql_file(path, catalog, strict=strict)
     catalog.sources[:] = [str(folder)]
     return catalog

@@ -38,46 +38,153 @@ def without_meta_commands(text: str) -> str:
     return _META_COMMAND_RE.sub("", text) if "\\" in text else text
 
 
-def _pieces(text: str) -> list[slice]:
-    try:
-        pieces = list(pglast.split(text, with_parser=False, only_slices=True))
-    except pglast.parser.ParseError:
-        pieces = [slice(0, len(text))]  # the scanner gave up: let the parser say where
-    end = pieces[-1].stop if pieces else 0
-    if text[end:].strip(" \t\r\n;"):
-        pieces.append(slice(end, len(text)))  # a tail the scanner left (an unfinished statement)
-    return pieces
+_CODELESS_RE = re.compile(_SKIP, re.S)  # what may stand between statements
+# The scanner splits the script a window at a time: from FIRST_WINDOW characters, doubled
+# after each window up to WINDOW, and back to FIRST_WINDOW after a bad statement (the scanner
+# reads each window to its end, so a small one keeps many bad statements linear).
+FIRST_WINDOW, WINDOW = 1 << 10, 1 << 22
 
 
-def statements(text: str, name: str) -> Iterator[tuple[int, ast.Node]]:
-    """(line, statement) of each statement that may change the catalog."""
+def _has_code(text: str, start: int, stop: int) -> bool:
+    return _CODELESS_RE.match(text, start, stop).end() < stop  # type: ignore[union-attr]
+
+
+def _split(text: str, start: int, stop: int) -> list[slice]:
+    found = pglast.split(text[start:stop], with_parser=False, only_slices=True)
+    return [slice(start + piece.start, start + piece.stop) for piece in found]
+
+
+def _first_semicolon(text: str, start: int, stop: int) -> int | None:
+    """Where the first `;` token after `start` is (not one in a string or a comment), scanning
+    a growing prefix so that the cost is the distance to it."""
+    size = 256
+    while True:
+        end = min(stop, start + size)
+        try:
+            tokens = parser.scan(text[start:end])
+        except pglast.parser.ParseError:  # a string or comment the prefix cuts
+            tokens = None
+        for token in tokens or ():
+            if token.name == "ASCII_59":
+                return start + token.start
+        if end == stop:
+            return None
+        size *= 4
+
+
+def _pieces(text: str) -> Iterator[slice]:
+    """Every statement of the script, bad ones included, in order. PostgreSQL's scanner splits
+    it a window at a time; what it leaves out is given too: text without a keyword between two
+    statements, and a statement whose parentheses never close (the scanner would swallow the
+    rest of the script into it: it ends at its first `;` instead)."""
+    pos, size, end_of_text = 0, FIRST_WINDOW, len(text)
+    while pos < end_of_text:
+        end = min(end_of_text, pos + size)
+        try:
+            found = _split(text, pos, end)
+        except pglast.parser.ParseError:
+            if end < end_of_text:  # a string cut by the window, maybe: a wider one
+                size *= 2
+                continue
+            yield slice(pos, end_of_text)  # the scanner gave up: let the parser say where
+            return
+        last = found[-1].stop if found else pos
+        if _has_code(text, last, end):  # the scanner stopped before the window's end
+            semicolon = _first_semicolon(text, last, end)
+            if semicolon is None and end < end_of_text:
+                if not found:
+                    size *= 2
+                    continue
+                cut = len(found)  # go on from the last whole statement
+            else:
+                yield from _with_gaps(text, pos, found)
+                yield slice(last, end_of_text if semicolon is None else semicolon)
+                pos, size = end_of_text if semicolon is None else semicolon + 1, FIRST_WINDOW
+                continue
+        elif end < end_of_text:
+            if len(found) < 2:
+                size *= 2
+                continue
+            cut = len(found) - 1  # the window may cut the last statement
+        else:
+            cut = len(found)
+        yield from _with_gaps(text, pos, found[:cut])
+        pos, size = found[cut - 1].stop if cut else end, min(WINDOW, size * 2)
+
+
+def _with_gaps(text: str, start: int, found: list[slice]) -> Iterator[slice]:
+    """The statements found, and the text with code between them that the scanner dropped
+    (words that are no keyword: not SQL)."""
+    for piece in found:
+        if _has_code(text, start, piece.start):
+            yield slice(start, piece.start)
+        yield piece
+        start = piece.stop
+
+
+class _BadStatement(Exception):
+    def __init__(self, offset: int, message: str) -> None:
+        super().__init__(offset, message)
+        self.offset, self.message = offset, message
+
+
+def statements(text: str, name: str,
+               problems: list[tuple[str, str]] | None = None) -> Iterator[tuple[int, ast.Node]]:
+    """(line, statement) of each statement that may change the catalog. Every statement is
+    syntax-checked (those that change no table by the parser alone: no tree is built); a bad
+    one raises SchemaError, or with `problems` is added there as (`file:line`, message) and the
+    rest of the script is read."""
     text = without_meta_commands(text)
     line, counted = 1, 0
     for piece in _pieces(text):
-        if not _CATALOG_STATEMENT_RE.match(text, piece.start, piece.stop):
+        line += text.count("\n", counted, piece.start)
+        counted = piece.start
+        try:
+            found = _parsed(text, piece) if _CATALOG_STATEMENT_RE.match(
+                text, piece.start, piece.stop) else _checked(text, piece)
+        except _BadStatement as bad:
+            where = f"{name}:{line + text.count(chr(10), piece.start, piece.start + bad.offset)}"
+            if problems is None:
+                raise SchemaError(f"{where}: {bad.message}") from None
+            problems.append((where, bad.message))
             continue
-        for offset, stmt in _parsed(text, piece, name, line + text.count("\n", counted,
-                                                                         piece.start)):
+        for offset, stmt in found:
             at = piece.start + offset
             line += text.count("\n", counted, at)
             counted = at
             yield line, stmt
 
 
-def _parsed(text: str, piece: slice, name: str, line: int) -> list[tuple[int, ast.Node]]:
-    sql = text[piece]
+def _checked(text: str, piece: slice) -> list[tuple[int, ast.Node]]:
+    """A statement that changes no table: parsed (no tree built) only to find a syntax error."""
+    _parse_json(text[piece])
+    return []
+
+
+def _parse_json(sql: str) -> str:
     try:
-        found = json.loads(parser.parse_sql_json(sql)).get("stmts", [])
-        fast = [_from_json(raw) for raw in found]
-        if all(item is not _SLOW for item in fast):
-            return [item for item in fast if isinstance(item, tuple)]
+        return str(parser.parse_sql_json(sql))
+    except pglast.parser.ParseError as exc:
+        raise _bad(sql, exc) from None
+
+
+def _bad(sql: str, exc: pglast.parser.ParseError) -> _BadStatement:
+    message, offset = ((*exc.args, None))[:2]
+    at = offset if isinstance(offset, int) else _code_start(sql)
+    return _BadStatement(at, f"cannot parse SQL ({message}) in statement: {_snippet(sql, at)}")
+
+
+def _parsed(text: str, piece: slice) -> list[tuple[int, ast.Node]]:
+    sql = text[piece]
+    found = json.loads(_parse_json(sql)).get("stmts", [])
+    fast = [_from_json(raw) for raw in found]
+    if all(item is not _SLOW for item in fast):
+        return [item for item in fast if isinstance(item, tuple)]
+    try:
         return [(raw.stmt_location or 0, raw.stmt) for raw in pglast.parse_sql(sql)
                 if raw.stmt is not None]
     except pglast.parser.ParseError as exc:
-        message, offset = ((*exc.args, None))[:2]
-        at = offset if isinstance(offset, int) else _code_start(sql)
-        raise SchemaError(f"{name}:{line + sql.count(chr(10), 0, at)}: cannot parse SQL "
-                          f"({message}) in statement: {_snippet(sql, at)}") from None
+        raise _bad(sql, exc) from None
 
 
 _SLOW = object()  # a statement the JSON path does not read: pglast's tree is built instead

@@ -48,6 +48,8 @@ class Catalog:
     tables: dict[tuple[str, str], Table] = field(default_factory=dict)
     schemas: set[str] = field(default_factory=lambda: {DEFAULT_SCHEMA})
     sources: list[str] = field(default_factory=list)
+    # statements a lenient read skipped: (`file:line`, why), see statements.statements
+    problems: list[tuple[str, str]] = field(default_factory=list)
     _index: CatalogIndex | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
@@ -95,6 +97,7 @@ class Catalog:
             self.put(table)
         self.schemas |= other.schemas
         self.sources.extend(s for s in other.sources if s not in self.sources)
+        self.problems.extend(other.problems)
 
     # -- DDL effects (ALTER TABLE ...); unknown tables are ignored, as the server would fail
     def rename_table(self, schema: str, name: str, new_name: str) -> None:

@@ -11,15 +11,14 @@ quiet for `resolve_after_ns` (log time) becomes RESOLVED.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from analyzer.model import Incident
-from analyzer.store.codec import incident_to_json
 from analyzer.store.history import History
 from analyzer.store.sqlite import StateStore, now_ns
+from analyzer.store.tally import add_minutes, inputs_key, record_sighting, upsert_incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +37,9 @@ class LiveRun:
 
     def __init__(self, store: StateStore, sources: Iterable[str], started: int) -> None:
         self.store = store
-        self.run_id = store.begin_run(list(sources), (started, None))
+        sources = list(sources)
+        self.run_id = store.begin_run(sources, (started, None))
+        self.inputs = inputs_key(sources)
 
     def known(self) -> list[History]:
         """Every incident the state holds, with its stored status and total."""
@@ -58,31 +59,7 @@ class LiveRun:
                        "WHERE id = ?", (now_ns(), lines, records, incidents, self.run_id))
 
     def _add(self, db: sqlite3.Connection, gain: Gain) -> None:
-        incident, run = gain.incident, self.run_id
-        snapshot = json.dumps(incident_to_json(incident), ensure_ascii=False)
-        db.execute(
-            "INSERT INTO incidents (id, rule, severity, first_seen, last_seen, total, runs_seen, "
-            "first_run, last_run, status, snapshot) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, "
-            "first_seen = min(coalesce(first_seen, excluded.first_seen), "
-            "                 coalesce(excluded.first_seen, first_seen)), "
-            "last_seen = max(coalesce(last_seen, excluded.last_seen), "
-            "                coalesce(excluded.last_seen, last_seen)), "
-            "total = total + ?, "
-            "runs_seen = runs_seen + (last_run <> excluded.last_run), "
-            "last_run = excluded.last_run, status = excluded.status, "
-            "snapshot = excluded.snapshot",
-            (incident.id, incident.rule, incident.severity, incident.first_seen,
-             incident.last_seen, gain.added, run, run, gain.status, snapshot, gain.added))
-        db.execute(
-            "INSERT INTO sightings VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(run_id, incident_id) DO UPDATE SET status = excluded.status, "
-            "count = count + excluded.count, "
-            "first_seen = coalesce(first_seen, excluded.first_seen), "
-            "last_seen = coalesce(excluded.last_seen, last_seen)",
-            (run, incident.id, gain.status, gain.added, incident.first_seen,
-             incident.last_seen))
-        db.executemany(
-            "INSERT INTO minutes VALUES (?, ?, ?) ON CONFLICT(incident_id, minute) "
-            "DO UPDATE SET count = count + excluded.count",
-            [(incident.id, minute, count) for minute, count in gain.minutes.items() if count])
+        incident = gain.incident
+        upsert_incident(db, incident, self.run_id, gain.status, gain.added)
+        add_minutes(db, incident.id, self.inputs, gain.minutes)
+        record_sighting(db, self.run_id, incident, gain.status, gain.added)

@@ -26,41 +26,22 @@ from dataclasses import replace
 from pathlib import Path
 
 from analyzer.errors import AnalyzerError
-from analyzer.model import Incident, Report
-from analyzer.store.codec import incident_from_json, incident_to_json
+from analyzer.model import Report
+from analyzer.store.codec import incident_from_json
 from analyzer.store.history import History, RunInfo, RunResult, classify
+from analyzer.store.schema import SCHEMA, SCHEMA_VERSION, TO_VERSION_2
+from analyzer.store.tally import (
+    inputs_key,
+    minute_changes,
+    record_sighting,
+    upsert_incident,
+)
 
 APPLICATION_ID = 0x414E4C5A  # "ANLZ": marks a file as an analyzer state database
-SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
 RECENT_RUNS = 10  # per-run counts returned with each incident's history
 MINUTES_KEPT = 35 * 24 * 60  # per-minute counts this much older than the newest are pruned
 
-_SCHEMA = """
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  started_at INTEGER NOT NULL, finished_at INTEGER,
-  window_start INTEGER, window_end INTEGER,
-  sources TEXT NOT NULL, host TEXT, pid INTEGER,
-  lines INTEGER, records INTEGER, incidents INTEGER
-);
-CREATE TABLE incidents (
-  id TEXT PRIMARY KEY, rule TEXT NOT NULL, severity TEXT NOT NULL,
-  first_seen INTEGER, last_seen INTEGER,
-  total INTEGER NOT NULL, runs_seen INTEGER NOT NULL,
-  first_run INTEGER NOT NULL REFERENCES runs(id), last_run INTEGER NOT NULL REFERENCES runs(id),
-  status TEXT NOT NULL, snapshot TEXT NOT NULL
-);
-CREATE TABLE sightings (
-  run_id INTEGER NOT NULL REFERENCES runs(id), incident_id TEXT NOT NULL REFERENCES incidents(id),
-  status TEXT NOT NULL, count INTEGER NOT NULL, first_seen INTEGER, last_seen INTEGER,
-  PRIMARY KEY (run_id, incident_id)
-);
-CREATE TABLE minutes (
-  incident_id TEXT NOT NULL REFERENCES incidents(id), minute INTEGER NOT NULL,
-  count INTEGER NOT NULL, PRIMARY KEY (incident_id, minute)
-) WITHOUT ROWID;
-"""
 
 
 class StateError(AnalyzerError):
@@ -140,7 +121,8 @@ class StateStore:
         # is not ours or is damaged.
         with self._read():
             self._check_identity()
-            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            # quick_check's report may run over lines: one line, cut, for the message
+            check = " ".join(str(db.execute("PRAGMA quick_check").fetchone()[0]).split())[:160]
         if check != "ok":
             raise StateError(f"{self.path}: corrupt state database ({check}); left untouched")
         if self.readonly:
@@ -152,11 +134,21 @@ class StateStore:
         # file at once, one creates it and the others see it complete.
         with self._write():
             if self._check_identity():
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                self._run_script(SCHEMA)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _upgrade(self) -> None:
+        """An older state file brought to this version, in the caller's write transaction
+        (so a dry run, rolled back, leaves the file as it was)."""
+        if self._db.execute("PRAGMA user_version").fetchone()[0] < 2:
+            self._run_script(TO_VERSION_2)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _run_script(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self._db.execute(statement)
 
     def _use_wal(self, timeout: float) -> None:
         """Switch to WAL. The switch needs the file to itself and SQLite does not wait for it
@@ -234,18 +226,21 @@ class StateStore:
     def begin_run(self, sources: Iterable[str], window: tuple[int | None, int | None]) -> int:
         """Record that a run started (committed at once: a killed run leaves this trace)."""
         with self._write():
+            self._upgrade()
             return self._insert_run(sources, window)
 
     def finish_run(self, run_id: int, report: Report, *, resolve: bool = True) -> RunResult:
         """Classify this run's incidents against the history and store them, atomically.
-        `resolve=False` (nothing was read) leaves absent incidents open. A run identical to
-        one already recorded (same window, sources, counts and incidents: the same logs
-        reported again) replaces that run's counts instead of adding to them."""
+        `resolve=False` (nothing was read) leaves absent incidents open. The minutes the
+        window covers keep this run's counts instead of adding to them (see tally), so runs
+        over overlapping windows count each event once. A run identical to one already
+        recorded (same window, sources, counts and incidents: the same logs reported again)
+        replaces that run, events without a timestamp included."""
         with self._write():
             same = self._same_run(run_id, report)
             if same is not None:
-                self._forget_counts(same)
-            result = self._record(run_id, report, resolve=resolve)
+                self._forget_run(same)
+            result = self._record(run_id, report, resolve=resolve, undated=same is None)
             return replace(result, replaced=same)
 
     def _same_run(self, run_id: int, report: Report) -> int | None:
@@ -265,18 +260,19 @@ class StateStore:
                 return int(old)
         return None
 
-    def _forget_counts(self, run_id: int) -> None:
+    def _forget_run(self, run_id: int) -> None:
+        """The run the new one replaces no longer counts as a run that saw its incidents (its
+        minutes are replaced by the new run's, and its undated events stay counted once)."""
         db = self._db
-        seen = db.execute("SELECT incident_id, count FROM sightings WHERE run_id = ?",
-                          (run_id,)).fetchall()
-        db.executemany("UPDATE incidents SET total = total - ?, runs_seen = runs_seen - 1 "
-                       "WHERE id = ?", [(count, ident) for ident, count in seen])
+        db.execute("UPDATE incidents SET runs_seen = runs_seen - 1 WHERE id IN "
+                   "(SELECT incident_id FROM sightings WHERE run_id = ?)", (run_id,))
         db.execute("DELETE FROM sightings WHERE run_id = ?", (run_id,))
 
     def preview(self, sources: Iterable[str], window: tuple[int | None, int | None],
                 report: Report) -> RunResult:
         """What a run would record, with the state left as it was (a dry run)."""
         with self._write(commit=False):
+            self._upgrade()
             return self._record(self._insert_run(sources, window), report)
 
     def _insert_run(self, sources: Iterable[str], window: tuple[int | None, int | None]) -> int:
@@ -287,7 +283,8 @@ class StateStore:
              socket.gethostname(), os.getpid()))
         return int(cursor.lastrowid or 0)
 
-    def _record(self, run_id: int, report: Report, *, resolve: bool = True) -> RunResult:
+    def _record(self, run_id: int, report: Report, *, resolve: bool = True,
+                undated: bool = True) -> RunResult:
         db = self._db
         previous = self._previous_run(run_id)
         known = dict(db.execute("SELECT id, status FROM incidents").fetchall())
@@ -295,49 +292,38 @@ class StateStore:
         statuses = classify(present, known)
         if not resolve:
             statuses = {i: s for i, s in statuses.items() if s != "RESOLVED"}
+        sources, start, end = db.execute("SELECT sources, window_start, window_end FROM runs "
+                                         "WHERE id = ?", (run_id,)).fetchone()
+        inputs = inputs_key(json.loads(sources))
         for incident in report.incidents:
-            self._store_incident(run_id, incident, statuses[incident.id],
-                                 report.timelines.get(incident.id, {}))
+            timeline: Mapping[int, int] = report.timelines.get(incident.id, {})
+            changes = minute_changes(db, incident.id, inputs, (start, end), timeline)
+            added = changes.added
+            if undated:  # events no minute holds cannot be told apart: they add
+                added += max(0, incident.count - sum(timeline.values()))
+            upsert_incident(db, incident, run_id, statuses[incident.id], added)
+            changes.write(db)
+            record_sighting(db, run_id, incident, statuses[incident.id], incident.count)
         resolved_ids = [i for i, s in statuses.items() if s == "RESOLVED"]
         db.executemany("UPDATE incidents SET status = 'RESOLVED' WHERE id = ?",
                        [(i,) for i in resolved_ids])
         db.execute("UPDATE runs SET finished_at = ?, lines = ?, records = ?, incidents = ? "
                    "WHERE id = ?", (now_ns(), report.lines, report.records,
                                     len(report.incidents), run_id))
-        # Log time, not the wall clock: replaying old logs must not prune what it just stored.
-        db.execute("DELETE FROM minutes WHERE minute < (SELECT max(minute) FROM minutes) - ?",
-                   (MINUTES_KEPT,))
+        self._prune()
         history = {i: self._history(i, statuses[i]) for i in present}
         resolved = tuple(self._history(i, "RESOLVED") for i in resolved_ids)
         run = self.run(run_id)
         assert run is not None
         return RunResult(run=run, previous=previous, history=history, resolved=resolved)
 
-    def _store_incident(self, run_id: int, incident: Incident, status: str,
-                        minutes: Mapping[int, int]) -> None:
-        db = self._db
-        snapshot = json.dumps(incident_to_json(incident), ensure_ascii=False)
-        db.execute(
-            "INSERT INTO incidents (id, rule, severity, first_seen, last_seen, total, runs_seen, "
-            "first_run, last_run, status, snapshot) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, "
-            "first_seen = min(coalesce(first_seen, excluded.first_seen), "
-            "                 coalesce(excluded.first_seen, first_seen)), "
-            "last_seen = max(coalesce(last_seen, excluded.last_seen), "
-            "                coalesce(excluded.last_seen, last_seen)), "
-            "total = total + excluded.total, runs_seen = runs_seen + 1, "
-            "last_run = excluded.last_run, status = excluded.status, "
-            "snapshot = excluded.snapshot",
-            (incident.id, incident.rule, incident.severity, incident.first_seen,
-             incident.last_seen, incident.count, run_id, run_id, status, snapshot))
-        db.execute("INSERT INTO sightings VALUES (?, ?, ?, ?, ?, ?)",
-                   (run_id, incident.id, status, incident.count, incident.first_seen,
-                    incident.last_seen))
-        # A minute seen by two overlapping windows keeps the latest count, not the sum.
-        db.executemany(
-            "INSERT INTO minutes VALUES (?, ?, ?) ON CONFLICT(incident_id, minute) "
-            "DO UPDATE SET count = excluded.count",
-            [(incident.id, minute, count) for minute, count in minutes.items()])
+    def _prune(self) -> None:
+        # Log time, not the wall clock: replaying old logs must not prune what it just stored.
+        newest = self._db.execute("SELECT max(minute) FROM minutes").fetchone()[0]
+        if newest is not None:
+            for table in ("minutes", "pieces"):
+                self._db.execute(f"DELETE FROM {table} WHERE minute < ?",
+                                 (newest - MINUTES_KEPT,))
 
     def _history(self, incident_id: str, status: str) -> History:
         row = self._db.execute(

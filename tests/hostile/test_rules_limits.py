@@ -102,6 +102,26 @@ def test_a_ten_thousand_rule_file_loads_and_matches(tmp_path):
     assert all(i.count == 200 for i in report.incidents)
 
 
+def test_rules_whose_keywords_pass_the_regex_size_limit_load_and_match(tmp_path):
+    # 200 keywords of 1,000 characters: one alternation of them is over Rust regex's 10 MiB
+    rng = random.Random(7)
+    words = ["".join(rng.choices(string.ascii_lowercase, k=1000)) for _ in range(200)]
+    lines = ["rules:"]
+    for i, word in enumerate(words):
+        lines += [f"  - id: custom.long_{i}", f"    title: Rule {i}", "    severity: high",
+                  "    category: application", f"    keywords: ['{word}']",
+                  f"    patterns: ['{word[:40]}']",
+                  "    examples:", f"      - text: '{word}'"]
+    rules = tmp_path / "long.yaml"
+    rules.write_text("\n".join(lines) + "\n")
+    log = tmp_path / "app.log"
+    chosen = [0, 117, 199]
+    log.write_text("".join(f"2025-11-13T06:00:0{n}Z ERROR {words[i]} failed\n"
+                           "2025-11-13T06:00:00Z INFO ok\n" for n, i in enumerate(chosen)))
+    report = analyze([str(log)], Settings(rules_dirs=(str(rules),), builtin_rules=False))
+    assert sorted(i.rule for i in report.incidents) == [f"custom.long_{i}" for i in chosen]
+
+
 FUZZY = """rules:
   - id: custom.fuzzy_refused
     title: Connection refused, typos tolerated

@@ -9,7 +9,6 @@ import json
 import lzma
 import sys
 
-import pytest
 import zstandard
 
 LINE_CAP = 64 * 1024

@@ -71,10 +71,15 @@ def test_broken_rule_file_exits_2_naming_file_line_and_key(cli, write, tmp_path)
         "missing ) at position 1"]
 
 
-def test_schema_syntax_error_exits_2(cli, write):
+def test_a_schema_file_whose_only_statement_is_bad_is_a_warning_not_silence(cli, write):
+    # a bad statement is skipped with a one-line file:line warning and the scan goes on (README
+    # "Bad input"); a file left with no table must still say so, not pass silently
     bad = write("bad.sql", "CREATE TABLE x (a int,,);")
     result = cli("scan", str(SEED_LOG), "--schema", str(bad))
-    assert result.exit_code == 2 and "bad.sql:1: cannot parse SQL" in result.stderr
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if "bad.sql" in line]
+    assert len(warnings) == 1 and "bad.sql:1: cannot parse SQL" in warnings[0]
+    assert warnings[0].endswith("statement skipped")
     assert "Traceback" not in result.stderr
 
 

@@ -65,7 +65,7 @@ def load_catalog_sources(sources: Sequence[str], *, strict: bool = True) -> Load
         except DatabaseUnavailable as exc:
             unavailable.append(str(exc))
     merged = merge_catalogs(catalogs) if catalogs else None
-    return LoadedCatalog(merged, unavailable, merged.problems if merged else [])
+    return LoadedCatalog(merged, unavailable, merged.problems if merged is not None else [])
 
 
 def load_catalog(sources: Sequence[str]) -> Catalog | None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from analyzer.mining.miner import Cluster, TemplateMiner
-from analyzer.mining.unclassified import variable_names
+from analyzer.mining.unclassified import overflow_problem, variable_names
 
 EXAMPLE_VALUES = 3
 
@@ -52,8 +52,7 @@ def template_rows(miner: TemplateMiner, redact: Callable[[str], str],
 
 def overflow_note(miner: TemplateMiner) -> str | None:
     """What `problems` says when the store overflowed: how many events are in its row."""
-    if not miner.overflow.count:
-        return None
-    return (f"{miner.overflow.count} event(s) are in the overflow row {miner.overflow.id}: "
-            f"more than {miner.params.max_clusters} distinct templates "
-            f"({miner.evicted_clusters} evicted)")
+    return overflow_problem(miner, f"are in the overflow row {miner.overflow.id}",
+                            "distinct templates")
+
+

@@ -154,13 +154,13 @@ def overflow_incident(cluster: Cluster) -> Incident:
         samples=tuple(_sample(example) for example in cluster.examples))
 
 
-def overflow_problem(miner: TemplateMiner) -> str | None:
+def overflow_problem(miner: TemplateMiner, where: str = f"went to the overflow incident "
+                     f"{OVERFLOW_ID}", what: str = "distinct error templates") -> str | None:
     """What `problems` says when the store overflowed: how many events went where."""
     if not miner.overflow.count:
         return None
-    return (f"{miner.overflow.count} event(s) went to the overflow incident {OVERFLOW_ID}: "
-            f"more than {miner.params.max_clusters} distinct error templates "
-            f"({miner.evicted_clusters} evicted)")
+    return (f"{miner.overflow.count} event(s) {where}: more than {miner.params.max_clusters} "
+            f"{what} ({miner.evicted_clusters} evicted)")
 
 
 def cluster_incident(cluster: Cluster, redact: Callable[[str], str]) -> Incident:

@@ -54,5 +54,3 @@ def overflow_note(miner: TemplateMiner) -> str | None:
     """What `problems` says when the store overflowed: how many events are in its row."""
     return overflow_problem(miner, f"are in the overflow row {miner.overflow.id}",
                             "distinct templates")
-
-

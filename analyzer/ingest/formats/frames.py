@@ -203,12 +203,10 @@ class FrameFormat(ABC):
         claimed = rows.get_column("claimed_ts_ns")
         return claimed if own is None else pl.select(pl.coalesce(claimed, own)).to_series()
 
-    def _emit(self, frame: pl.DataFrame, source: str, stats: SourceStats,
-              options: ReadOptions, shapes: SeenShapes, *, final: bool
-              ) -> Generator[Record, None, pl.DataFrame | None]:
-        """Yield the complete events of frame; return the rows of the last, maybe open, one."""
-        if frame.height == 0:
-            return None
+    def assemble(self, frame: pl.DataFrame, stats: SourceStats, *, final: bool
+                 ) -> tuple[pl.DataFrame, pl.Series, int, pl.Series]:
+        """The arranged frame, its event heads, where the last (maybe open) event starts, the
+        complete events' heads (their lines counted)."""
         frame = self.arrange(frame)
         heads = _bounded_heads(row_numbers(~self._continuation(frame)), frame.height)
         open_from = frame.height if final else self._open_from(frame, heads)
@@ -216,6 +214,15 @@ class FrameFormat(ABC):
         self._count(frame, complete, stats)
         # the first open event too: carried on, it is the next frame's row 0 (never tested)
         self._count_interleaved(frame, heads.filter(heads <= open_from), stats)
+        return frame, heads, open_from, complete
+
+    def _emit(self, frame: pl.DataFrame, source: str, stats: SourceStats,
+              options: ReadOptions, shapes: SeenShapes, *, final: bool
+              ) -> Generator[Record, None, pl.DataFrame | None]:
+        """Yield the complete events of frame; return the rows of the last, maybe open, one."""
+        if frame.height == 0:
+            return None
+        frame, heads, open_from, complete = self.assemble(frame, stats, final=final)
         if options.keywords is None:
             chosen = complete
         else:

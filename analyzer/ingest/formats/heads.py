@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from analyzer.ingest.formats.base import ReadOptions
-from analyzer.ingest.formats.frames import FrameFormat, LineFormat, _bounded_heads
+from analyzer.ingest.formats.frames import FrameFormat, LineFormat
 from analyzer.ingest.lines import strip_ansi_messages
-from analyzer.ingest.prefilter import row_numbers
 from analyzer.ingest.redaction import Cleaner, clean_record
 from analyzer.model import Record, SourceStats
 
@@ -75,12 +74,7 @@ def _block_heads(fmt: LineFormat, frame: pl.DataFrame, source: str, stats: Sourc
                  options: ReadOptions, *, final: bool) -> tuple[Heads, pl.DataFrame | None]:
     if frame.height == 0:
         return Heads(), None
-    frame = fmt.arrange(frame)
-    heads = _bounded_heads(row_numbers(~fmt._continuation(frame)), frame.height)
-    open_from = frame.height if final else fmt._open_from(frame, heads)
-    complete = heads.filter(heads < open_from)
-    fmt._count(frame, complete, stats)
-    fmt._count_interleaved(frame, heads.filter(heads <= open_from), stats)
+    frame, heads, open_from, complete = fmt.assemble(frame, stats, final=final)
     rest = None if final else frame.slice(open_from)
     return _heads_of(fmt, frame, heads, complete, open_from, source, options.clean,
                      options.clean_gate), rest

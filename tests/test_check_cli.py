@@ -128,8 +128,27 @@ def test_secrets_in_sql_strings_are_redacted(cli, tmp_path):
     (tmp_path / "q.py").write_text(
         'q = "SELECT pasword FROM creds WHERE dsn = \'postgres://app:hunter2@db/x\'"\n')
     (tmp_path / "s.sql").write_text("CREATE TABLE creds (password text, dsn text);")
-    out = check(cli, str(tmp_path), "-s", str(tmp_path / "s.sql"), "-f", "json").stdout
-    assert "pasword" in out and "hunter2" not in out
+    for fmt in ("table", "json", "github", "sarif"):
+        out = check(cli, str(tmp_path), "-s", str(tmp_path / "s.sql"), "-f", fmt).stdout
+        assert "pasword" in out and "hunter2" not in out
+
+
+def test_no_redact_and_redact_emails_reach_every_check_output(cli, tmp_path):
+    # quoted identifiers may hold anything: a key pasted as a table name, an address
+    (tmp_path / "q.py").write_text('q = "SELECT nme FROM \\"sk_live_0123456789abcdef\\""\n'
+                                   'r = "SELECT nme FROM \\"ops@example.com\\""\n')
+    (tmp_path / "s.sql").write_text('CREATE TABLE "sk_live_0123456789abcdef" (name text);\n'
+                                    'CREATE TABLE "ops@example.com" (name text);\n')
+    for fmt in ("table", "json", "github", "sarif"):
+        args = (str(tmp_path), "-s", str(tmp_path / "s.sql"), "-f", fmt)
+        default, kept, hidden = (check(cli, *args, *flags) for flags in
+                                 ((), ("--no-redact",), ("--redact-emails",)))
+        assert default.exit_code == kept.exit_code == hidden.exit_code == 1
+        assert "0123456789abcdef" not in default.stdout + default.stderr
+        assert "sk_live_***" in default.stdout and "ops@example.com" in default.stdout
+        assert "sk_live_0123456789abcdef" in kept.stdout
+        assert "ops@example.com" not in hidden.stdout + hidden.stderr
+        assert "[EMAIL]" in hidden.stdout and "0123456789abcdef" not in hidden.stdout
 
 
 def test_parse_error_is_reported_and_the_rest_checked(cli, tmp_path):

@@ -183,3 +183,30 @@ def test_pull_without_a_key_is_a_one_line_error():
     assert result.returncode == 2
     assert result.stderr.decode().strip() == (
         "analyzer: error: pull: set $RENDER_API_KEY to an API key")
+
+
+@pytest.mark.parametrize("flags", [[], ["--no-redact"], ["--redact-emails"]])
+def test_pulled_rows_have_their_secrets_redacted_unless_no_redact(apis, flags):
+    FakeApis.throttle_first = False
+    secret = "postgresql://app:hunter2secret@db.example.com/app"
+    row = postgres_row(0, NOW - timedelta(minutes=5))
+    row["event_message"] = f"connection to {secret} failed for ops@example.com"
+    row["metadata"][0]["parsed"][0]["query"] = "ALTER ROLE app PASSWORD 'hunter2secret'"
+    FakeApis.rows = {"postgres_logs": [row]}
+    pull = subprocess.run(
+        [sys.executable, "-m", "analyzer", "pull", "supabase", "--project-ref", "abcdefgh",
+         "--since", "1h", "--source", "postgres_logs", "--api", apis, *flags],
+        capture_output=True, env={"SUPABASE_ACCESS_TOKEN": KEY, "PATH": "/usr/bin:/bin"},
+        cwd=ROOT, timeout=120)
+    assert pull.returncode == 0, pull.stderr
+    [written] = [json.loads(line) for line in pull.stdout.splitlines()]
+    parsed = written["metadata"][0]["parsed"][0]
+    if flags == ["--no-redact"]:
+        assert written["event_message"] == row["event_message"]
+        assert parsed["query"] == row["metadata"][0]["parsed"][0]["query"]
+        return
+    assert "hunter2secret" not in pull.stdout.decode()
+    assert written["event_message"].startswith("connection to postgresql://app:***@db.")
+    assert parsed["query"] == "ALTER ROLE app PASSWORD '***'"
+    assert parsed["sql_state_code"] == "42703" and written["id"] == "pg-0"  # the rest as sent
+    assert ("ops@example.com" in written["event_message"]) == (flags == [])

@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 
 from analyzer.cli import console
+from analyzer.cli.options import RedactEmailsOpt
 from analyzer.errors import UsageError
 
 if TYPE_CHECKING:  # the library is imported when a command runs, not for --help
@@ -27,6 +28,8 @@ UntilOpt = Annotated[str | None, typer.Option(
     "--until", metavar="WHEN", help="Window end, same forms as --since. Default: now.")]
 OutOpt = Annotated[str | None, typer.Option(
     "--out", "-o", metavar="FILE", help="Write the JSON lines here instead of stdout.")]
+NoRedactOpt = Annotated[bool, typer.Option(
+    "--no-redact", help="Write the rows as the API returned them, secrets included.")]
 Rows = Callable[["ApiClient", int, int], Iterator[dict[str, Any]]]
 
 
@@ -43,7 +46,7 @@ def supabase(
     api: Annotated[str | None, typer.Option(
         "--api", metavar="URL", envvar="ANALYZER_SUPABASE_API",
         help="Management API base URL.")] = None,
-    out: OutOpt = None,
+    out: OutOpt = None, no_redact: NoRedactOpt = False, redact_emails: RedactEmailsOpt = False,
 ) -> None:
     """Supabase logs through the Management API (a personal access token in
     $SUPABASE_ACCESS_TOKEN), each log source queried by SQL, as JSON lines."""
@@ -51,6 +54,7 @@ def supabase(
 
     sources = tuple(source or SUPABASE_SOURCES)
     _pull(api or SUPABASE_API, "SUPABASE_ACCESS_TOKEN", since, until, out,
+          _cleaner(no_redact, redact_emails),
           lambda client, start, end: pull_supabase(client, project_ref, start, end, sources))
 
 
@@ -65,17 +69,28 @@ def render(
         help="Workspace id (default: read from the first resource).")] = None,
     api: Annotated[str | None, typer.Option(
         "--api", metavar="URL", envvar="ANALYZER_RENDER_API", help="Render API base URL.")] = None,
-    out: OutOpt = None,
+    out: OutOpt = None, no_redact: NoRedactOpt = False, redact_emails: RedactEmailsOpt = False,
 ) -> None:
     """Render logs through the logs API (an API key in $RENDER_API_KEY), as JSON lines."""
     from analyzer.pull import RENDER_API, pull_render
 
     _pull(api or RENDER_API, "RENDER_API_KEY", since, until, out,
+          _cleaner(no_redact, redact_emails),
           lambda client, start, end: pull_render(client, resource, start, end, owner))
 
 
+def _cleaner(no_redact: bool, redact_emails: bool) -> Callable[[str], str] | None:
+    """Secrets (and with --redact-emails, addresses) out of every string of a row; None keeps
+    the rows as the API returned them."""
+    from analyzer.textsafe import redact
+
+    if no_redact:
+        return None
+    return lambda text: redact(text, emails=redact_emails)
+
+
 def _pull(base: str, key_env: str, since: str, until: str | None, out: str | None,
-          rows: Rows) -> None:
+          clean: Callable[[str], str] | None, rows: Rows) -> None:
     from analyzer.pipeline import parse_when
     from analyzer.pull import ApiClient
 
@@ -90,17 +105,22 @@ def _pull(base: str, key_env: str, since: str, until: str | None, out: str | Non
     client = ApiClient(base, key)
     if out:
         with open(out, "w", encoding="utf-8") as stream:
-            count = _write(rows(client, start, end), stream)
+            count = _write(rows(client, start, end), stream, clean)
     else:
-        count = _write(rows(client, start, end), console.stdout())
+        count = _write(rows(client, start, end), console.stdout(), clean)
     waited = f", waited {client.waited:.0f}s for rate limits" if client.waited else ""
     typer.echo(f"analyzer: pulled {count} log row(s) in {client.requests} request(s)"
                f"{waited}", err=True)
 
 
-def _write(rows: Iterator[dict[str, Any]], stream: IO[str]) -> int:
+def _write(rows: Iterator[dict[str, Any]], stream: IO[str],
+           clean: Callable[[str], str] | None) -> int:
+    from analyzer.pull import redacted
+
     count = 0
     for row in rows:
+        if clean is not None:
+            row = redacted(row, clean)
         stream.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
         count += 1
     stream.flush()

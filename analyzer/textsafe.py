@@ -9,6 +9,8 @@ import html
 import re
 from collections.abc import Callable
 
+from analyzer.memo import memoized_text
+
 # CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks), charset selects and
 # the lone ESC-x two-byte escapes.
 ANSI_RE = re.compile(
@@ -132,8 +134,9 @@ def cleaner(redact_secrets: bool = True, emails: bool = False) -> Callable[[str]
     """Log text -> text without terminal escapes or controls and, by default, without secrets:
     the cleaning stage records pass (ingest.redaction) and every reporter applies again."""
     if not redact_secrets:
-        return printable
-    return lambda text: redact(printable(text), emails=emails)
+        return memoized_text(printable)
+    # looked up for a text seen before: samples, clues and repeated events cost no searches
+    return memoized_text(lambda text: redact(printable(text), emails=emails))
 
 
 # --- neutralisers: log text placed in a written report -------------------------------------

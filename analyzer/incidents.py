@@ -153,7 +153,9 @@ class Accumulator:
                                         self.redact(record.message)))
         state.add_clue("rule", match.rule_id)
         for name, value in match.clues.items():
-            state.add_clue(name, self.redact(value[:MAX_CLUE_CHARS]))
+            kept = state.clues.get(name)
+            if kept is None or len(kept) < MAX_CLUE_VALUES:  # a full list takes no more
+                state.add_clue(name, self.redact(value[:MAX_CLUE_CHARS]))
 
     def merge(self, other: Accumulator) -> None:
         """Fold another accumulator (e.g. another file's) into this one."""

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
 from analyzer.catalog.names import close_spelling, is_folded_form, plural_key, same_words
 from analyzer.memo import memoized_text, text_key
-from analyzer.model import Match, Record, frozen_map
+from analyzer.model import Match, Record
 from analyzer.resolve.clues import hint_of, orm_of, statement_of
 from analyzer.resolve.context import ContextWindow
 from analyzer.resolve.evidence import LogEvidence
@@ -120,7 +121,8 @@ class Resolver:
                 clues["model"] = model
         if resolved.how:
             clues["resolved"] = resolved.how
-        return Match(match.rule_id, record, frozen_map(captures), frozen_map(clues))
+        # both dicts are this call's own: wrapped, not copied again
+        return Match(match.rule_id, record, MappingProxyType(captures), MappingProxyType(clues))
 
     def _take_hint(self, hint: str, facts: StatementFacts | None, record: Record) -> None:
         taken = (hint, facts)

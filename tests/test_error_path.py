@@ -116,3 +116,15 @@ def test_a_repeated_error_counts_once_per_event_with_its_own_samples():
     incident = session.incident(ids.pop())
     assert incident.count == 7
     assert [s.lineno for s in incident.samples] == [1, 2, 3, 4, 5]
+
+
+def test_a_repeated_hint_under_another_statement_still_teaches_its_table():
+    session = Session(load_ruleset(Settings()))
+    session.open_source("pg.log")
+    hint = 'HINT:  Perhaps you meant to reference the column "s.createdAt".'
+    for n, table in enumerate(("sessions", "reports", "sessions"), 1):
+        text = (f"ERROR:  column s.created_at does not exist\n{hint}\n"
+                f"STATEMENT:  SELECT s.created_at FROM {table} AS s")
+        session.add(_record(text, n))
+    learned = {t.name: t.columns for t in session.evidence.catalog}
+    assert "createdAt" in learned["sessions"] and "createdAt" in learned["reports"]

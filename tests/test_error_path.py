@@ -128,3 +128,26 @@ def test_a_repeated_hint_under_another_statement_still_teaches_its_table():
         session.add(_record(text, n))
     learned = {t.name: t.columns for t in session.evidence.catalog}
     assert "createdAt" in learned["sessions"] and "createdAt" in learned["reports"]
+
+
+def test_a_message_without_a_lift_literal_has_no_fields_to_lift():
+    from analyzer.ingest.events import unlifted_record
+    from analyzer.ingest.lift import LIFT_LITERALS, lift_text_fields
+
+    rnd = random.Random(11)
+    pieces = ["code: '42703'", "error", "Error: x", "ERROR:  boom", "sqlstate 42P01", "HINT:  h",
+              "hint: 'h'", '"code":"PGRST116"', "at character 8", " status: 503", "==> Exited",
+              "Executing (default): SELECT 1", "TypeError", "exception", "❌ failed", "⚠ warn",
+              "SQLSTATE[42P01]", "LINE 1: x", "[SQL: SELECT 1]", "sql_error_code = 22P02", " ",
+              "TypeError: x", "RuntimeException: y", "psycopg.errors.UndefinedTable: z"]
+    plain = 0
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 4)))
+        if any(literal in text for literal in LIFT_LITERALS):
+            continue
+        plain += 1
+        assert lift_text_fields(text, {}) == {}, text
+        args = dict(source="a", lineno=1, fmt="render_text", message=text, raw=text,
+                    end_lineno=1, ts=None, instance=None)
+        assert unlifted_record(**args) == event_record(**args), text
+    assert plain > 1000

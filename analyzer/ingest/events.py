@@ -41,6 +41,15 @@ def event_record(*, source: str, lineno: int, fmt: str, message: str, raw: str,
                   level=level, fields=frozen_map(_texts(values)) if values else _NO_FIELDS)
 
 
+def unlifted_record(*, source: str, lineno: int, fmt: str, message: str, raw: str,
+                    end_lineno: int, ts: int | None, instance: str | None) -> Record:
+    """event_record of a message holding none of lift.LIFT_LITERALS (so no JSON object
+    either) with no fields or level given: no fields to lift, the level from the text."""
+    return Record(source=source, lineno=lineno, end_lineno=end_lineno, format=fmt,
+                  message=message, raw=raw, ts=ts, instance=instance,
+                  level=_platform_level(message) or infer_level(message))
+
+
 def _level(message: str, values: dict[str, Any]) -> str | None:
     return (normalize_level(values.get("severity")) if values else None) \
         or _platform_level(message) or infer_level(message)

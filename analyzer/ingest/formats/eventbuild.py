@@ -12,7 +12,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from analyzer.ingest.events import event_record
+import polars as pl
+
+from analyzer.ingest.events import event_record, unlifted_record
+from analyzer.ingest.lift import LIFT_LITERALS
 from analyzer.ingest.redaction import clean_record
 from analyzer.model import Record
 
@@ -35,13 +38,20 @@ class EventRows:
     columns: dict[str, Any]  # the head row's other columns (ts text, level, instance, ...)
 
 
-def block_records(fmt: FrameFormat, data: dict[str, list[Any]], offsets: list[int],
-                  sizes: list[int], dirty: list[bool], source: str,
+def block_records(fmt: FrameFormat, rows: pl.DataFrame, data: dict[str, list[Any]],
+                  offsets: list[int], sizes: list[int], dirty: list[bool], source: str,
                   clean: Callable[[str], str] | None) -> Iterator[Record]:
-    """Event k is rows offsets[k] up to +sizes[k] of the lists in `data`; blank events are
-    skipped; those flagged in `dirty` pass `clean`."""
-    build = _plain if _is_plain(fmt, data) else _through_format
-    for record, to_clean in build(fmt, data, offsets, sizes, dirty, source):
+    """Event k is rows offsets[k] up to +sizes[k] of `rows` (`data`: its columns as lists);
+    blank events are skipped; those flagged in `dirty` pass `clean`."""
+    if _is_plain(fmt, data):
+        # which rows' messages hold a literal field lifting looks for, in one pass: a one-line
+        # event whose message holds none has no fields to lift (the common ORM query line)
+        lifts = rows.get_column("message").str.contains_any(list(LIFT_LITERALS)) \
+            .fill_null(True).to_list()
+        built = _plain(fmt, data, lifts, offsets, sizes, dirty, source)
+    else:
+        built = _through_format(fmt, data, offsets, sizes, dirty, source)
+    for record, to_clean in built:
         yield clean_record(record, clean) if to_clean and clean else record
 
 
@@ -74,7 +84,7 @@ def _through_format(fmt: FrameFormat, data: dict[str, list[Any]], offsets: list[
         yield (fmt._others.get(other, fmt) if other else fmt).record(event, source), to_clean
 
 
-def _plain(fmt: FrameFormat, data: dict[str, list[Any]], offsets: list[int],
+def _plain(fmt: FrameFormat, data: dict[str, list[Any]], lifts: list[bool], offsets: list[int],
            sizes: list[int], dirty: list[bool], source: str) -> Iterator[tuple[Record, bool]]:
     """What FrameFormat.record and event_ts give, from the lists directly."""
     messages_of, lines_of, linenos_of = data["message"], data["line"], data["lineno"]
@@ -98,7 +108,7 @@ def _plain(fmt: FrameFormat, data: dict[str, list[Any]], offsets: list[int],
         if ts is None and ts_of is not None:
             text = ts_of[at]
             ts = fmt.parse_ts(text) if text else None
-        yield event_record(source=source, lineno=linenos_of[at], end_lineno=end,
-                           fmt=name if parsed_of[at] else "plain", message=message, raw=raw,
-                           ts=ts, instance=instance_of[at] if instance_of is not None else None
-                           ), to_clean
+        build = event_record if size > 1 or lifts[at] else unlifted_record
+        yield build(source=source, lineno=linenos_of[at], end_lineno=end,
+                    fmt=name if parsed_of[at] else "plain", message=message, raw=raw, ts=ts,
+                    instance=instance_of[at] if instance_of is not None else None), to_clean

@@ -287,8 +287,8 @@ class FrameFormat(ABC):
             data["ts_ns"] = [None] * len(index)
             for at, value in zip(offsets.to_list(), head_ts, strict=True):
                 data["ts_ns"][at] = value
-        yield from block_records(self, data, offsets.to_list(), sizes.to_list(), dirty, source,
-                                 clean)
+        yield from block_records(self, rows, data, offsets.to_list(), sizes.to_list(), dirty,
+                                 source, clean)
 
 
 class LineFormat(FrameFormat):

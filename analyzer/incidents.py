@@ -23,6 +23,7 @@ MAX_SERVICES = 20
 MAX_CLUE_VALUES = 5  # distinct values kept per clue key (hints, statements, ORMs, ...)
 MAX_CLUE_CHARS = 2000
 MAX_BUCKETS = 24 * 60  # per-minute counts kept per incident (a day)
+MAX_KEYS = 4096  # (rule, captures) -> incident key memo; then it starts over
 _QUOTES = "\"'`"
 
 
@@ -108,11 +109,18 @@ class Accumulator:
     dropped: int = 0
     _open: dict[tuple[str, ...], _Open] = field(default_factory=dict)
     _by_id: dict[str, _Open] = field(default_factory=dict)
+    # (rule, captures) -> the incident key: the same error again costs one lookup
+    _keys: dict[tuple, tuple[str, ...]] = field(default_factory=dict)
 
     def add(self, match: Match) -> Change:
         rule = self.rules[match.rule_id]
-        entities = entities_of(rule, match.captures)
-        key = fingerprint(rule, entities)
+        seen = (match.rule_id, *match.captures.items())
+        key = self._keys.get(seen)
+        if key is None:
+            key = fingerprint(rule, entities_of(rule, match.captures))
+            if len(self._keys) >= MAX_KEYS:
+                self._keys.clear()
+            self._keys[seen] = key
         state = self._open.get(key)
         kind: ChangeKind = "count"
         previous = None
@@ -120,7 +128,8 @@ class Accumulator:
             if self.max_incidents is not None and len(self._open) >= self.max_incidents:
                 self.dropped += 1
                 return Change("dropped", "")
-            state = self._open[key] = _Open(rule, entities, incident_id(key), rule.severity)
+            state = self._open[key] = _Open(rule, entities_of(rule, match.captures),
+                                            incident_id(key), rule.severity)
             self._by_id[state.ident] = state
             kind = "new"
         elif severity_rank(rule.severity) < severity_rank(state.severity):
@@ -144,7 +153,9 @@ class Accumulator:
                                         self.redact(record.message)))
         state.add_clue("rule", match.rule_id)
         for name, value in match.clues.items():
-            state.add_clue(name, self.redact(value[:MAX_CLUE_CHARS]))
+            kept = state.clues.get(name)
+            if kept is None or len(kept) < MAX_CLUE_VALUES:  # a full list takes no more
+                state.add_clue(name, self.redact(value[:MAX_CLUE_CHARS]))
 
     def merge(self, other: Accumulator) -> None:
         """Fold another accumulator (e.g. another file's) into this one."""

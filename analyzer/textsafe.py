@@ -9,6 +9,8 @@ import html
 import re
 from collections.abc import Callable
 
+from analyzer.memo import memoized_text
+
 # CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks), charset selects and
 # the lone ESC-x two-byte escapes.
 ANSI_RE = re.compile(
@@ -81,6 +83,15 @@ _SECRET_PATTERNS: tuple[tuple[re.Pattern[str], _Replacement, tuple[str, ...]], .
      ("passw", "pwd", "passphrase", "secret", "credential", "token", "key")),
 )
 
+_KEY_VALUE = _SECRET_PATTERNS[-1][0]
+# What every match of the key=value pattern holds in the case-folded text: a secret-naming word
+# (each form of _SECRET_KEY ends in one of these) and then `:` or `=`. That pattern tries its
+# keyword alternation at every word of a text (~100 µs per 250 characters: a `users_email_key`
+# in an error made each such event cost that); this test costs ~1 µs. No earlier replacement
+# can make a new match: its placeholders hold no such word followed by `:` or `=`.
+_KEY_VALUE_NEEDS = re.compile(r"""(?:passw(?:or)?d|pwd|passphrase|secret|credentials?|token"""
+                              r"""|key)(?:\\?["'])?\s*[:=]""")
+
 # Any literal of any secret pattern: one search says whether a text needs the patterns at all.
 _SECRET_HINT = re.compile("|".join(re.escape(literal) for _, _, literals in _SECRET_PATTERNS
                                    for literal in literals))
@@ -92,7 +103,8 @@ def redact(text: str, *, emails: bool = False) -> str:
     folded = text.casefold()  # as re.I folds: `ſ` is an `s`, the Kelvin sign a `k`
     if _SECRET_HINT.search(folded):
         for pattern, replacement, literals in _SECRET_PATTERNS:
-            if any(literal in folded for literal in literals):
+            if any(literal in folded for literal in literals) and \
+                    (pattern is not _KEY_VALUE or _KEY_VALUE_NEEDS.search(folded)):
                 text = pattern.sub(replacement, text)
     if emails:
         text = _EMAIL_RE.sub("[EMAIL]", text)
@@ -132,8 +144,9 @@ def cleaner(redact_secrets: bool = True, emails: bool = False) -> Callable[[str]
     """Log text -> text without terminal escapes or controls and, by default, without secrets:
     the cleaning stage records pass (ingest.redaction) and every reporter applies again."""
     if not redact_secrets:
-        return printable
-    return lambda text: redact(printable(text), emails=emails)
+        return memoized_text(printable)
+    # looked up for a text seen before: samples, clues and repeated events cost no searches
+    return memoized_text(lambda text: redact(printable(text), emails=emails))
 
 
 # --- neutralisers: log text placed in a written report -------------------------------------

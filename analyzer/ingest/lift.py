@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from analyzer.ingest.sqlstate import sqlstate_in
+from analyzer.ingest.sqlstate import SQLSTATE_HINTS, sqlstate_in
 
 # Property names as drivers print them -> canonical field names.
 PROPERTY_FIELDS = {
@@ -46,6 +46,10 @@ _ERROR_NAME_RE = re.compile(
     r"|UndefinedTable))(?: \[[\w.]+\])?:", re.MULTILINE)
 _NO_VALUE = ("undefined", "null", "None", "nil")
 _MAX_SCAN = 16 * 1024
+# A text holding none of these (case as written) lifts nothing: each step below tests one of
+# them first. The frame driver tests a whole block's one-line events for them at once.
+LIFT_LITERALS = ("\n", "{", *_TAGS, "[SQL: ", " at character ", *SQLSTATE_HINTS, "Error",
+                 "Exception", "Undefined")
 
 
 def _unquote(value: str) -> str:

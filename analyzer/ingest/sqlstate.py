@@ -30,6 +30,7 @@ _LABELLED = tuple(re.compile(pattern) for pattern in (
 ))
 _HINTS = ("SQLSTATE", "sqlstate", "sql_state", "SqlState", "sql_error_code", "PostgresError",
           "ERROR ", "FATAL ", "PANIC ", "WARNING ")
+SQLSTATE_HINTS = _HINTS  # a text holding none of them holds no SQLSTATE sqlstate_in finds
 
 
 def is_sqlstate(code: str) -> bool:

@@ -31,6 +31,20 @@ class Seen:
     table: tuple[str | None, str] | None = None  # (schema, table) a matched error named
     orm: str | None = None
     claimed: bool = False
+    # the statement lower-cased and with its whitespace collapsed: worked out once, on the first
+    # error that reads it (each error reads the whole window)
+    _lowered: str | None = None
+    _flat: str | None = None
+
+    def lowered(self) -> str:
+        if self._lowered is None:
+            self._lowered = (self.statement or "").lower()
+        return self._lowered
+
+    def flat(self) -> str:
+        if self._flat is None:
+            self._flat = " ".join((self.statement or "").split())
+        return self._flat
 
 
 def _close(before: Seen, record: Record, max_age: int, max_lines: int) -> bool:
@@ -72,8 +86,7 @@ class ContextWindow:
         for seen in reversed(self.statements):
             if not _close(seen, record, MAX_AGE_NS, MAX_LINES):
                 continue
-            text = (seen.statement or "").lower()
-            if not wanted or any(m in text for m in wanted):
+            if not wanted or any(m in seen.lowered() for m in wanted):
                 return seen
         return None
 
@@ -81,7 +94,7 @@ class ContextWindow:
         """An error reported this statement: it did fail."""
         flat = " ".join(statement.split())
         for seen in self.statements:
-            if seen.statement and " ".join(seen.statement.split()) == flat:
+            if seen.statement and not seen.claimed and seen.flat() == flat:
                 seen.claimed = True
 
     def recent_table(self, record: Record) -> Seen | None:

@@ -11,11 +11,14 @@ a clue, so the diagnosis can say so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from analyzer.catalog import DEFAULT_SCHEMA, Catalog, Table
 from analyzer.catalog.names import close_spelling, is_folded_form, plural_key, same_words
-from analyzer.model import Match, frozen_map
+from analyzer.memo import memoized_text, text_key
+from analyzer.model import Match, Record
 from analyzer.resolve.clues import hint_of, orm_of, statement_of
 from analyzer.resolve.context import ContextWindow
 from analyzer.resolve.evidence import LogEvidence
@@ -23,6 +26,28 @@ from analyzer.resolve.sql import StatementFacts, statement_facts
 
 _EMBED_ALIAS = re.compile(r"^(?P<base>.+)_(?P<n>\d+)$")  # PostgREST embeds: projects_1
 _TYPEORM_ALIAS = re.compile(r"^(?P<parent>[^_].*?)__(?P=parent)_(?P<relation>.+)$")
+MEMO_SIZE = 4096  # distinct messages whose own clues are kept (then the memo starts over)
+# parsed once per distinct statement text (statement_facts parses once per shape, but blanks
+# the literals of every statement it is given to find the shape)
+_facts_of = memoized_text(statement_facts)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnClues:
+    """What a record says by itself (a function of its message and fields alone): its SQL,
+    hint and DETAIL, and the ORM or client that wrote it."""
+    statement: str | None
+    facts: StatementFacts | None
+    hint: str | None
+    detail: str | None
+    orm: str | None
+
+
+def own_clues(record: Record) -> OwnClues:
+    statement = statement_of(record)
+    detail = record.fields.get("detail")
+    return OwnClues(statement, _facts_of(statement) if statement else None, hint_of(record),
+                    detail if isinstance(detail, str) and detail else None, orm_of(record))
 
 
 @dataclass(slots=True)
@@ -36,32 +61,47 @@ class Resolved:
 class Resolver:
     catalog: Catalog | None
     evidence: LogEvidence
+    # a record's own clues by its message and fields: a log repeats its few errors
+    _own: dict[Hashable, OwnClues] = field(default_factory=dict)
+    # (hint, facts) pairs the evidence took in: taking one again adds nothing (it keeps where
+    # each name was first seen), so a repeated error skips the hint's regexes
+    _hints_taken: set[tuple[str, StatementFacts | None]] = field(default_factory=set)
+
+    def own_clues(self, record: Record) -> OwnClues:
+        key = text_key(record.message, record.fields)
+        if key is None:
+            return own_clues(record)
+        found = self._own.get(key)
+        if found is None:
+            if len(self._own) >= MEMO_SIZE:
+                self._own.clear()
+            found = self._own[key] = own_clues(record)
+        return found
 
     def resolve(self, match: Match, window: ContextWindow) -> Match:
         record = match.record
         captures = dict(match.captures)
         clues: dict[str, str] = {}
-        statement, statement_at = statement_of(record), f"{record.source}:{record.lineno}"
-        statement_orm = None
+        own_facts = self.own_clues(record)
+        statement, statement_at = own_facts.statement, f"{record.source}:{record.lineno}"
+        facts, statement_orm = own_facts.facts, None
         if statement is None:
             # a column error's SQL names the column; a table error's names the table
             names = (captures.get("column") or captures.get("table", "").rpartition(".")[2],)
             recent = window.recent_statement(record, names)
             if recent is not None:
                 statement, statement_at, statement_orm = recent.statement, recent.where, recent.orm
+                facts = _facts_of(statement) if statement else None
         if statement:
             window.claim(statement)
             clues["statement"], clues["statement_at"] = statement, statement_at
-        facts = statement_facts(statement) if statement else None
-        hint = hint_of(record)
-        if hint:
-            clues["hint"] = hint
-            self.evidence.add_hint(hint, facts, f"{record.source}:{record.lineno}")
-        detail = record.fields.get("detail")
-        if isinstance(detail, str) and detail:
-            clues["detail"] = detail
-            self.evidence.add_hint(detail, facts, f"{record.source}:{record.lineno}")
-        own = orm_of(record)
+        if own_facts.hint:
+            clues["hint"] = own_facts.hint
+            self._take_hint(own_facts.hint, facts, record)
+        if own_facts.detail:
+            clues["detail"] = own_facts.detail
+            self._take_hint(own_facts.detail, facts, record)
+        own = own_facts.orm
         if own == "postgrest":  # the request went through PostgREST; the app's ORM is apart
             clues["via"], own = "postgrest", None
         orm = own or statement_orm or window.dominant_orm()
@@ -81,7 +121,16 @@ class Resolver:
                 clues["model"] = model
         if resolved.how:
             clues["resolved"] = resolved.how
-        return Match(match.rule_id, record, frozen_map(captures), frozen_map(clues))
+        # both dicts are this call's own: wrapped, not copied again
+        return Match(match.rule_id, record, MappingProxyType(captures), MappingProxyType(clues))
+
+    def _take_hint(self, hint: str, facts: StatementFacts | None, record: Record) -> None:
+        taken = (hint, facts)
+        if taken in self._hints_taken:
+            return
+        if len(self._hints_taken) < MEMO_SIZE:
+            self._hints_taken.add(taken)
+        self.evidence.add_hint(hint, facts, f"{record.source}:{record.lineno}")
 
     def _table(self, captures: dict[str, str], facts: StatementFacts | None, record,
                window: ContextWindow) -> Resolved:

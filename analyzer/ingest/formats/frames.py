@@ -13,39 +13,27 @@ from __future__ import annotations
 import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from typing import ClassVar, cast
 
 import polars as pl
 
 from analyzer.ingest import multiline
 from analyzer.ingest.events import event_record
 from analyzer.ingest.formats.base import ReadOptions, share
+from analyzer.ingest.formats.eventbuild import EventRows as EventRows  # formats import it here
+from analyzer.ingest.formats.eventbuild import block_records
 from analyzer.ingest.lines import block_to_lines, cap_lengths, strip_ansi_messages
 from analyzer.ingest.prefilter import SeenShapes, events_with_keywords, row_numbers
-from analyzer.ingest.redaction import clean_record, event_cleaning
+from analyzer.ingest.redaction import event_cleaning
 from analyzer.ingest.timestamps import parse_iso_ns
 from analyzer.model import Record, SourceStats
 
 # An event longer than this many rows is cut: its first lines are what matter, and a runaway
 # "continuation" (a file of indented lines) must not hold memory.
 MAX_EVENT_LINES = 500
-_BOOKKEEPING = ("line", "message", "parsed", "lineno", "end_lineno", "claimed_ts_ns")
 # Instances whose last event started within this many rows of a block's end keep it open.
 RECENT_ROWS = 2000
 _NO_OTHERS: dict[str, FrameFormat] = {}
-
-
-@dataclass(slots=True)
-class EventRows:
-    """The rows of one event, as the driver hands them to a format."""
-
-    lineno: int
-    end_lineno: int
-    lines: list[str]
-    messages: list[str]
-    parsed: bool
-    columns: dict[str, Any]  # the head row's other columns (ts text, level, instance, ...)
 
 
 class FrameFormat(ABC):
@@ -299,23 +287,8 @@ class FrameFormat(ABC):
             data["ts_ns"] = [None] * len(index)
             for at, value in zip(offsets.to_list(), head_ts, strict=True):
                 data["ts_ns"][at] = value
-        extra = [name for name in data if name not in _BOOKKEEPING]
-        messages_of, lines_of, linenos_of = data["message"], data["line"], data["lineno"]
-        # Rows read from multi-line entries (JSON, YAML) say where each ends.
-        ends_of = data.get("end_lineno", linenos_of)
-        for at, size, to_clean in zip(offsets.to_list(), sizes.to_list(), dirty, strict=True):
-            stop = at + size
-            messages = messages_of[at:stop]
-            blank = not messages[0].strip() if size == 1 else not any(m.strip() for m in messages)
-            if blank:
-                continue
-            event = EventRows(lineno=linenos_of[at], end_lineno=max(ends_of[at:stop]),
-                              lines=lines_of[at:stop], messages=messages,
-                              parsed=bool(data["parsed"][at]),
-                              columns={name: data[name][at] for name in extra})
-            fmt = event.columns.get("fmt")
-            record = (self._others.get(fmt, self) if fmt else self).record(event, source)
-            yield clean_record(record, clean) if to_clean and clean else record
+        yield from block_records(self, rows, data, offsets.to_list(), sizes.to_list(), dirty,
+                                 source, clean)
 
 
 class LineFormat(FrameFormat):

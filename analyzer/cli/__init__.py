@@ -103,7 +103,7 @@ app.add_typer(pull.pull_app, name="pull")
 
 
 # The cyclic GC of a CLI process. Start-up (the imports, typer's command tree, the rule pack)
-# allocates ~150,000 objects that all live until exit, and the default threshold (a
+# allocates ~80,000 objects that all live until exit, and the default threshold (a
 # collection every 700 allocations) walked them again and again: ~40-55 ms of a 10-line scan.
 # A collection every 100,000 allocations still bounds the cyclic garbage a long run holds.
 GC_THRESHOLD = (100_000, 10, 10)

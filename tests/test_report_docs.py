@@ -36,6 +36,14 @@ def test_command_has_help_and_a_readme_section(command):
     assert not missing, f"{command}: options missing from the README: {missing}"
 
 
+@pytest.mark.parametrize(("command", "usage"), [
+    ("scan", "[OPTIONS] [PATH]..."), ("merge", "[OPTIONS] {SUMMARY}..."),
+    ("rules suggest", "[OPTIONS] {INCIDENT} [PATH]..."), ("rules explain", "[OPTIONS] {ID}")])
+def test_the_usage_line_says_which_arguments_take_many(command, usage):
+    text = run_module(*command.split(), "--help").stdout.decode()
+    assert text.splitlines()[0].endswith(f"analyzer {command} {usage}")
+
+
 def test_root_help_lists_every_command_and_the_conventions():
     text = run_module("-h").stdout.decode()
     for name in {c.split()[0] for c in COMMANDS}:

@@ -34,11 +34,13 @@ def kind_of(command: str, param: Any) -> str | tuple[str, ...]:
         return choices
     if getattr(param, "is_flag", False):
         return "bool"
-    annotation = str(param.bare_type())
     path = param.name in PATH_PARAMS
-    if annotation.startswith("list"):
+    if getattr(param, "multiple", False) or param.nargs == -1:  # a list: repeatable or PATH…
         return "paths" if path else "strs"
-    return {"int": "int", "float": "float"}.get(annotation, "path" if path else "str")
+    # click's type of the option, typer's for an int or float annotation (click names INT
+    # "integer", the copy typer 0.28 vendors "int")
+    kinds = {"int": "int", "integer": "int", "float": "float"}
+    return kinds.get(param.type.name, "path" if path else "str")
 
 
 def commands_of(group: Any, prefix: str = "") -> list[tuple[str, Any]]:

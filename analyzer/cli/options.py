@@ -9,9 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperArgument
 
-# typer writes an argument's Python type (`<list[str]>`) after its metavar in --help; the
-# metavar (`[PATH]...`) already says what goes there.
-TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+_metavar = TyperArgument.make_metavar
+
+
+def _variadic_metavar(self: TyperArgument, ctx: Any, *, usage: bool = False) -> str:
+    """typer 0.28 drops the `...` of an argument that takes many values once it has a
+    metavar (`[PATH]` where click writes `[PATH]...`); the usage line says it again."""
+    shown = _metavar(self, ctx, usage=usage)
+    variadic = usage and self.nargs != 1 and not shown.endswith("...")
+    return f"{shown}..." if variadic else shown
+
+
+TyperArgument.make_metavar = _variadic_metavar  # type: ignore[method-assign]
 
 if TYPE_CHECKING:  # the library is imported when a command runs, not for --help
     from analyzer.notify import NotifyPolicy, Sender

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from analyzer.catalog import Catalog
 from analyzer.errors import InputError
 from analyzer.incidents import Change
-from analyzer.ingest.live import LiveInput, read_live
+from analyzer.ingest.live import LiveInput
+from analyzer.ingest.readahead import ReadAhead
 from analyzer.model import Incident, Problem, Record, Report, severity_rank
 from analyzer.rulebook import RuleSet
 from analyzer.session import Session
@@ -173,13 +174,16 @@ class Watcher:
         self.stats.source = live.name
         add, apply = self.session.add, self._apply
         try:
-            for record in read_live(live, stats, input_format=input_format,
-                                    options=self.session.options, idle=self.idle, tick=tick,
-                                    on_tick=lambda: on_tick(self.take_events())):
-                changes = add(record)  # most records change nothing: no loop for them
-                if changes:
-                    for change in changes:
-                        apply(change, record)
+            for batch in ReadAhead(live, stats, input_format=input_format,
+                                   options=self.session.options, idle=self.idle, tick=tick):
+                if not isinstance(batch, list):  # TICK: a burst ended, or a tick passed
+                    on_tick(self.take_events())
+                    continue
+                for record in batch:
+                    changes = add(record)  # most records change nothing: no loop for them
+                    if changes:
+                        for change in changes:
+                            apply(change, record)
         except InputError as exc:  # corrupt input: what came before it still counts
             stats.failed = True
             self.session.add_problem(Problem(exc.where, exc.problem, fatal=True))

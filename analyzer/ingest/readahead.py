@@ -13,6 +13,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
+from typing import cast
 
 from analyzer.ingest.formats import ReadOptions
 from analyzer.ingest.live import LiveInput, read_live
@@ -41,8 +42,7 @@ class ReadAhead:
                  options: ReadOptions | None = None, idle: float = 0.25,
                  tick: float = 0.25) -> None:
         self.live, self.stats = live, stats
-        self._args = {"input_format": input_format, "options": options, "idle": idle,
-                      "tick": tick}
+        self.input_format, self.options, self.idle, self.tick = input_format, options, idle, tick
         self._handover: queue.Queue[object] = queue.Queue(maxsize=HANDOVER)
         self._batch: list[Record] = []
         self._done = threading.Event()
@@ -61,7 +61,7 @@ class ReadAhead:
                     return
                 if isinstance(item, BaseException):
                     raise item
-                yield item  # type: ignore[misc]
+                yield cast(list[Record], item)
         finally:
             self._done.set()
             self.live.stop()
@@ -70,8 +70,9 @@ class ReadAhead:
     # the reader thread
     def _produce(self) -> None:
         try:
-            for record in read_live(self.live, self.stats, on_tick=self._tick,
-                                    on_block=self._flush, **self._args):  # type: ignore[arg-type]
+            for record in read_live(self.live, self.stats, input_format=self.input_format,
+                                    options=self.options, idle=self.idle, tick=self.tick,
+                                    on_tick=self._tick, on_block=self._flush):
                 self._batch.append(record)
                 if len(self._batch) >= BATCH_RECORDS:
                     self._flush()

@@ -3,9 +3,10 @@
 The Watcher reads records from ingest.live (stdin or a followed file, in bursts of whole
 lines, parsed one block ahead on a thread: ingest.readahead), hands each to the same Session
 as `scan`, and turns the Session's Changes into WatchEvents (a new incident, one that got
-worse) and live rows (count, rate, trend). It never recomputes an incident id: the Session says which incident each record changed. Memory is
-bounded: per incident a 30-minute trend and a 60-second rate window, and at most
-MAX_INCIDENTS incidents per kind (later ones are counted, not kept).
+worse) and live rows (count, rate, trend). It never recomputes an incident id: the Session
+says which incident each record changed. Memory is bounded: per incident a 30-minute trend
+and a 60-second rate window, and at most MAX_INCIDENTS incidents per kind (later ones are
+counted, not kept).
 """
 
 from __future__ import annotations

@@ -125,8 +125,6 @@ class FrameFormat(ABC):
         text = rows.columns.get("ts")
         return self.parse_ts(text) if text else None
 
-    # -- the driver -------------------------------------------------------------------------
-
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
         carry: pl.DataFrame | None = None
@@ -136,7 +134,7 @@ class FrameFormat(ABC):
             if carry is not None:
                 frame = pl.concat([carry, frame], how="diagonal_relaxed")
             carry = yield from self._emit(frame, source, stats, options, shapes, final=False)
-            del frame  # not held while the next block is read
+            del frame  # memory: not held while the next block is read (see ingest/live.py)
         if carry is not None:
             yield from self._emit(carry, source, stats, options, shapes, final=True)
 
@@ -320,15 +318,12 @@ class LineFormat(FrameFormat):
         next_lineno = 1
         for block in blocks:
             lines, cut = cap_lengths(block_to_lines(block), options.max_line_chars)
-            del block  # memory: nothing of a block is held while the next one is read
             stats.lines += len(lines)
             stats.truncated_lines += cut
             numbers = pl.int_range(next_lineno, next_lineno + len(lines), eager=True)
             frame = self.columns(lines).with_columns(line=lines, lineno=numbers)
             next_lineno += len(lines)
-            del lines, numbers
             yield self._adopt_strays(frame) if self._others else frame
-            del frame
 
     def _adopt_strays(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Two formats in one file: lines this format does not parse are offered to the other

@@ -125,6 +125,8 @@ class FrameFormat(ABC):
         text = rows.columns.get("ts")
         return self.parse_ts(text) if text else None
 
+    # -- the driver -------------------------------------------------------------------------
+
     def read(self, blocks: Iterator[bytes], source: str, stats: SourceStats,
              options: ReadOptions) -> Iterator[Record]:
         carry: pl.DataFrame | None = None

@@ -36,9 +36,9 @@ HEAD_WAIT_SECONDS = 0.5
 # Queued chunks are joined into blocks of up to this many bytes when the input is ahead of the
 # parser (never waiting for more): each block costs the frame driver a fixed ~10-20 ms of
 # polars calls, so fewer blocks are cheaper, while a block in flight costs several times its
-# bytes of memory (measured on 10M Render lines, see the README's Performance section: 2 MiB
-# blocks peak at ~184 MB RSS, 3 MiB ~193 MB, 4 MiB ~211 MB; the bound is 200 MB).
-MAX_BLOCK_BYTES = 3 << 20
+# bytes of memory (measured on 10M Render lines, see the README's Performance section: blocks
+# of 2.5 MiB peak at 182-184 MB RSS, 3 MiB at 191-197 MB, 4 MiB ~210 MB; the bound is 200 MB).
+MAX_BLOCK_BYTES = 5 << 19  # 2.5 MiB
 # What the reader thread holds ahead of the parser, in bytes (a pipe hands over 64 KiB at a
 # time: a bound in chunks would cap the blocks at what fits).
 MAX_QUEUED_BYTES = MAX_BLOCK_BYTES

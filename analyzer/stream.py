@@ -1,11 +1,12 @@
 """Streaming analysis for `analyzer watch`: a live reader feeds one Session, continuously.
 
 The Watcher reads records from ingest.live (stdin or a followed file, in bursts of whole
-lines), hands each to the same Session as `scan`, and turns the Session's Changes into
-WatchEvents (a new incident, one that got worse) and live rows (count, rate, trend). It never
-recomputes an incident id: the Session says which incident each record changed. Memory is
-bounded: per incident a 30-minute trend and a 60-second rate window, and at most
-MAX_INCIDENTS incidents per kind (later ones are counted, not kept).
+lines, parsed one block ahead on a thread: ingest.readahead), hands each to the same Session
+as `scan`, and turns the Session's Changes into WatchEvents (a new incident, one that got
+worse) and live rows (count, rate, trend). It never recomputes an incident id: the Session
+says which incident each record changed. Memory is bounded: per incident a 30-minute trend
+and a 60-second rate window, and at most MAX_INCIDENTS incidents per kind (later ones are
+counted, not kept).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from analyzer.catalog import Catalog
 from analyzer.errors import InputError
 from analyzer.incidents import Change
-from analyzer.ingest.live import LiveInput, read_live
+from analyzer.ingest.live import LiveInput
+from analyzer.ingest.readahead import ReadAhead
 from analyzer.model import Incident, Problem, Record, Report, severity_rank
 from analyzer.rulebook import RuleSet
 from analyzer.session import Session
@@ -173,13 +175,16 @@ class Watcher:
         self.stats.source = live.name
         add, apply = self.session.add, self._apply
         try:
-            for record in read_live(live, stats, input_format=input_format,
-                                    options=self.session.options, idle=self.idle, tick=tick,
-                                    on_tick=lambda: on_tick(self.take_events())):
-                changes = add(record)  # most records change nothing: no loop for them
-                if changes:
-                    for change in changes:
-                        apply(change, record)
+            for batch in ReadAhead(live, stats, input_format=input_format,
+                                   options=self.session.options, idle=self.idle, tick=tick):
+                if not isinstance(batch, list):  # TICK: a burst ended, or a tick passed
+                    on_tick(self.take_events())
+                    continue
+                for record in batch:
+                    changes = add(record)  # most records change nothing: no loop for them
+                    if changes:
+                        for change in changes:
+                            apply(change, record)
         except InputError as exc:  # corrupt input: what came before it still counts
             stats.failed = True
             self.session.add_problem(Problem(exc.where, exc.problem, fatal=True))

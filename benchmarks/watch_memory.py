@@ -3,8 +3,9 @@
 Streams N Render-format lines (default 10M; ~1% errors of 20 distinct incidents, the rest
 healthy traffic, log time advancing 1 ms a line) into `python -m analyzer watch --format json`
 through a pipe, samples the watcher's RSS from /proc twice a second, and prints lines/s, MB/s,
-RSS after the first tenth of the input, at the end, and the peak (VmHWM), and the watcher's
-CPU seconds (a figure that holds on a loaded machine, unlike lines/s of wall time).
+RSS after the first tenth of the input, at the end, the peak (VmHWM) and at each tenth (RSS over
+time), and the watcher's CPU seconds (a figure that holds on a loaded machine, unlike lines/s
+of wall time).
 
     python benchmarks/watch_memory.py [--lines 10000000]
 
@@ -79,6 +80,15 @@ def rss_kb(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
+def rss_by_tenth(samples: list[tuple[float, int, int]], lines: int) -> str:
+    """The RSS when each tenth of the input had been written (MB), oldest first."""
+    marks = []
+    for tenth in range(1, 11):
+        sample = next((s for s in samples if s[1] >= lines * tenth / 10), samples[-1])
+        marks.append(f"{sample[2] / 1024:.0f}")
+    return " ".join(marks) + " MB (each tenth of the input)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=10_000_000)
@@ -133,6 +143,7 @@ def main() -> None:
     print(f"RSS after first 10%     {tenth[2] / 1024:,.1f} MB")
     print(f"RSS over the last 10%   {min(late) / 1024:,.1f}–{max(late) / 1024:,.1f} MB")
     print(f"peak RSS (VmHWM)        {peak / 1024:,.1f} MB")
+    print(f"RSS over time           {rss_by_tenth(samples, lines)}")
     print(f"exit status             {watch.returncode}")
 
 

@@ -33,7 +33,15 @@ from analyzer.model import Record, SourceStats
 CHUNK_BYTES = 1 << 20
 # How long the first bytes of stdin that look like a compressed stream's start wait for more.
 HEAD_WAIT_SECONDS = 0.5
-MAX_BLOCK_BYTES = 8 << 20  # queued chunks are joined up to this, for vectorized parsing
+# Queued chunks are joined into blocks of up to this many bytes when the input is ahead of the
+# parser (never waiting for more): each block costs the frame driver a fixed ~10-20 ms of
+# polars calls, so fewer blocks are cheaper, while a block in flight costs several times its
+# bytes of memory (measured on 10M Render lines, see the README's Performance section: blocks
+# of 2.5 MiB peak at 182-184 MB RSS, 3 MiB at 191-197 MB, 4 MiB ~210 MB; the bound is 200 MB).
+MAX_BLOCK_BYTES = 5 << 19  # 2.5 MiB
+# What the reader thread holds ahead of the parser, in bytes (a pipe hands over 64 KiB at a
+# time: a bound in chunks would cap the blocks at what fits).
+MAX_QUEUED_BYTES = MAX_BLOCK_BYTES
 _EOF = object()
 
 
@@ -44,7 +52,9 @@ class LiveInput:
                  on_notice: Callable[[str], None] | None = None) -> None:
         self.name = name
         self.on_notice = on_notice or (lambda message: None)
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=32)  # backpressure
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._room = threading.Condition()  # backpressure: at most MAX_QUEUED_BYTES queued
+        self._queued = 0
         self._reader = reader
         self.stopped = threading.Event()
 
@@ -69,6 +79,11 @@ class LiveInput:
     def stop(self) -> None:
         self.stopped.set()
 
+    @property
+    def queued_bytes(self) -> int:
+        """The bytes read and not yet taken (at most MAX_QUEUED_BYTES, or one chunk)."""
+        return self._queued
+
     def get(self, timeout: float) -> object:
         try:
             item = (self._queue.get(timeout=timeout) if timeout > 0
@@ -77,15 +92,21 @@ class LiveInput:
             return None
         if isinstance(item, InputError):
             raise item
+        if isinstance(item, bytes):
+            with self._room:
+                self._queued -= len(item)
+                self._room.notify()
         return item
 
     def _put(self, item: object) -> None:
-        while not self.stopped.is_set():
-            try:
-                self._queue.put(item, timeout=0.2)
-                return
-            except queue.Full:
-                continue
+        size = len(item) if isinstance(item, bytes) else 0
+        with self._room:
+            while self._queued and self._queued + size > MAX_QUEUED_BYTES:
+                if self.stopped.is_set():
+                    return
+                self._room.wait(0.2)
+            self._queued += size
+        self._queue.put(item)
 
     def _run(self) -> None:
         try:
@@ -186,15 +207,18 @@ def _readable(fd: int, timeout: float) -> bool:
 
 def read_live(live: LiveInput, stats: SourceStats, *, input_format: str | None = None,
               options: ReadOptions | None = None, idle: float = 0.25, tick: float = 0.25,
-              on_tick: Callable[[], None] = lambda: None) -> Iterator[Record]:
+              on_tick: Callable[[], None] = lambda: None,
+              on_block: Callable[[], None] | None = None) -> Iterator[Record]:
     """Records of a live input until it ends. The format is detected on the first burst (and
     again while only plain text was seen in the first SNIFF_LINES lines); line numbers count
-    from the start of the input across bursts. Raises InputError when the input fails."""
+    from the start of the input across bursts. Raises InputError when the input fails.
+    `on_block` runs each time the format asks for its next block: every record of the blocks
+    before has been yielded then (what a batching reader flushes on)."""
     options = options or ReadOptions()
     fmt: Format | None = get_format(input_format) if input_format else None
     feeder = Bursts(live, idle, on_tick, tick)
     while not feeder.ended:
-        blocks = feeder.burst()
+        blocks = feeder.burst() if on_block is None else _told(feeder.burst(), on_block)
         first = next(blocks, None)
         if first is None:
             continue
@@ -205,6 +229,7 @@ def read_live(live: LiveInput, stats: SourceStats, *, input_format: str | None =
         records = read_cleaned(fmt.read(itertools.chain((first,), blocks), live.name, stats,
                                         options), options.clean,
                                cleans_itself=getattr(fmt, "cleans_itself", False))
+        del first  # the chain holds it until read: not pinned for the whole burst
         if not offset:
             yield from records
         else:
@@ -212,6 +237,13 @@ def read_live(live: LiveInput, stats: SourceStats, *, input_format: str | None =
                 yield replace(record, lineno=record.lineno + offset,
                               end_lineno=record.end_lineno + offset)
         on_tick()
+
+
+def _told(blocks: Iterator[bytes], on_block: Callable[[], None]) -> Iterator[bytes]:
+    for block in blocks:
+        yield block
+        del block  # not held while the next one is read
+        on_block()  # resumed: the format has emitted what it could of the blocks so far
 
 
 class Bursts:
@@ -233,6 +265,9 @@ class Bursts:
     def burst(self) -> Iterator[bytes]:
         gave = False
         while not self.ended:
+            if self.live.stopped.is_set():
+                self.ended = True  # stopped (Ctrl-C, q): what was read is all there is
+                return
             item = self.live.get(timeout=self.idle)
             if item is None:
                 if gave:
@@ -240,9 +275,12 @@ class Bursts:
                 self._maybe_tick()
                 continue
             data, eof = self._coalesce(item)
-            for block in split_dense(self.framer.feed(data)):
+            lines = self.framer.feed(data)
+            del data  # only one copy of a block's bytes is alive (see MAX_BLOCK_BYTES)
+            for block in split_dense(lines):
                 gave = True
                 yield block
+            del lines
             if eof:
                 self.ended = True
                 yield from split_dense(self.framer.finish())

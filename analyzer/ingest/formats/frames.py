@@ -136,6 +136,7 @@ class FrameFormat(ABC):
             if carry is not None:
                 frame = pl.concat([carry, frame], how="diagonal_relaxed")
             carry = yield from self._emit(frame, source, stats, options, shapes, final=False)
+            del frame  # memory: not held while the next block is read (see ingest/live.py)
         if carry is not None:
             yield from self._emit(carry, source, stats, options, shapes, final=True)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
@@ -41,6 +42,19 @@ def test_vectorized_and_one_line_masking_agree():
         "[10.30 16:49:06] proxy.cse.cuhk.edu.hk:5070 open", "plain words only", "",
         "R02-M1-N0-C:J12-U11 core.1234 0xDEADBEEF deadbeefdeadbeef00",
     ]
+    assert mask_many(lines) == [mask(line) for line in lines]
+
+
+def test_ascii_spelling_of_the_masks_matches_python_re():
+    """The vectorized path masks texts without non-ASCII letters, digits or spaces with the
+    ASCII spelling of the patterns, the others as written: both agree with `re`."""
+    rng = random.Random(17)
+    alphabet = list("abcXYZ019_-./:@'\"`\\ =x<>") + ["  ", "\t", "é", "\u00a0", "🤖",
+                                                        "→", "0x1f", "://", "user_12", "10.0.0.1"]
+    lines = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 30)))
+             for _ in range(3000)]
+    lines += ["🤖 heartbeat: 6 sockets open, rss=122MB", "📨 [4626e668] from user_88 in 19ms",
+              "héllo 12 wörld_3 /a/b", "ok\u00a0123 /x/y\u00a0z"]
     assert mask_many(lines) == [mask(line) for line in lines]
 
 

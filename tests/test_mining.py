@@ -49,8 +49,8 @@ def test_ascii_spelling_of_the_masks_matches_python_re():
     """The vectorized path masks texts without non-ASCII letters, digits or spaces with the
     ASCII spelling of the patterns, the others as written: both agree with `re`."""
     rng = random.Random(17)
-    alphabet = list("abcXYZ019_-./:@'\"`\\ =x<>") + ["  ", "\t", "é", "\u00a0", "🤖",
-                                                        "→", "0x1f", "://", "user_12", "10.0.0.1"]
+    alphabet = [*"abcXYZ019_-./:@'\"`\\ =x<>", "  ", "\t", "é", "\u00a0", "🤖", "→", "0x1f",
+                "://", "user_12", "10.0.0.1"]
     lines = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 30)))
              for _ in range(3000)]
     lines += ["🤖 heartbeat: 6 sockets open, rss=122MB", "📨 [4626e668] from user_88 in 19ms",

@@ -219,6 +219,32 @@ def test_batches_and_single_lines_give_the_same_clusters():
         [(c.first_seen, c.last_seen, c.other_values) for c in many.clusters()]
 
 
+def test_batches_count_values_as_single_lines_do():
+    """The bulk path counts values in polars: the same kept values, counts and other values
+    as line by line, across batches, with odd spacing, non-ASCII text and over-long lines."""
+    rng = random.Random(5)
+    lines = []
+    for i in range(3000):
+        user = rng.choice(["ann", "bob", "cy", "dé", "eve"]) + str(rng.randrange(30))
+        gap = rng.choice([" ", "  ", "\t", " \u00a0", "\x1f"])
+        lines.append(rng.choice([
+            f"login user={user} from 10.0.0.{i % 40}{gap}in {rng.randrange(90)}ms",
+            f"{gap}job {rng.randrange(60)} done{gap}", f"🤖 tick {i % 7} ok",
+            " ".join(f"w{j}" for j in range(rng.randrange(5, 12))), f"x{i} " * 70]))
+    params = MinerParams(max_values=6, max_tokens=40)
+    one, many = TemplateMiner(params), TemplateMiner(params)
+    for i, line in enumerate(lines):
+        one.add(line, ts=i if i % 3 else None)
+    stamps = [i if i % 3 else None for i in range(len(lines))]
+    for at in range(0, len(lines), 700):
+        many.add_many(lines[at:at + 700], ts=stamps[at:at + 700])
+    state = [(c.template, c.count, c.first_seen, c.last_seen, c.values, c.other_values)
+             for c in one.clusters()]
+    assert state == [(c.template, c.count, c.first_seen, c.last_seen, c.values, c.other_values)
+                     for c in many.clusters()]
+    assert any(c.other_values for c in one.clusters())
+
+
 def test_values_can_be_left_uncounted():
     quiet = TemplateMiner(MinerParams(track_values=False))
     quiet.add("job 1 done")

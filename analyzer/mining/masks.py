@@ -89,10 +89,39 @@ def mask_many(texts: Sequence[str]) -> list[str]:
 
 
 def mask_series(texts: pl.Series) -> pl.Series:
-    """`mask` over a column of texts. Texts whose only letters, digits and spaces are ASCII
-    (nearly every log line; emoji and symbols are neither) go through the ASCII spelling of
-    the patterns (`_ascii`: on such text the same matches, at half the cost of Unicode
-    classes); the others through the patterns as written."""
+    """`mask` over a column of texts, each distinct digit shape masked once.
+
+    No pattern tells the digits 1-9 apart (classes hold them all; the one digit literal is
+    the `0` of `0x`), so a text and its shape (digits 2-9 written 1) match the same spans,
+    and their masked forms differ only in digits outside every match. Where the shape's
+    masked form holds no digit, it is the text's masked form too: most log lines differ only
+    in their numbers, so the patterns run on far fewer, distinct shapes. The texts whose
+    digits survive masking (`ssh2`) are masked themselves."""
+    if len(texts) < SHAPES_FROM:
+        return _mask_texts(texts)
+    shapes = texts.str.replace_many(_DIGITS_2_9, ["1"] * len(_DIGITS_2_9))
+    distinct = shapes.unique()
+    table = pl.DataFrame({"shape": distinct, "masked": _mask_texts(distinct)}).filter(
+        ~pl.col("masked").str.contains("[0-9]"))
+    masked = (pl.DataFrame({"shape": shapes})
+              .join(table, on="shape", how="left", maintain_order="left")
+              .get_column("masked"))
+    kept = masked.is_null()
+    if kept.any():
+        rows = kept.arg_true()
+        masked = masked.scatter(rows, _mask_texts(texts.gather(rows)))
+    return masked.alias(texts.name)
+
+
+SHAPES_FROM = 1000  # below, masking each text costs less than finding the shapes
+_DIGITS_2_9 = [str(digit) for digit in range(2, 10)]
+
+
+def _mask_texts(texts: pl.Series) -> pl.Series:
+    """Texts whose only letters, digits and spaces are ASCII (nearly every log line; emoji
+    and symbols are neither) go through the ASCII spelling of the patterns (`_ascii`: on
+    such text the same matches, at half the cost of Unicode classes); the others through
+    the patterns as written."""
     if len(texts) == 0:
         return texts
     masked = _chain(texts, _ASCII)

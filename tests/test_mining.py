@@ -58,6 +58,20 @@ def test_ascii_spelling_of_the_masks_matches_python_re():
     assert mask_many(lines) == [mask(line) for line in lines]
 
 
+def test_masking_by_digit_shape_matches_python_re():
+    """Lines differing only in their digits are masked once per shape: the same as `re` on
+    each line, for hex (`0x`), names ending in digits (`ssh2`), dates, ids and non-ASCII."""
+    rng = random.Random(23)
+    shapes = ["GET /api/v{d}/users/{n} {n} {f} ms", "ssh{d} from {ip} port {n}",
+              "at 0x{n}f x{n}", "blk_-{n} of {n}0 bytes", "Sun Jul {d} 0{d}:1{d}:2{d} 2005 ok",
+              "é{n} é_{d} /a{n}/b", "job {n} done in {f}s", "IPv{d} SOCKS{d}",
+              "uid={d} euid={n} 2024-0{d}-1{d}T10:00:0{d}Z"]
+    lines = [rng.choice(shapes).format(
+        d=rng.randrange(10), n=rng.randrange(10 ** rng.randrange(1, 8)), f=rng.random() * 99,
+        ip=".".join(str(rng.randrange(256)) for _ in range(4))) for _ in range(4000)]
+    assert mask_many(lines) == [mask(line) for line in lines]
+
+
 def test_masking_never_joins_or_splits_tokens():
     line = "Sun Jul 10 03:55:22 2005 from 10.0.0.1 user=\"a_1\" path /a/b/c 12.5ms"
     assert len(mask(line).split()) == len(line.split())

@@ -91,16 +91,21 @@ def mask_many(texts: Sequence[str]) -> list[str]:
 def mask_series(texts: pl.Series) -> pl.Series:
     """`mask` over a column of texts, each distinct digit shape masked once.
 
-    No pattern tells the digits 1-9 apart (classes hold them all; the one digit literal is
-    the `0` of `0x`), so a text and its shape (digits 2-9 written 1) match the same spans,
-    and their masked forms differ only in digits outside every match. Where the shape's
-    masked form holds no digit, it is the text's masked form too: most log lines differ only
-    in their numbers, so the patterns run on far fewer, distinct shapes. The texts whose
-    digits survive masking (`ssh2`) are masked themselves."""
+    No pattern tells digits apart (their classes hold all ten) but `0x`: so a text without
+    `0x` and its shape (every digit written 1) match the same spans, and their masked forms
+    differ only in digits outside every match. Where the shape's masked form holds no digit,
+    it is the text's masked form too: log lines that differ only in their numbers are masked
+    once. Texts with `0x` are their own shape; those whose digits survive masking (`ssh2`)
+    are masked themselves, and so is a batch of mostly distinct shapes."""
     if len(texts) < SHAPES_FROM:
         return _mask_texts(texts)
-    shapes = texts.str.replace_many(_DIGITS_2_9, ["1"] * len(_DIGITS_2_9))
+    hexed = texts.str.contains_any(["0x", "0X"]).fill_null(False)
+    shapes = texts.str.replace_many(list(_DIGITS), ["1"] * len(_DIGITS))
+    if hexed.any():
+        shapes = pl.select(pl.when(hexed).then(texts).otherwise(shapes)).to_series()
     distinct = shapes.unique()
+    if 2 * len(distinct) > len(texts):
+        return _mask_texts(texts)
     table = pl.DataFrame({"shape": distinct, "masked": _mask_texts(distinct)}).filter(
         ~pl.col("masked").str.contains("[0-9]"))
     masked = (pl.DataFrame({"shape": shapes})
@@ -114,7 +119,6 @@ def mask_series(texts: pl.Series) -> pl.Series:
 
 
 SHAPES_FROM = 1000  # below, masking each text costs less than finding the shapes
-_DIGITS_2_9 = [str(digit) for digit in range(2, 10)]
 
 
 def _mask_texts(texts: pl.Series) -> pl.Series:

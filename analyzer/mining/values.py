@@ -31,17 +31,27 @@ def split_like_python(texts: pl.Series) -> pl.Series:
     return texts.str.split(" ")
 
 
+CHUNK = 50_000  # lines counted at a time: bounds the exploded (line, position) frame
+
+
 def count_values(texts: pl.Series, line_keys: pl.Series, live: list[Cluster | None],
                  cap: int) -> None:
     """Count into each live cluster the values its lines give its variables (`live`: the
-    cluster of each key, None when evicted; `line_keys`: each line's key)."""
+    cluster of each key, None when evicted; `line_keys`: each line's key), CHUNK lines at a
+    time (one after the other, as line by line)."""
     index: dict[Cluster, int] = {}
     of_key = [None if c is None or not c.extract else index.setdefault(c, len(index))
               for c in live]
     if not index:
         return
-    clusters = list(index)
-    found = _triples(texts, line_keys, pl.Series(of_key, dtype=pl.UInt32), clusters)
+    clusters, cids = list(index), pl.Series(of_key, dtype=pl.UInt32)
+    for at in range(0, len(texts), CHUNK):
+        _count_chunk(texts.slice(at, CHUNK), cids.gather(line_keys.slice(at, CHUNK)),
+                     clusters, cap)
+
+
+def _count_chunk(texts: pl.Series, cids: pl.Series, clusters: list[Cluster], cap: int) -> None:
+    found = _triples(texts, cids, clusters)
     known = pl.DataFrame(
         [(cid, pos, value) for cid, c in enumerate(clusters) for pos, _, _ in c.extract
          for value in c.values.get(pos, {})],
@@ -54,8 +64,7 @@ def count_values(texts: pl.Series, line_keys: pl.Series, live: list[Cluster | No
     _admit_new(found.filter(~pl.col("known")), clusters, cap)
 
 
-def _triples(texts: pl.Series, line_keys: pl.Series, of_key: pl.Series,
-             clusters: list[Cluster]) -> pl.DataFrame:
+def _triples(texts: pl.Series, cids: pl.Series, clusters: list[Cluster]) -> pl.DataFrame:
     """(cid, pos, value) with its line count `n` and first line `first`, for the lines whose
     cluster extracts values and whose token count is the template's."""
     spec = pl.DataFrame({
@@ -65,7 +74,7 @@ def _triples(texts: pl.Series, line_keys: pl.Series, of_key: pl.Series,
         "ntok": [len(c.tokens) for c in clusters],
     }, schema={"pos": pl.List(pl.Int64), "before": pl.List(pl.Int64),
                "after": pl.List(pl.Int64), "ntok": pl.UInt32}).with_row_index("cid")
-    lines = (pl.DataFrame({"cid": of_key.gather(line_keys), "text": texts})
+    lines = (pl.DataFrame({"cid": cids, "text": texts})
              .with_row_index("i").filter(pl.col("cid").is_not_null()))
     tokens = split_like_python(lines.get_column("text"))
     token, size = pl.col("token"), pl.col("token").str.len_chars()

@@ -36,6 +36,7 @@ from analyzer.model import Problem, Record, Report, SourceStats
 from analyzer.rulebook import RuleSet
 from analyzer.session import Session, load_ruleset, load_schema, read_options, redactor
 from analyzer.settings import Settings
+from analyzer.textsafe import cleaner_gate
 
 if TYPE_CHECKING:  # the engines' compiler and readers, the state store: imported where used
     from analyzer.engines import Transfer
@@ -269,7 +270,8 @@ def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
     run = TemplateRun(session.templates)
     run.problems.extend(Problem(err.where, err.problem, fatal=err.fatal) for err in bad_paths)
     options = ReadOptions(keywords=None, max_line_chars=settings.max_line_chars,
-                          clean=redactor(settings))
+                          clean=redactor(settings),
+                          clean_gate=cleaner_gate(settings.redact_emails))
     for source in sources:
         # counts only: no SQL context, and unparsed lines are no problem to a template miner
         stats = SourceStats(source.name)
@@ -277,10 +279,11 @@ def mine_templates(paths: Sequence[str], settings: Settings | None = None, *,
         try:
             for heads in read_heads(source, stats, input_format=settings.input_format,
                                     options=options, block_bytes=settings.block_bytes):
-                clusters = session.mine(heads)
+                placed = session.mine(heads)
                 if per_line:
                     run.assignments.extend(Assignment(source.name, lineno, cluster) for
-                                           lineno, cluster in zip(heads.linenos, clusters,
+                                           lineno, cluster in zip(heads.linenos,
+                                                                  placed.per_line(),
                                                                   strict=True))
         except InputError as exc:
             run.problems.append(Problem(exc.where, exc.problem, fatal=True))

@@ -41,6 +41,7 @@ from analyzer.ingest import Heads, source_warnings
 from analyzer.ingest.formats import ReadOptions
 from analyzer.ingest.formats.base import Marker
 from analyzer.mining import TemplateMiner, unclassified
+from analyzer.mining.batch import Placed
 from analyzer.mining.cluster import Cluster
 from analyzer.model import Diagnosis, Incident, Problem, Record, Report, SourceStats, frozen_map
 from analyzer.resolve import ContextWindow, LogEvidence, Resolver
@@ -121,12 +122,10 @@ class Session:
         self.templates = TemplateMiner()  # the bulk entry's: every event's template
 
     # bulk: every event's template
-    def mine(self, heads: Heads) -> list[Cluster]:
-        """Mine a batch of events (every event, errors or not; rules play no part): the
-        cluster each joined, in order."""
-        if not heads.texts:
-            return []
-        return self.templates.add_many(heads.texts, ts=heads.ts)
+    def mine(self, heads: Heads) -> Placed:
+        """Mine a batch of events (every event, errors or not; rules play no part): where
+        each went (`Placed.per_line`: the cluster each joined, in order)."""
+        return self.templates.add_batch(heads.texts, ts=heads.ts)
 
     @property
     def dropped(self) -> int:

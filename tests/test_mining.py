@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
@@ -41,6 +42,33 @@ def test_vectorized_and_one_line_masking_agree():
         "[10.30 16:49:06] proxy.cse.cuhk.edu.hk:5070 open", "plain words only", "",
         "R02-M1-N0-C:J12-U11 core.1234 0xDEADBEEF deadbeefdeadbeef00",
     ]
+    assert mask_many(lines) == [mask(line) for line in lines]
+
+
+def test_ascii_spelling_of_the_masks_matches_python_re():
+    """The vectorized path masks texts without non-ASCII letters, digits or spaces with the
+    ASCII spelling of the patterns, the others as written: both agree with `re`."""
+    rng = random.Random(17)
+    alphabet = [*"abcXYZ019_-./:@'\"`\\ =x<>", "  ", "\t", "é", "\u00a0", "🤖", "→", "0x1f",
+                "://", "user_12", "10.0.0.1"]
+    lines = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 30)))
+             for _ in range(3000)]
+    lines += ["🤖 heartbeat: 6 sockets open, rss=122MB", "📨 [4626e668] from user_88 in 19ms",
+              "héllo 12 wörld_3 /a/b", "ok\u00a0123 /x/y\u00a0z"]
+    assert mask_many(lines) == [mask(line) for line in lines]
+
+
+def test_masking_by_digit_shape_matches_python_re():
+    """Lines differing only in their digits are masked once per shape: the same as `re` on
+    each line, for hex (`0x`), names ending in digits (`ssh2`), dates, ids and non-ASCII."""
+    rng = random.Random(23)
+    shapes = ["GET /api/v{d}/users/{n} {n} {f} ms", "ssh{d} from {ip} port {n}",
+              "at 0x{n}f x{n}", "blk_-{n} of {n}0 bytes", "Sun Jul {d} 0{d}:1{d}:2{d} 2005 ok",
+              "é{n} é_{d} /a{n}/b", "job {n} done in {f}s", "IPv{d} SOCKS{d}",
+              "uid={d} euid={n} 2024-0{d}-1{d}T10:00:0{d}Z"]
+    lines = [rng.choice(shapes).format(
+        d=rng.randrange(10), n=rng.randrange(10 ** rng.randrange(1, 8)), f=rng.random() * 99,
+        ip=".".join(str(rng.randrange(256)) for _ in range(4))) for _ in range(4000)]
     assert mask_many(lines) == [mask(line) for line in lines]
 
 
@@ -203,6 +231,32 @@ def test_batches_and_single_lines_give_the_same_clusters():
     assert snapshot(one) == snapshot(many)
     assert [(c.first_seen, c.last_seen, c.other_values) for c in one.clusters()] == \
         [(c.first_seen, c.last_seen, c.other_values) for c in many.clusters()]
+
+
+def test_batches_count_values_as_single_lines_do():
+    """The bulk path counts values in polars: the same kept values, counts and other values
+    as line by line, across batches, with odd spacing, non-ASCII text and over-long lines."""
+    rng = random.Random(5)
+    lines = []
+    for i in range(3000):
+        user = rng.choice(["ann", "bob", "cy", "dé", "eve"]) + str(rng.randrange(30))
+        gap = rng.choice([" ", "  ", "\t", " \u00a0", "\x1f"])
+        lines.append(rng.choice([
+            f"login user={user} from 10.0.0.{i % 40}{gap}in {rng.randrange(90)}ms",
+            f"{gap}job {rng.randrange(60)} done{gap}", f"🤖 tick {i % 7} ok",
+            " ".join(f"w{j}" for j in range(rng.randrange(5, 12))), f"x{i} " * 70]))
+    params = MinerParams(max_values=6, max_tokens=40)
+    one, many = TemplateMiner(params), TemplateMiner(params)
+    for i, line in enumerate(lines):
+        one.add(line, ts=i if i % 3 else None)
+    stamps = [i if i % 3 else None for i in range(len(lines))]
+    for at in range(0, len(lines), 700):
+        many.add_many(lines[at:at + 700], ts=stamps[at:at + 700])
+    state = [(c.template, c.count, c.first_seen, c.last_seen, c.values, c.other_values)
+             for c in one.clusters()]
+    assert state == [(c.template, c.count, c.first_seen, c.last_seen, c.values, c.other_values)
+                     for c in many.clusters()]
+    assert any(c.other_values for c in one.clusters())
 
 
 def test_values_can_be_left_uncounted():

@@ -85,28 +85,111 @@ def mask_many(texts: Sequence[str]) -> list[str]:
     """`mask` over many texts at once (vectorized in polars' Rust regex engine)."""
     if not texts:
         return []
-    texts = list(texts)
-    # two columns are masked in parallel (polars runs a select's expressions on its pool)
+    return mask_series(pl.Series(list(texts), dtype=pl.String)).to_list()
+
+
+def mask_series(texts: pl.Series) -> pl.Series:
+    """`mask` over a column of texts, each distinct digit shape masked once.
+
+    No pattern tells digits apart (their classes hold all ten) but `0x`: so a text without
+    `0x` and its shape (every digit written 1) match the same spans, and their masked forms
+    differ only in digits outside every match. Where the shape's masked form holds no digit,
+    it is the text's masked form too: log lines that differ only in their numbers are masked
+    once. Texts with `0x` are their own shape; those whose digits survive masking (`ssh2`)
+    are masked themselves, and so is a batch of mostly distinct shapes."""
+    if len(texts) < SHAPES_FROM:
+        return _mask_texts(texts)
+    hexed = texts.str.contains_any(["0x", "0X"]).fill_null(False)
+    shapes = texts.str.replace_many(list(_DIGITS), ["1"] * len(_DIGITS))
+    if hexed.any():
+        shapes = pl.select(pl.when(hexed).then(texts).otherwise(shapes)).to_series()
+    distinct = shapes.unique()
+    if 2 * len(distinct) > len(texts):
+        return _mask_texts(texts)
+    table = pl.DataFrame({"shape": distinct, "masked": _mask_texts(distinct)}).filter(
+        ~pl.col("masked").str.contains("[0-9]"))
+    masked = (pl.DataFrame({"shape": shapes})
+              .join(table, on="shape", how="left", maintain_order="left")
+              .get_column("masked"))
+    kept = masked.is_null()
+    if kept.any():
+        rows = kept.arg_true()
+        masked = masked.scatter(rows, _mask_texts(texts.gather(rows)))
+    return masked.alias(texts.name)
+
+
+SHAPES_FROM = 1000  # below, masking each text costs less than finding the shapes
+
+
+def _mask_texts(texts: pl.Series) -> pl.Series:
+    """Texts whose only letters, digits and spaces are ASCII (nearly every log line; emoji
+    and symbols are neither) go through the ASCII spelling of the patterns (`_ascii`: on
+    such text the same matches, at half the cost of Unicode classes); the others through
+    the patterns as written."""
+    if len(texts) == 0:
+        return texts
+    masked = _chain(texts, _ASCII)
+    wide = texts.str.contains(_WIDE).fill_null(False)
+    if wide.any():
+        rows = wide.arg_true()
+        masked = masked.scatter(rows, _chain(texts.gather(rows), _POLARS))
+    return masked
+
+
+def _chain(texts: pl.Series, patterns: tuple[tuple[str, str], ...]) -> pl.Series:
+    """The patterns applied in order; a large column as two halves that polars masks in
+    parallel (it runs a select's expressions on its pool)."""
     half = (len(texts) + 1) // 2 if len(texts) >= PARALLEL_FROM else len(texts)
-    columns = {"a": texts[:half], "b": texts[half:] + [""] * (2 * half - len(texts))}
-    if half == len(texts):
-        columns = {"a": texts}
-    frame = pl.DataFrame({k: pl.Series(v, dtype=pl.String) for k, v in columns.items()})
-    masked = frame.select(_masked(name) for name in columns)
-    out = masked.get_column("a").to_list()
-    if "b" in columns:
-        out.extend(masked.get_column("b").to_list()[: len(texts) - half])
-    return out
+    frame = pl.DataFrame({"a": texts[:half]})
+    if half < len(texts):
+        frame = frame.with_columns(b=pl.concat([texts[half:], pl.Series([""])])
+                                   if 2 * half > len(texts) else texts[half:])
+    masked = frame.select(_masked(name, patterns) for name in frame.columns)
+    if "b" not in masked.columns:
+        return masked.get_column("a").alias(texts.name)
+    return pl.concat([masked.get_column("a"),
+                      masked.get_column("b").head(len(texts) - half)]).alias(texts.name)
 
 
 PARALLEL_FROM = 20_000
+# a letter, digit or space beyond ASCII: where Unicode and ASCII classes differ
+_WIDE = r"[\w\s&&[^\x00-\x7F]]"
 
 
-def _masked(column: str) -> pl.Expr:
+def _masked(column: str, patterns: tuple[tuple[str, str], ...]) -> pl.Expr:
     expr = pl.col(column)
-    for pattern, repl in _POLARS:
+    for pattern, repl in patterns:
         expr = expr.str.replace_all(pattern, repl)
     return expr
+
+
+# The Unicode classes of the patterns spelled for ASCII text (inside a class: as its items).
+_ASCII_CLASSES = {"w": "0-9A-Za-z_", "d": "0-9", "s": r"\t\n\x0B\x0C\r "}
+_PIECE = re.compile(r"\\(.)|(\[\^?)|(\])|.", re.S)
+
+
+def _ascii(pattern: str) -> str:
+    r"""The pattern for ASCII-only text: `\w`, `\d`, `\s` as ASCII classes and `\b` as the
+    ASCII word boundary; on ASCII text both spellings match the same (Rust regex)."""
+    out, depth = [], 0
+    for piece in _PIECE.finditer(pattern):
+        escaped, opening, closing = piece.groups()
+        if opening is not None:
+            depth += 1
+        elif closing is not None:
+            depth -= 1
+        elif escaped in _ASCII_CLASSES:
+            items = _ASCII_CLASSES[escaped]
+            out.append(items if depth else f"[{items}]")
+            continue
+        elif escaped == "b" and not depth:
+            out.append(r"(?-u:\b)")
+            continue
+        out.append(piece.group())
+    return "".join(out)
+
+
+_ASCII = tuple((_ascii(pattern), repl) for pattern, repl in _POLARS)
 
 
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))

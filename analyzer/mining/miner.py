@@ -34,7 +34,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analyzer.mining.batch import count_batch, lost_lines, place_batch
+import polars as pl
+
+from analyzer.mining.batch import Batch, Placed, as_series, count_batch, place_batch
 from analyzer.mining.cluster import OVERFLOW_TOKENS, Cluster, add_value, note_values
 from analyzer.mining.masks import WILDCARD, is_variable, mask, mask_many
 from analyzer.mining.state import merge_miners, miner_state, restore_miner
@@ -47,6 +49,7 @@ from analyzer.mining.tokens import (
     template_id,
     value_of,
 )
+from analyzer.mining.values import count_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,33 +97,31 @@ class TemplateMiner:
     def add(self, text: str, ts: int | None = None, example: Any = None) -> Cluster:
         return self._add(text, mask(text), ts, example)
 
-    def add_many(self, texts: Sequence[str], ts: Sequence[int | None] | None = None,
+    def add_many(self, texts: Sequence[str] | pl.Series,
+                 ts: Sequence[int | None] | pl.Series | None = None,
                  examples: Sequence[Any] | None = None) -> list[Cluster]:
         if examples is None:
-            return self._add_grouped(texts, ts)
+            return self.add_batch(texts, ts).per_line()
+        texts = texts.to_list() if isinstance(texts, pl.Series) else texts
+        ts = ts.to_list() if isinstance(ts, pl.Series) else ts
         masked = mask_many(texts)
         stamps = ts if ts is not None else [None] * len(texts)
         add = self._add
         return [add(t, m, s, e) for t, m, s, e in zip(texts, masked, stamps, examples,
                                                        strict=True)]
 
-    def _add_grouped(self, texts: Sequence[str], ts: Sequence[int | None] | None
-                     ) -> list[Cluster]:
-        """The bulk path (mining.batch): each distinct masked line placed once, then counted;
-        lines whose cluster was evicted within the batch go to the overflow."""
-        masked = mask_many(texts) if texts else []
-        placed = place_batch(masked, self.place_masked, self.lines)
-        self.lines += len(texts)
-        live = {k: c for k, c in ((k, p.final()) for k, p in placed.items()) if not c.evicted}
-        for cluster in live.values():
-            cluster.last_used = self.lines
-        count_batch(texts, masked, ts, live, self.note_values if self.params.track_values
-                    else None)
-        lost, span = lost_lines(masked, ts, live)
-        self.evicted_lines += lost
-        self.overflow.count += lost
-        self.overflow.span.merge(span)
-        return [placed[key] for key in masked]
+    def add_batch(self, texts: Sequence[str] | pl.Series,
+                  ts: Sequence[int | None] | pl.Series | None = None) -> Placed:
+        """The bulk path (mining.batch): each distinct masked line placed once, then counted
+        in polars; lines whose cluster was evicted within the batch go to the overflow."""
+        batch = Batch.of(*as_series(texts, ts))
+        placed = place_batch(batch, self.place_masked, self.lines)
+        self.lines += len(batch.texts)
+        live = [None if c.evicted else c for c in (p.final() for p in placed)]
+        self.evicted_lines += count_batch(batch, live, self.overflow, self.lines)
+        if self.params.track_values:
+            count_values(batch.texts, batch.line_keys, live, self.params.max_values)
+        return Placed(placed, batch.line_keys)
 
     def place_masked(self, masked: str) -> Cluster:
         """The cluster a masked line belongs to, placing it when new (no counting)."""

@@ -29,16 +29,22 @@ _HEAD_LINE = "Traceback (most recent call last):"
 
 @dataclass(slots=True)
 class Heads:
-    """One block's events, in input order: the naming text, time (ns) and first line of each."""
+    """One block's events, in input order: the naming text, time (ns) and first line of each
+    (polars columns from the frame driver; `add_record` builds lists, record by record)."""
 
-    texts: list[str] = field(default_factory=list)
-    ts: list[int | None] = field(default_factory=list)
-    linenos: list[int] = field(default_factory=list)
+    texts: pl.Series | list[str] = field(default_factory=list)
+    ts: pl.Series | list[int | None] = field(default_factory=list)
+    linenos: pl.Series | list[int] = field(default_factory=list)
 
     def add_record(self, record: Record) -> None:
+        assert isinstance(self.texts, list) and isinstance(self.ts, list) \
+            and isinstance(self.linenos, list)
         self.texts.append(head_line(record.message))
         self.ts.append(record.ts)
         self.linenos.append(record.lineno)
+
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
 def head_line(message: str) -> str:
@@ -80,37 +86,44 @@ def _block_heads(fmt: LineFormat, frame: pl.DataFrame, source: str, stats: Sourc
                      options.clean_gate), rest
 
 
-def _may_change(texts: pl.Series, clean: Cleaner | None, gate: str | None) -> list[bool]:
+def _may_change(texts: pl.Series, clean: Cleaner | None, gate: str | None) -> pl.Series:
     """Which texts the cleaner may change: those the cleaning gate (textsafe.cleaner_gate)
     matches, tested in one vectorised pass, so the common clean line costs no Python call."""
     if clean is None or gate is None:
-        return [clean is not None] * len(texts)
-    return texts.str.contains(gate).fill_null(True).to_list()
+        return pl.repeat(clean is not None, len(texts), eager=True)
+    return texts.str.contains(gate).fill_null(True)
 
 
 def _heads_of(fmt: LineFormat, frame: pl.DataFrame, heads: pl.Series, complete: pl.Series,
               open_from: int, source: str, clean: Cleaner | None,
               gate: str | None = None) -> Heads:
-    out = Heads()
+    """The complete events' heads as columns: the head rows' message, time and line; the
+    texts the cleaner may change cleaned, and the special events' from their records."""
     if len(complete) == 0:
-        return out
+        return Heads()
     rows = frame[complete]
-    special = rows.get_column("message").str.contains(_SPECIAL).fill_null(True)
+    texts = rows.get_column("message")
+    special = texts.str.contains(_SPECIAL).fill_null(True)
     if "fmt" in rows.columns:
         special = special | rows.get_column("fmt").is_not_null()
-    built = {r.lineno: r for r in fmt._build(frame, heads, complete.filter(special), open_from,
-                                             source, ReadOptions())}  # cleaned below
-    texts = rows.get_column("message").to_list()
-    linenos = rows.get_column("lineno").to_list()
     ts_ns = fmt._ts_ns_of(rows)
-    times = ts_ns.to_list() if ts_ns is not None else [None] * len(texts)
-    dirty = _may_change(rows.get_column("message"), clean, gate)
-    for text, ts, lineno, odd, unclean in zip(texts, times, linenos, special.to_list(), dirty,
-                                              strict=True):
-        if not odd:
-            out.texts.append(clean(text) if unclean and clean is not None else text)
-            out.ts.append(ts)
-            out.linenos.append(lineno)
-        elif (record := built.get(lineno)) is not None:  # None: a blank event, no record
-            out.add_record(clean_record(record, clean) if clean is not None else record)
-    return out
+    ts = ts_ns if ts_ns is not None else pl.repeat(None, len(texts), dtype=pl.Int64, eager=True)
+    dirty = (_may_change(texts, clean, gate) & ~special).arg_true()
+    if clean is not None and len(dirty):
+        texts = texts.scatter(dirty, [clean(text) for text in texts.gather(dirty)])
+    keep = ~special
+    if special.any():
+        at = special.arg_true()
+        built = {r.lineno: r for r in fmt._build(frame, heads, complete.gather(at), open_from,
+                                                 source, ReadOptions())}  # cleaned below
+        found = [(i, built.get(lineno)) for i, lineno in
+                 zip(at.to_list(), rows.get_column("lineno").gather(at).to_list(), strict=True)]
+        records = [(i, clean_record(r, clean) if clean is not None else r)
+                   for i, r in found if r is not None]  # None: a blank event, no record
+        if records:
+            where = [i for i, _ in records]
+            texts = texts.scatter(where, [head_line(r.message) for _, r in records])
+            ts = ts.scatter(where, pl.Series([r.ts for _, r in records], dtype=pl.Int64))
+            keep = keep.scatter(where, True)
+    return Heads(texts.filter(keep), ts.cast(pl.Int64).filter(keep),
+                 rows.get_column("lineno").filter(keep))

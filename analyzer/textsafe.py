@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from typing import Any
 
 from analyzer.memo import memoized_text
 
@@ -147,6 +148,18 @@ def cleaner(redact_secrets: bool = True, emails: bool = False) -> Callable[[str]
         return memoized_text(printable)
     # looked up for a text seen before: samples, clues and repeated events cost no searches
     return memoized_text(lambda text: redact(printable(text), emails=emails))
+
+
+def scrubbed(value: Any, clean: Callable[[str], str]) -> Any:
+    """Every string of a JSON tree (dicts, lists, strings, numbers) cleaned; keys, numbers and
+    the shape unchanged: a report's JSON, a pulled log row."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {key: scrubbed(item, clean) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrubbed(item, clean) for item in value]
+    return value
 
 
 # --- neutralisers: log text placed in a written report -------------------------------------

@@ -115,12 +115,12 @@ def _pull(base: str, key_env: str, since: str, until: str | None, out: str | Non
 
 def _write(rows: Iterator[dict[str, Any]], stream: IO[str],
            clean: Callable[[str], str] | None) -> int:
-    from analyzer.pull import redacted
+    from analyzer.textsafe import scrubbed
 
     count = 0
     for row in rows:
         if clean is not None:
-            row = redacted(row, clean)
+            row = scrubbed(row, clean)
         stream.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
         count += 1
     stream.flush()

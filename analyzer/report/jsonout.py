@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from analyzer.model import Diagnosis, Incident, ModelChange, Report, RootCause, format_ts
 from analyzer.report.common import cleaner, window_of
+from analyzer.textsafe import scrubbed
 
 if TYPE_CHECKING:  # the state store (sqlite3): a report of a recorded run only
     from analyzer.store import History, RunInfo, RunResult
@@ -95,17 +95,6 @@ def add_status(data: dict[str, Any], report: Report, result: RunResult) -> None:
     data["statuses"] = result.status_counts()
     data["resolved"] = [{**incident_dict(h.incident), "status": h.status,
                          "history": history_dict(h)} for h in result.resolved]
-
-
-def scrubbed(value: Any, clean: Callable[[str], str]) -> Any:
-    """Every string of a JSON tree cleaned (escapes stripped, secrets redacted)."""
-    if isinstance(value, str):
-        return clean(value)
-    if isinstance(value, dict):
-        return {k: scrubbed(v, clean) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrubbed(v, clean) for v in value]
-    return value
 
 
 def render(report: Report, out: TextIO, *, history: RunResult | None = None,

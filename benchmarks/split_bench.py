@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scan_bench import INPUTS, child_env, ensure_log
+from watch_memory import rss_kb
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -50,28 +51,6 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
-            for line in handle:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _hwm_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def run_once(log: Path, jobs: int) -> dict[str, float | bytes]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -86,8 +65,9 @@ def run_once(log: Path, jobs: int) -> dict[str, float | bytes]:
         while not done.is_set():
             tree = _descendants(child.pid)
             for pid in tree:
-                peaks[pid] = max(peaks.get(pid, 0), _hwm_kb(pid))
-            together[0] = max(together[0], sum(_pss_kb(pid) for pid in [child.pid, *tree]))
+                peaks[pid] = max(peaks.get(pid, 0), rss_kb(pid, "VmHWM"))
+            pss = sum(rss_kb(pid, "Pss", "smaps_rollup") for pid in [child.pid, *tree])
+            together[0] = max(together[0], pss)
             done.wait(0.02)
 
     watcher = threading.Thread(target=poll, daemon=True)

@@ -70,9 +70,11 @@ def block_bytes(index: int) -> bytes:
     return prefix.encode().join(shape)
 
 
-def rss_kb(pid: int, field: str = "VmRSS") -> int:
+def rss_kb(pid: int, field: str = "VmRSS", table: str = "status") -> int:
+    """A kB field of /proc/PID/TABLE (`status`: VmRSS, VmHWM; `smaps_rollup`: Pss); 0 once the
+    process is gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/{table}").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
